@@ -1,0 +1,191 @@
+"""Half-widths of confidence intervals for a proportion, and the smallest n that meets a margin.
+
+Three interval families, all with an optional finite population of size ``N`` (``np.inf`` means
+infinite):
+
+* ``normal``: Wald half-width ``z * sqrt(p (1 - p) / n * (N - n) / (N - 1))``.
+* ``wilson``: Wilson score interval, with ``z**2`` scaled by the same finite population factor.
+* ``exact``: Clopper-Pearson (binomial) for an infinite population, and the exact hypergeometric
+  interval for the number of successes ``M`` in a finite population (tail probabilities above
+  ``alpha / 2`` on each side), divided by ``N``.
+
+For ``wilson`` and ``exact`` the half-width is evaluated at the observed count(s) nearest ``n * p``
+(``floor`` and ``ceil``), taking the larger; with the default ``p = 0.5`` this is the worst case
+over all outcomes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+METHODS = ("normal", "wilson", "exact")
+
+# Relative tolerance for "within the margin": float noise must not push a margin that equals the
+# target (n = n0 N / (n0 + N - 1) exactly) above it.
+_TOL = 1e-9
+
+
+def z_value(confidence_level: FloatArray | float) -> FloatArray:
+    """Two-sided standard normal quantile for ``confidence_level`` (scipy's ``ndtri``).
+
+    ``(1 + c) / 2`` is used rather than ``1 - (1 - c) / 2`` so that c = 0.80 gives exactly
+    ``ndtri(0.9) = 1.2815515655446004``.
+    """
+    from scipy.special import ndtri  # lazy: keeps `python -m sampling size` start-up small
+
+    return np.asarray(ndtri((1.0 + np.asarray(confidence_level, dtype=float)) / 2.0))
+
+
+def fpc_factor(n: FloatArray, population_size: FloatArray) -> FloatArray:
+    """Finite population factor ``(N - n) / (N - 1)``; 1 for an infinite population, 0 at n = N."""
+    n = np.asarray(n, dtype=float)
+    big_n = np.asarray(population_size, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(np.isinf(big_n), 1.0, (big_n - n) / (big_n - 1.0))
+    return np.asarray(np.where(n >= big_n, 0.0, f))
+
+
+def normal_half_width(
+    n: FloatArray, z: FloatArray, proportion: FloatArray, population_size: FloatArray
+) -> FloatArray:
+    """Wald half-width with the finite population correction."""
+    p = np.asarray(proportion, dtype=float)
+    return np.asarray(z * np.sqrt(p * (1 - p) / n * fpc_factor(n, population_size)))
+
+
+def wilson_half_width(
+    n: FloatArray, z: FloatArray, p_hat: FloatArray, population_size: FloatArray
+) -> FloatArray:
+    """Half-width ``(upper - lower) / 2`` of the Wilson score interval at ``p_hat``.
+
+    ``z**2`` is multiplied by the finite population factor, so an infinite population gives the
+    textbook interval (statsmodels ``proportion_confint(method="wilson")``).
+    """
+    n = np.asarray(n, dtype=float)
+    z2 = np.asarray(z, dtype=float) ** 2 * fpc_factor(n, population_size)
+    p = np.asarray(p_hat, dtype=float)
+    return np.asarray(np.sqrt(z2) / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n**2)))
+
+
+def _clopper_pearson(x: IntArray, n: IntArray, alpha: float) -> tuple[FloatArray, FloatArray]:
+    from scipy.stats import beta
+
+    with np.errstate(invalid="ignore"):
+        lower = np.where(x > 0, beta.ppf(alpha / 2, x, n - x + 1), 0.0)
+        upper = np.where(x < n, beta.ppf(1 - alpha / 2, x + 1, n - x), 1.0)
+    return np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+
+
+def hypergeometric_bounds(
+    x: IntArray, n: IntArray, population_size: int, alpha: float
+) -> tuple[IntArray, IntArray]:
+    """Exact interval ``[M_L, M_U]`` for the number of successes in a population of size N.
+
+    ``M_L`` is the smallest M with ``P(X >= x | M) > alpha / 2`` and ``M_U`` the largest with
+    ``P(X <= x | M) > alpha / 2``; both tails are monotone in M, so a vectorised bisection over
+    ``x <= M <= N - n + x`` finds them in ``log2(N)`` steps for all (x, n) pairs at once.
+    """
+    from scipy.stats import hypergeom
+
+    big_n = int(population_size)
+    x = np.asarray(x, dtype=np.int64)
+    n = np.asarray(n, dtype=np.int64)
+    half = alpha / 2
+
+    lo, hi = x.copy(), big_n - n + x
+    while np.any(lo < hi):
+        mid = (lo + hi) // 2
+        ok = hypergeom.sf(x - 1, big_n, mid, n) > half
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid + 1)
+    m_lower = lo
+
+    lo, hi = x.copy(), big_n - n + x
+    while np.any(lo < hi):
+        mid = (lo + hi + 1) // 2
+        ok = hypergeom.cdf(x, big_n, mid, n) > half
+        lo = np.where(ok, mid, lo)
+        hi = np.where(ok, hi, mid - 1)
+    return m_lower, lo
+
+
+def exact_half_width(
+    x: IntArray, n: IntArray, confidence_level: float, population_size: float
+) -> FloatArray:
+    """Half-width of the exact interval: Clopper-Pearson if N is infinite, else hypergeometric."""
+    alpha = 1.0 - confidence_level
+    if np.isinf(population_size):
+        lower, upper = _clopper_pearson(np.asarray(x), np.asarray(n), alpha)
+        return np.asarray((upper - lower) / 2)
+    m_lower, m_upper = hypergeometric_bounds(x, n, int(population_size), alpha)
+    return np.asarray((m_upper - m_lower) / (2.0 * population_size))
+
+
+def half_width(
+    method: str,
+    n: IntArray,
+    *,
+    confidence_level: float,
+    proportion: float,
+    population_size: float,
+) -> FloatArray:
+    """Half-width for each sample size in ``n`` (one confidence level, proportion and N)."""
+    n = np.asarray(n, dtype=np.int64)
+    z = z_value(confidence_level)
+    big_n = np.asarray(population_size, dtype=float)
+    if method == "normal":
+        return normal_half_width(n.astype(float), z, np.asarray(proportion), big_n)
+    counts = (np.floor(n * proportion), np.ceil(n * proportion))
+    if method == "wilson":
+        widths = [wilson_half_width(n.astype(float), z, c / n, big_n) for c in counts]
+    else:
+        widths = [
+            exact_half_width(c.astype(np.int64), n, confidence_level, population_size)
+            for c in counts
+        ]
+    return np.asarray(np.maximum(*widths))
+
+
+def smallest_n(
+    method: str,
+    *,
+    margin_of_error: float,
+    confidence_level: float,
+    proportion: float,
+    population_size: float,
+) -> tuple[int, int]:
+    """Smallest n from which every larger n (up to N) meets the margin, and the same for N = inf.
+
+    Half-widths of the ``wilson`` and ``exact`` methods are computed for every candidate n at once.
+    Discrete intervals zig-zag, so the answer is the smallest n after which the half-width never
+    goes back above the margin: a planner can add cases without losing the guarantee.
+    """
+
+    def first_stable(widths: FloatArray) -> int:
+        bad = np.flatnonzero(widths > margin_of_error * (1 + _TOL))
+        return int(bad[-1]) + 2 if bad.size else 1
+
+    kwargs = {"confidence_level": confidence_level, "proportion": proportion}
+    upper = 16
+    while half_width(method, np.array([upper]), population_size=np.inf, **kwargs)[0] > (
+        margin_of_error * 0.98
+    ):
+        upper *= 2
+        if upper > 10**8:  # pragma: no cover - margins this small are rejected earlier
+            raise ValueError("margin_of_error is too small to size a sample")
+    candidates = np.arange(1, upper + 1)
+    n_infinite = first_stable(half_width(method, candidates, population_size=np.inf, **kwargs))
+    if np.isinf(population_size):
+        return n_infinite, n_infinite
+    limit = int(min(population_size, upper))
+    widths = half_width(method, candidates[:limit], population_size=population_size, **kwargs)
+    while widths[-1] > margin_of_error * (1 + _TOL) and limit < population_size:
+        limit = int(min(population_size, 2 * limit))
+        widths = half_width(
+            method, np.arange(1, limit + 1), population_size=population_size, **kwargs
+        )
+    return min(first_stable(widths), int(population_size)), n_infinite

@@ -1,0 +1,89 @@
+"""Planning table: sample sizes across population sizes and confidence levels."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ._sizes import sample_size
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DEFAULT_POPULATIONS", "planning_table"]
+
+DEFAULT_POPULATIONS: tuple[int | None, ...] = (
+    50,
+    100,
+    150,
+    200,
+    250,
+    300,
+    400,
+    500,
+    750,
+    1000,
+    2000,
+    5000,
+    10000,
+    None,
+)
+
+
+def planning_table(
+    population_sizes: Sequence[int | None] | None = None,
+    *,
+    confidence_levels: Sequence[float] = (0.80, 0.90, 0.95),
+    margin_of_error: float = 0.05,
+    proportion: float = 0.5,
+    method: str = "normal",
+) -> pd.DataFrame:
+    """Sample size for each population size (rows) and confidence level (columns).
+
+    Parameters
+    ----------
+    population_sizes : sequence of int or None, optional
+        Eligible population sizes; ``None`` is an infinite population. Defaults to 50 to 10,000
+        and infinite.
+    confidence_levels : sequence of float, default (0.80, 0.90, 0.95)
+        Two-sided confidence levels, as fractions.
+    margin_of_error, proportion, method
+        As in :func:`sampling.sample_size`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer sample sizes; the index is ``population_size`` (``inf`` for an infinite
+        population) and the columns are the confidence levels.
+
+    Examples
+    --------
+    >>> planning_table([100, 250, None], confidence_levels=[0.8, 0.95])
+    confidence_level  0.80  0.95
+    population_size
+    100.0               63    80
+    250.0              100   152
+    inf                165   385
+    """
+    import pandas as pd
+
+    pops = list(DEFAULT_POPULATIONS if population_sizes is None else population_sizes)
+    if not pops or not list(confidence_levels):
+        raise ValueError("population_sizes and confidence_levels must each hold at least one value")
+    levels = np.asarray(confidence_levels, dtype=float)
+    index = pd.Index([np.inf if p is None else float(p) for p in pops], name="population_size")
+    grid: dict[Any, Any] = {}
+    for level in levels:
+        result = sample_size(
+            list(pops),
+            margin_of_error=margin_of_error,
+            confidence_level=float(level),
+            proportion=proportion,
+            method=method,
+        )
+        grid[float(level)] = np.asarray(result.n, dtype=np.int64)
+    table = pd.DataFrame(grid, index=index)
+    table.columns.name = "confidence_level"
+    return table

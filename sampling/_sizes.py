@@ -1,0 +1,464 @@
+"""Sample size for a proportion, margin of error of a sample, and the population a size implies."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._checks import (
+    check_choice,
+    check_confidence_level,
+    check_fraction,
+    check_integer,
+    check_population_size,
+    check_proportion,
+    format_value,
+)
+from ._intervals import METHODS, half_width, normal_half_width, smallest_n, z_value
+from ._result import Result
+
+__all__ = [
+    "ImpliedPopulation",
+    "SampleSize",
+    "implied_population",
+    "margin_of_error",
+    "sample_size",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+# Relative tolerance when rounding up: 100.00000000001 is 100, not 101.
+_ROUND_TOL = 1e-10
+
+
+def ceil_guarded(x: FloatArray) -> FloatArray:
+    """Round up, but treat values within a relative 1e-10 of a whole number as that number.
+
+    Examples
+    --------
+    >>> ceil_guarded(np.array([99.36, 100.00000000001, 100.0]))
+    array([100., 100., 100.])
+    """
+    x = np.asarray(x, dtype=float)
+    nearest = np.round(x)
+    close = np.abs(x - nearest) <= _ROUND_TOL * np.maximum(1.0, np.abs(x))
+    return np.asarray(np.where(close, nearest, np.ceil(x)))
+
+
+def _population_array(population_size: Any) -> FloatArray:
+    """``None`` (or an array entry of ``inf``/NaN) means infinite; otherwise a whole number >= 1."""
+    if population_size is None:
+        return np.asarray(np.inf)
+    arr = np.asarray(population_size, dtype=object if np.ndim(population_size) else None)
+    if arr.ndim:
+        values = np.array(
+            [np.inf if v is None else v for v in arr.ravel().tolist()], dtype=float
+        ).reshape(arr.shape)
+        finite = np.isfinite(values)
+        if finite.any():
+            check_population_size(values[finite])
+        return values
+    return check_population_size(population_size)
+
+
+def _scalar_or_array(value: FloatArray, scalar: bool, kind: type = float) -> Any:
+    if scalar:
+        item = value.item()
+        if kind is int:
+            return int(item)
+        if value.dtype.kind == "f" and math.isinf(item) and kind is object:
+            return None
+        return kind(item)
+    return value.astype(np.int64) if kind is int else value
+
+
+@dataclass(frozen=True)
+class SampleSize(Result):
+    """Sample size for estimating a proportion, with every stage of the calculation kept.
+
+    Attributes
+    ----------
+    n : int or ndarray
+        Cases to inspect: the final whole number, never above the population.
+    n0 : float or ndarray
+        Size for an infinite population. For ``method="normal"`` the unrounded
+        ``design_effect * z**2 p (1 - p) / e**2``; for ``"wilson"`` and ``"exact"`` the smallest
+        whole n that meets the margin without a finite population.
+    n_unrounded : float or ndarray
+        ``n0 N / (n0 + N - 1)`` before rounding up (``method="normal"`` only; NaN otherwise).
+    population_size : int, None or ndarray
+        Eligible population (``None``, or ``inf`` in arrays, for infinite).
+    margin_of_error, confidence_level, proportion, design_effect : float or ndarray
+        The inputs.
+    method : str
+        ``"normal"``, ``"wilson"`` or ``"exact"``.
+    z : float or ndarray
+        Two-sided standard normal quantile for ``confidence_level``.
+    achieved_margin : float or ndarray
+        Half-width of the interval at the final ``n`` under ``method``.
+    """
+
+    n: Any
+    n0: Any
+    n_unrounded: Any
+    population_size: Any
+    margin_of_error: Any
+    confidence_level: Any
+    proportion: Any
+    design_effect: Any
+    method: str
+    z: Any
+    achieved_margin: Any
+
+    def summary(self) -> str:
+        """State the sample size in a sentence (one per row for array results)."""
+        if np.ndim(self.n):
+            return f"Sample sizes for {np.size(self.n)} settings ({self.method} method)."
+        pop = (
+            "an infinite population"
+            if self.population_size is None
+            else f"an eligible population of {self.population_size}"
+        )
+        return (
+            f"Inspect {self.n} cases for a margin of error of +/-{100 * self.margin_of_error:.3g} "
+            f"points at {100 * self.confidence_level:.3g}% confidence from {pop} "
+            f"({self.method} method); the achieved margin is "
+            f"+/-{100 * self.achieved_margin:.2f} points."
+        )
+
+
+def sample_size(
+    population_size: Any = None,
+    *,
+    margin_of_error: Any = 0.05,
+    confidence_level: Any = 0.80,
+    proportion: Any = 0.5,
+    method: str = "normal",
+    design_effect: Any = 1.0,
+) -> SampleSize:
+    """Number of cases needed to estimate a proportion within a margin of error.
+
+    Parameters
+    ----------
+    population_size : int, array_like or None, default None
+        Eligible population N. ``None`` means infinite (no finite population correction);
+        in an array, ``None`` or ``inf`` entries mean infinite.
+    margin_of_error : float or array_like, default 0.05
+        Target half-width of the confidence interval, as a fraction (0.05 is +/-5 points).
+    confidence_level : float or array_like, default 0.80
+        Two-sided confidence level, as a fraction.
+    proportion : float or array_like, default 0.5
+        Expected proportion; 0.5 is the most cautious choice and the published rule's.
+    method : {"normal", "wilson", "exact"}, default "normal"
+        ``"normal"`` is the published rule (Cochran with finite population correction).
+        ``"wilson"`` and ``"exact"`` return the smallest n whose Wilson or exact
+        (hypergeometric / Clopper-Pearson) interval half-width stays within the margin.
+    design_effect : float or array_like, default 1.0
+        Multiplies ``n0`` before the finite population correction (``method="normal"`` only),
+        for designs less efficient than simple random sampling (e.g. cases clustered by officer).
+
+    Returns
+    -------
+    SampleSize
+        ``n`` and every stage (``n0``, ``n_unrounded``), the inputs, ``z`` and the
+        ``achieved_margin``. Fields are arrays when any input is an array.
+
+    Raises
+    ------
+    ValueError
+        A fraction outside (0, 1) (with a hint when a percentage was given), a population that is
+        not a whole number of at least 1, an unknown method, or a design effect below 1.
+    TypeError
+        A non-numeric input.
+
+    Notes
+    -----
+    ``n0 = deff z^2 p (1 - p) / e^2``, ``n = n0 N / (n0 + N - 1)``, rounded up once at the end
+    (values within a relative 1e-10 of a whole number are not pushed up by float noise) and capped
+    at N. ``z = ndtri((1 + confidence_level) / 2)``: 1.2815515655446004 at 80%. This is the form
+    used by Raosoft, OpenEpi, Epi Info StatCalc and R ``PracTools::nProp`` (see docs/methods.md).
+
+    Examples
+    --------
+    The published rule (+/-5 points at 80% confidence) for an eligible population of 250:
+
+    >>> result = sample_size(250)
+    >>> result.n, round(result.n0, 2), round(result.achieved_margin, 4)
+    (100, 164.24, 0.0497)
+
+    Without a population the rule gives 165; a planning curve comes from one call:
+
+    >>> sample_size().n
+    165
+    >>> sample_size([50, 250, 500, None]).n
+    array([ 39, 100, 124, 165])
+    """
+    method = check_choice("method", method, METHODS)
+    pop = _population_array(population_size)
+    e = check_fraction("margin_of_error", margin_of_error)
+    c = check_confidence_level(confidence_level)
+    p = check_proportion(proportion)
+    deff = np.asarray(design_effect, dtype=float) if not isinstance(design_effect, bool) else None
+    if deff is None or deff.dtype.kind != "f":
+        raise TypeError(f"design_effect must be a number of at least 1; got {design_effect!r}")
+    if np.any(~(deff >= 1)) or np.any(~np.isfinite(deff)):
+        bad = deff[~((deff >= 1) & np.isfinite(deff))] if deff.ndim else deff
+        raise ValueError(
+            f"design_effect must be a number of at least 1; got {format_value(np.ravel(bad)[0])}"
+        )
+    if method != "normal" and np.any(deff != 1):
+        raise ValueError(f"design_effect applies to method='normal' only; got method={method!r}")
+
+    scalar = all(
+        np.ndim(v) == 0
+        for v in (population_size, margin_of_error, confidence_level, proportion, design_effect)
+    )
+    pop, e, c, p, deff = np.broadcast_arrays(pop, e, c, p, deff)
+    z = z_value(c)
+    if method == "normal":
+        n0 = deff * z**2 * p * (1 - p) / e**2
+        with np.errstate(invalid="ignore"):  # inf / inf for an infinite population, not used
+            n_unrounded = np.where(np.isinf(pop), n0, n0 * pop / (n0 + pop - 1))
+        n = np.minimum(ceil_guarded(n_unrounded), pop)
+        achieved = half_width_many("normal", n, c, p, pop) * np.sqrt(deff)
+    else:
+        n_unrounded = np.full(pop.shape, np.nan)
+        n = np.empty(pop.shape)
+        n0 = np.empty(pop.shape)
+        for idx in np.ndindex(pop.shape):
+            n[idx], n0[idx] = smallest_n(
+                method,
+                margin_of_error=float(e[idx]),
+                confidence_level=float(c[idx]),
+                proportion=float(p[idx]),
+                population_size=float(pop[idx]),
+            )
+        achieved = half_width_many(method, n, c, p, pop)
+    return SampleSize(
+        n=_scalar_or_array(n, scalar, int),
+        n0=_scalar_or_array(np.asarray(n0, dtype=float), scalar),
+        n_unrounded=_scalar_or_array(np.asarray(n_unrounded, dtype=float), scalar),
+        population_size=(
+            (None if np.isinf(pop.item()) else int(pop.item())) if scalar else pop.copy()
+        ),
+        margin_of_error=_scalar_or_array(e, scalar),
+        confidence_level=_scalar_or_array(c, scalar),
+        proportion=_scalar_or_array(p, scalar),
+        design_effect=_scalar_or_array(deff, scalar),
+        method=method,
+        z=_scalar_or_array(np.asarray(z, dtype=float), scalar),
+        achieved_margin=_scalar_or_array(np.asarray(achieved, dtype=float), scalar),
+    )
+
+
+def half_width_many(
+    method: str, n: FloatArray, c: FloatArray, p: FloatArray, pop: FloatArray
+) -> FloatArray:
+    """Half-width for broadcast arrays of n, confidence level, proportion and population."""
+    n, c, p, pop = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (n, c, p, pop)))
+    if method == "normal":
+        return normal_half_width(n, z_value(c), p, pop)
+    out = np.empty(n.shape)
+    for idx in np.ndindex(n.shape):
+        out[idx] = half_width(
+            method,
+            np.array([int(n[idx])]),
+            confidence_level=float(c[idx]),
+            proportion=float(p[idx]),
+            population_size=float(pop[idx]),
+        )[0]
+    return out
+
+
+def margin_of_error(
+    n: Any,
+    population_size: Any = None,
+    *,
+    confidence_level: Any = 0.80,
+    proportion: Any = 0.5,
+    method: str = "normal",
+) -> Any:
+    """Margin of error (interval half-width) of a proportion estimated from n cases.
+
+    Parameters
+    ----------
+    n : int or array_like
+        Cases in the sample or sub-sample (whole numbers of at least 1).
+    population_size : int, array_like or None, default None
+        Cases in the population the (sub-)sample was drawn from; ``None`` means infinite.
+    confidence_level : float or array_like, default 0.80
+        Two-sided confidence level, as a fraction.
+    proportion : float or array_like, default 0.5
+        Proportion at which to evaluate the margin; 0.5 gives the largest (worst-case) margin.
+    method : {"normal", "wilson", "exact"}, default "normal"
+        Interval family, as in :func:`sample_size`.
+
+    Returns
+    -------
+    float or ndarray
+        The margin as a fraction (0.0497 is +/-4.97 points); an array for array input.
+
+    Raises
+    ------
+    ValueError
+        n not a whole number of at least 1, n above the population, or a fraction outside (0, 1).
+
+    Notes
+    -----
+    Normal method: ``z * sqrt(p (1 - p) / n * (N - n) / (N - 1))``, zero when every case is
+    inspected (n = N).
+
+    Examples
+    --------
+    A whole sample of 100 from 250 eligible cases, and the 13 women sampled from 33:
+
+    >>> round(margin_of_error(100, 250), 4)
+    0.0497
+    >>> round(margin_of_error(13, 33), 4)
+    0.1405
+    """
+    method = check_choice("method", method, METHODS)
+    n_arr = check_integer("n", n, minimum=1, what="a whole number of at least 1")
+    pop = _population_array(population_size)
+    c = check_confidence_level(confidence_level)
+    p = check_proportion(proportion)
+    n_b, pop_b = np.broadcast_arrays(n_arr, pop)
+    over = n_b > pop_b
+    if over.any():
+        i = np.flatnonzero(over.ravel())[0]
+        got_n, got_pop = format_value(n_b.ravel()[i]), format_value(pop_b.ravel()[i])
+        raise ValueError(
+            f"n must not exceed population_size; got n = {got_n} with population_size = {got_pop}"
+        )
+    scalar = all(np.ndim(v) == 0 for v in (n, population_size, confidence_level, proportion))
+    out = half_width_many(method, n_arr, c, p, pop)
+    return float(out) if scalar else out
+
+
+@dataclass(frozen=True)
+class ImpliedPopulation(Result):
+    """Eligible populations for which the normal rule gives a published sample size.
+
+    Attributes
+    ----------
+    n : int
+        The published sample size.
+    population_size : float
+        Continuous solution of ``n = n0 N / (n0 + N - 1)`` for N (``inf`` when n >= n0).
+    smallest, largest : int
+        Range of whole populations for which the rule gives exactly ``n`` (``largest`` is
+        ``None`` when every larger population also gives ``n``).
+    margin_of_error, confidence_level, proportion : float
+        The rule's inputs.
+    """
+
+    n: int
+    population_size: float
+    smallest: int
+    largest: int | None
+    margin_of_error: float
+    confidence_level: float
+    proportion: float
+
+    def summary(self) -> str:
+        """State the implied population in a sentence."""
+        upper = "any larger" if self.largest is None else f"{self.largest}"
+        about = (
+            "an infinite population"
+            if math.isinf(self.population_size)
+            else f"an eligible population of about {self.population_size:.1f}"
+        )
+        return (
+            f"A sample of {self.n} implies {about}: populations from {self.smallest} to {upper} "
+            f"give {self.n} under the +/-{100 * self.margin_of_error:.3g} point, "
+            f"{100 * self.confidence_level:.3g}% rule."
+        )
+
+
+def implied_population(
+    n: int,
+    *,
+    margin_of_error: float = 0.05,
+    confidence_level: float = 0.80,
+    proportion: float = 0.5,
+) -> ImpliedPopulation:
+    """Eligible population implied by a published sample size under the normal rule.
+
+    Parameters
+    ----------
+    n : int
+        Published sample size (a whole number of at least 1).
+    margin_of_error, confidence_level, proportion : float
+        The rule, as in :func:`sample_size`.
+
+    Returns
+    -------
+    ImpliedPopulation
+        The continuous solution and the range of whole populations that give ``n``.
+
+    Raises
+    ------
+    ValueError
+        If no population gives ``n`` (n above the infinite-population size), or bad inputs.
+
+    Notes
+    -----
+    Inverting ``n = n0 N / (n0 + N - 1)`` gives ``N = n (n0 - 1) / (n0 - n)``. The whole-number
+    range is then confirmed with :func:`sample_size` itself, so the two functions cannot disagree.
+
+    Examples
+    --------
+    >>> r = implied_population(100)
+    >>> round(r.population_size, 1), r.smallest, r.largest
+    (254.1, 248, 254)
+    """
+    check_integer("n", n, minimum=1, what="a whole number of at least 1")
+    if np.ndim(n):
+        raise TypeError(f"n must be a single whole number; got {n!r}")
+    n = int(n)
+    rule: dict[str, Any] = {
+        "margin_of_error": margin_of_error,
+        "confidence_level": confidence_level,
+        "proportion": proportion,
+    }
+    infinite = sample_size(None, **rule)
+    n0 = float(infinite.n0)
+    if n > infinite.n:
+        raise ValueError(
+            f"n must be at most {infinite.n} under this rule (its size for an infinite "
+            f"population); got {n}"
+        )
+
+    def size_at(big_n: int) -> int:
+        return int(sample_size(big_n, **rule).n)
+
+    continuous = math.inf if n >= n0 else n * (n0 - 1) / (n0 - n)
+    # Start from the continuous solutions, then step to the exact whole-number edges.
+    lower_guess = 1 if n == 1 else (n - 1) * (n0 - 1) / (n0 - n + 1)
+    smallest = max(n, math.floor(lower_guess))
+    while smallest > n and size_at(smallest - 1) >= n:
+        smallest -= 1
+    while size_at(smallest) < n:
+        smallest += 1
+    largest: int | None
+    if math.isinf(continuous):
+        largest = None
+    else:
+        largest = max(smallest, math.floor(continuous))
+        while size_at(largest + 1) == n:
+            largest += 1
+        while size_at(largest) > n:
+            largest -= 1
+    return ImpliedPopulation(
+        n=n,
+        population_size=continuous,
+        smallest=smallest,
+        largest=largest,
+        margin_of_error=float(infinite.margin_of_error),
+        confidence_level=float(infinite.confidence_level),
+        proportion=float(infinite.proportion),
+    )

@@ -1,0 +1,1 @@
+"""Significance tests, intervals, power and ratings for inspection findings."""
