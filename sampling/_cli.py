@@ -35,7 +35,7 @@ class UsageError(Exception):
     """Bad command-line input: printed as one line, exit status 2."""
 
 
-class _Parser(argparse.ArgumentParser):
+class OneLineParser(argparse.ArgumentParser):
     """argparse, but errors are one line (no usage block) and exit with status 2."""
 
     def error(self, message: str) -> NoReturn:
@@ -112,8 +112,8 @@ def _add_rule(parser: argparse.ArgumentParser, *, margin: bool = True) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m sampling``."""
-    parser = _Parser(prog=PROG, description="Sample sizes and margins of error for inspections.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = OneLineParser(prog=PROG, description="Sample sizes and margins of error for inspections.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     size = sub.add_parser("size", help="cases needed for a margin of error")
     size.add_argument(
