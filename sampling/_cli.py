@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from importlib import resources
@@ -49,7 +50,7 @@ def cli_message(exc: Exception) -> str:
         if text.startswith(api + " "):
             text = flag + text[len(api) :]
         elif len(api) > 1:
-            text = text.replace(f" {api} ", f" {flag} ")
+            text = re.sub(rf"\b{api}\b", flag, text)
     return text
 
 
@@ -112,7 +113,9 @@ def _add_rule(parser: argparse.ArgumentParser, *, margin: bool = True) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m sampling``."""
-    parser = OneLineParser(prog=PROG, description="Sample sizes and margins of error for inspections.")
+    parser = OneLineParser(
+        prog=PROG, description="Sample sizes and margins of error for inspections."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     size = sub.add_parser("size", help="cases needed for a margin of error")

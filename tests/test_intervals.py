@@ -1,0 +1,110 @@
+"""Wilson and exact sizing against statsmodels and exact enumeration."""
+
+import numpy as np
+import pytest
+from scipy.stats import hypergeom
+from statsmodels.stats.proportion import proportion_confint
+
+from sampling import margin_of_error, sample_size
+from sampling._intervals import exact_half_width, half_width, hypergeometric_bounds
+
+
+def sm_half_width(count: float, n: int, method: str, alpha: float = 0.2) -> float:
+    low, high = proportion_confint(count, n, alpha=alpha, method=method)
+    return float(high - low) / 2
+
+
+@pytest.mark.parametrize("n", [5, 14, 33, 100, 163, 250])
+def test_wilson_half_width_matches_statsmodels(n: int) -> None:
+    # statsmodels proportion_confint(method="wilson"), worst of the counts floor(n/2), ceil(n/2)
+    ours = margin_of_error(n, method="wilson")
+    expected = max(sm_half_width(n // 2, n, "wilson"), sm_half_width(-(-n // 2), n, "wilson"))
+    assert ours == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("n", [5, 14, 33, 100, 183])
+def test_exact_infinite_is_clopper_pearson(n: int) -> None:
+    # statsmodels proportion_confint(method="beta") is Clopper-Pearson; worst of floor/ceil(n/2)
+    expected = max(sm_half_width(n // 2, n, "beta"), sm_half_width(-(-n // 2), n, "beta"))
+    assert margin_of_error(n, method="exact") == pytest.approx(expected, rel=1e-10)
+
+
+def test_infinite_population_sizes() -> None:
+    # Wilson at p = 0.5 has half-width z / (2 sqrt(n + z^2)) <= e  <=>  n >= n0 - z^2 = 162.6
+    assert sample_size(method="wilson").n == 163
+    assert sm_half_width(163 / 2, 163, "wilson") <= 0.05 < sm_half_width(162 / 2, 162, "wilson")
+    # Clopper-Pearson (statsmodels "beta"): 183 is the first n from which every n meets 0.05
+    n = sample_size(method="exact").n
+    assert n == 183
+    assert all(
+        max(sm_half_width(m // 2, m, "beta"), sm_half_width(-(-m // 2), m, "beta")) <= 0.05
+        for m in range(183, 260)
+    )
+    assert max(sm_half_width(91, 182, "beta"), sm_half_width(91, 182, "beta")) > 0.05
+
+
+@pytest.mark.parametrize(("big_n", "n"), [(30, 10), (20, 7), (50, 25)])
+def test_hypergeometric_interval_covers_at_least_the_level(big_n: int, n: int) -> None:
+    # For every true M, P(M in interval(X)) >= 0.80, summing hypergeometric probabilities exactly.
+    xs = np.arange(n + 1)
+    lower, upper = hypergeometric_bounds(xs, np.full_like(xs, n), big_n, alpha=0.2)
+    for m in range(big_n + 1):
+        pmf = hypergeom.pmf(xs, big_n, m, n)
+        covered = (lower <= m) & (m <= upper)
+        assert pmf[covered].sum() >= 0.80 - 1e-12
+
+
+def test_hypergeometric_approaches_clopper_pearson() -> None:
+    x, n = np.array([50]), np.array([100])
+    finite = exact_half_width(x, n, 0.8, 2_000_000)[0]
+    infinite = exact_half_width(x, n, 0.8, np.inf)[0]
+    assert finite == pytest.approx(infinite, abs=1e-5)
+
+
+@pytest.mark.parametrize(("big_n", "n"), [(30, 11), (60, 30), (200, 51)])
+def test_middle_count_is_the_worst_case(big_n: int, n: int) -> None:
+    xs = np.arange(n + 1)
+    widths = exact_half_width(xs, np.full_like(xs, n), 0.8, big_n)
+    ours = half_width(
+        "exact", np.array([n]), confidence_level=0.8, proportion=0.5, population_size=big_n
+    )[0]
+    assert ours == pytest.approx(widths.max())
+
+
+@pytest.mark.parametrize("method", ["wilson", "exact"])
+@pytest.mark.parametrize("big_n", [14, 25, 35, 46, 50, 120, 254])
+def test_small_population_sizes_meet_margin(method: str, big_n: int) -> None:
+    r = sample_size(big_n, method=method)
+    assert 1 <= r.n <= big_n
+    assert r.achieved_margin <= 0.05 + 1e-12
+    # every larger n keeps the guarantee, the one below breaks it (unless n is 1)
+    for m in range(r.n, big_n + 1):
+        assert margin_of_error(m, big_n, method=method) <= 0.05 + 1e-12
+    if r.n > 1:
+        assert margin_of_error(r.n - 1, big_n, method=method) > 0.05
+
+
+def test_methods_differ_as_documented() -> None:
+    # Figures quoted in docs/methods.md
+    pops = [14, 25, 35, 46, 50, 100, 254, 500, 1000, None]
+    got = {m: sample_size(pops, method=m).n for m in ("normal", "wilson", "exact")}
+    np.testing.assert_array_equal(got["normal"], [13, 22, 29, 37, 39, 63, 100, 124, 142, 165])
+    np.testing.assert_array_equal(got["wilson"], [13, 22, 29, 37, 39, 63, 100, 123, 140, 163])
+    np.testing.assert_array_equal(got["exact"], [13, 23, 30, 38, 39, 62, 107, 130, 152, 183])
+
+
+def test_design_effect_only_for_normal() -> None:
+    with pytest.raises(ValueError, match="design_effect applies to method='normal' only"):
+        sample_size(100, method="exact", design_effect=2)
+
+
+def test_sub_sample_margins_quoted_in_methods_page() -> None:
+    cases = [(14, 46), (25, 100), (35, 200), (100, 254)]
+    expected = {
+        "normal": [14.44, 11.15, 9.86, 5.00],
+        "wilson": [13.87, 10.88, 9.67, 4.97],
+        "exact": [15.22, 12.00, 10.75, 5.12],
+    }
+    for method, values in expected.items():
+        got = [round(100 * margin_of_error(n, big_n, method=method), 2) for n, big_n in cases]
+        assert got == values
