@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint typecheck clean bench
+.PHONY: example test lint typecheck docs notebooks clean bench
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,17 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(PY) benchmarks/run.py
+
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir site
+
+# Regenerate the executed notebooks from their percent-format sources (notebooks/*.py).
+notebooks: $(STAMP)
+	for src in notebooks/*.py; do \
+		$(VENV)/bin/jupytext --quiet --to ipynb "$$src" && \
+		$(VENV)/bin/jupyter nbconvert --log-level=ERROR --to notebook --execute --inplace \
+			"$${src%.py}.ipynb" || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache .hypothesis
