@@ -1,0 +1,7 @@
+"""``python -m significance``: see :mod:`significance._cli`."""
+
+import sys
+
+from ._cli import main
+
+sys.exit(main())

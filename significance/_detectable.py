@@ -1,0 +1,204 @@
+"""Minimum detectable difference: how big a change must be before the z-test could find it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sampling._checks import check_choice, check_fraction
+from sampling._result import Result
+
+from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
+from ._inputs import whole as whole_numbers
+from ._power import DIRECTIONS, METHOD_NAMES, _check_method, _power
+
+__all__ = ["DetectableDifference", "minimum_detectable_difference"]
+
+
+@dataclass(frozen=True)
+class DetectableDifference(Result):
+    """The smallest change from a baseline that the z-test detects with a given power.
+
+    Attributes
+    ----------
+    difference : float or ndarray
+        ``detectable_rate - baseline`` in percentage points (negative for a decrease; NaN when
+        no rate in that direction is detectable).
+    detectable_rate : float or ndarray
+        The rate the current round must reach (as a fraction).
+    baseline : float or ndarray
+        The previous round's rate (group 2).
+    n1, n2 : int or ndarray
+        Cases in the current and previous round.
+    alpha, power : float
+        Significance level and target power.
+    alternative : str
+        The test's alternative.
+    direction : str
+        ``'increase'`` or ``'decrease'``.
+    method : str
+        The power approximation in words.
+    """
+
+    difference: Any
+    detectable_rate: Any
+    baseline: Any
+    n1: Any
+    n2: Any
+    alpha: float
+    power: float
+    alternative: str
+    direction: str
+    method: str
+
+    def summary(self) -> str:
+        """The detectable change in a sentence."""
+        if np.ndim(self.difference):
+            return f"Detectable changes for {np.size(self.difference)} settings ({self.method})."
+        if np.isnan(self.difference):
+            return (
+                f"No {self.direction} from {100 * self.baseline:.1f}% is detectable with power "
+                f"{self.power:g} from {self.n1} and {self.n2} cases."
+            )
+        return (
+            f"With {self.n1} and {self.n2} cases, a change from {100 * self.baseline:.1f}% is "
+            f"detected with power {self.power:g} at alpha = {self.alpha:g} ({self.alternative}) "
+            f"once the rate reaches {100 * self.detectable_rate:.1f}% "
+            f"({self.difference:+.1f} points)."
+        )
+
+
+def minimum_detectable_difference(
+    n1: Any,
+    n2: Any,
+    baseline: Any,
+    *,
+    alpha: float = 0.1,
+    power: float = 0.8,
+    alternative: str = "two-sided",
+    direction: str | None = None,
+    method: str = "pooled",
+    strict: bool = False,
+    population_size1: Any = None,
+    population_size2: Any = None,
+) -> DetectableDifference:
+    """Smallest change from ``baseline`` the z-test detects with the given power.
+
+    Parameters
+    ----------
+    n1, n2 : int or array_like
+        Cases in the current round (group 1) and the previous round (group 2).
+    baseline : float or array_like
+        The previous round's rate (p2), strictly between 0 and 1.
+    alpha : float, default 0.1
+        Significance level.
+    power : float, default 0.8
+        Target power.
+    alternative : {'two-sided', 'greater', 'less'}, default 'two-sided'
+        The test's alternative.
+    direction : {'increase', 'decrease'} or None, default None
+        Which way the rate moves. ``None`` means 'decrease' for ``alternative='less'`` and
+        'increase' otherwise. The two directions differ because the variance depends on the rate.
+    method : {'pooled', 'arcsine'}, default 'pooled'
+        As in :func:`power`.
+    strict : bool, default False
+        Count both tails of a two-sided test.
+    population_size1, population_size2 : int, array_like or None, default None
+        Eligible populations, for the finite population correction.
+
+    Returns
+    -------
+    DetectableDifference
+        ``difference`` (points) and ``detectable_rate``.
+
+    Raises
+    ------
+    ValueError
+        A direction the one-sided alternative cannot detect, and the errors of :func:`power`.
+
+    Notes
+    -----
+    Solves ``power(n1, n2, p1, baseline) = power`` for p1 above (or below) the baseline with
+    Brent's method (to 1e-12). A direction where even 100% (or 0%) is not detectable gives NaN.
+
+    Examples
+    --------
+    100 cases a round, baseline 65%, alpha 0.1 two-sided, power 0.8:
+
+    >>> result = minimum_detectable_difference(100, 100, 0.65)
+    >>> round(result.detectable_rate, 3), round(result.difference, 1)
+    (0.806, 15.6)
+    >>> round(minimum_detectable_difference(100, 100, 0.65, direction="decrease").difference, 1)
+    -17.4
+    """
+    from scipy.optimize import brentq
+
+    alpha = check_scalar_fraction("alpha", alpha)
+    target = check_scalar_fraction("power", power)
+    alternative = check_alternative(alternative)
+    method = _check_method(method)
+    strict = check_flag("strict", strict)
+    if direction is None:
+        direction = "decrease" if alternative == "less" else "increase"
+    direction = check_choice(
+        "direction", direction, DIRECTIONS, {"up": "increase", "down": "decrease"}
+    )
+    other = "increase" if direction == "decrease" else "decrease"
+    if (alternative, direction) in {("greater", "decrease"), ("less", "increase")}:
+        raise ValueError(
+            f"alternative={alternative!r} cannot detect a {direction}; use "
+            f"alternative='two-sided' or direction={other!r}"
+        )
+    n1a = whole_numbers("n1", n1, 1)
+    n2a = whole_numbers("n2", n2, 1)
+    base = check_fraction("baseline", baseline)
+    big1 = population("population_size1", population_size1, "n1", n1a)
+    big2 = population("population_size2", population_size2, "n2", n2a)
+    scalar = all(np.ndim(v) == 0 for v in (n1, n2, baseline, population_size1, population_size2))
+    n1b, n2b, b = np.broadcast_arrays(n1a, n2a, base)
+    f1 = np.broadcast_to(fpc(n1a, big1), b.shape)
+    f2 = np.broadcast_to(fpc(n2a, big2), b.shape)
+    rate = np.full(b.shape, np.nan)
+    for idx in np.ndindex(b.shape):
+        p2 = float(b[idx])
+        args = (float(n1b[idx]), float(n2b[idx]), float(f1[idx]), float(f2[idx]))
+
+        def gap(p1: float, p2: float = p2, args: tuple[float, ...] = args) -> float:
+            m1, m2, g1, g2 = args
+            value = _power(
+                m1,
+                m2,
+                p1,
+                p2,
+                alpha=alpha,
+                alternative=alternative,
+                method=method,
+                strict=strict,
+                f1=g1,
+                f2=g2,
+            )
+            return float(value) - target
+
+        end = 1.0 if direction == "increase" else 0.0
+        if gap(end) < 0:
+            continue  # not detectable even at 100% (or 0%)
+        if gap(p2) >= 0:
+            rate[idx] = p2
+            continue
+        rate[idx] = brentq(gap, min(p2, end), max(p2, end), xtol=1e-13, rtol=1e-14)
+    as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64))
+    return DetectableDifference(
+        difference=output(100.0 * (rate - b), scalar),
+        detectable_rate=output(rate, scalar),
+        baseline=output(b, scalar),
+        n1=as_int(n1b),
+        n2=as_int(n2b),
+        alpha=alpha,
+        power=target,
+        alternative=alternative,
+        direction=direction,
+        method=METHOD_NAMES[method]
+        + ("" if big1 is None and big2 is None else ", finite population correction"),
+    )

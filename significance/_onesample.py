@@ -1,0 +1,291 @@
+"""A provider against a reference: a fixed rate, or an aggregate whose n is known."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sampling._checks import check_choice, check_fraction
+from sampling._result import Result
+
+from ._inputs import check_alternative, check_flag, check_scalar_fraction, counts, fpc, output
+from ._inputs import population as population_array
+from ._intervals import wilson
+from ._ztest import (
+    ConfidenceInterval,
+    ZTestResult,
+    interval_text,
+    one_sided,
+    pvalue_from_z,
+    quantile,
+    safe_ratio,
+    ztest,
+)
+
+__all__ = ["OneSampleResult", "ztest_against_aggregate", "ztest_one_sample"]
+
+ONE_SAMPLE_INTERVALS = ("wilson", "wald")
+
+
+@dataclass(frozen=True)
+class OneSampleResult(Result):
+    """Result of a test of one proportion against a fixed reference rate.
+
+    Attributes
+    ----------
+    x, n : int or ndarray
+        Cases meeting the standard and cases inspected.
+    proportion : float or ndarray
+        ``x / n``.
+    reference : float or ndarray
+        The fixed rate tested against (a fraction).
+    difference : float or ndarray
+        ``proportion - reference`` in percentage points.
+    statistic, pvalue : float or ndarray
+        The z-score and its p-value for ``alternative``.
+    alpha : float
+        Significance level.
+    significant : bool or ndarray
+        ``pvalue < alpha``.
+    alternative : str
+        ``'two-sided'``, ``'greater'`` (above the reference) or ``'less'``.
+    confidence_interval : ConfidenceInterval
+        Interval for ``difference`` in points at ``confidence_level`` (add the reference to get
+        the interval for the proportion itself).
+    confidence_level : float
+        ``1 - alpha``.
+    method : str
+        The test and interval in words.
+    population_size : int, None or ndarray
+        Eligible population for the finite population correction (``None``: none).
+    """
+
+    x: Any
+    n: Any
+    proportion: Any
+    reference: Any
+    difference: Any
+    statistic: Any
+    pvalue: Any
+    alpha: float
+    significant: Any
+    alternative: str
+    confidence_interval: ConfidenceInterval
+    confidence_level: float
+    method: str
+    population_size: Any = None
+
+    def summary(self) -> str:
+        """The comparison in a sentence (a count of significant differences for arrays)."""
+        if np.ndim(self.statistic):
+            hits = int(np.sum(self.significant))
+            return (
+                f"{np.size(self.statistic)} comparisons with a reference: {hits} significant at "
+                f"alpha = {self.alpha:g} ({self.alternative})."
+            )
+        verdict = "significant" if self.significant else "not significant"
+        low, high = self.confidence_interval
+        return (
+            f"{100 * self.proportion:.1f}% ({self.x} of {self.n}) against a reference of "
+            f"{100 * self.reference:.1f}%: {self.difference:+.1f} points, z = "
+            f"{self.statistic:.3f}, p = {self.pvalue:.4g}, {verdict} at alpha = {self.alpha:g} "
+            f"({self.alternative}); {100 * self.confidence_level:g}% interval {low:+.1f} to "
+            f"{high:+.1f} points."
+        )
+
+    def _rows(self) -> list[tuple[str, str]]:
+        return [
+            (k, interval_text(self.confidence_interval) if k == "confidence_interval" else v)
+            for k, v in super()._rows()
+        ]
+
+
+def ztest_one_sample(
+    x: Any,
+    n: Any,
+    reference: Any,
+    *,
+    alpha: float = 0.1,
+    alternative: str = "two-sided",
+    continuity: bool = False,
+    population_size: Any = None,
+    interval: str = "wilson",
+) -> OneSampleResult:
+    """Z-test of one proportion ``x / n`` against a fixed reference rate.
+
+    Use it for a provider against the all-provider aggregate when the aggregate's case count is
+    not published (the aggregate is then treated as known exactly); when it is, prefer
+    :func:`ztest_against_aggregate`.
+
+    Parameters
+    ----------
+    x, n : int or array_like
+        Cases meeting the standard, and cases inspected.
+    reference : float or array_like
+        The reference rate as a fraction strictly between 0 and 1 (0.71, not 71).
+    alpha : float, default 0.1
+        Significance level.
+    alternative : {'two-sided', 'greater', 'less'}, default 'two-sided'
+        ``'greater'`` tests a proportion above the reference.
+    continuity : bool, default False
+        Continuity correction: ``|x - n p0|`` shrinks by ``min(0.5, |x - n p0|)``, as in R
+        ``prop.test(x, n, p0)``; the interval becomes the corrected Wilson interval.
+    population_size : int, array_like or None, default None
+        Eligible population for the finite population correction ``(N - n) / (N - 1)``.
+    interval : {'wilson', 'wald'}, default 'wilson'
+        Interval at level ``1 - alpha``: the Wilson score interval (which excludes the reference
+        exactly when the test rejects) or the Wald interval.
+
+    Returns
+    -------
+    OneSampleResult
+        Fields are arrays when any input is an array.
+
+    Raises
+    ------
+    ValueError
+        Bad counts, a reference outside (0, 1), alpha outside (0, 1), an unknown alternative or
+        interval, or a population smaller than n.
+
+    Notes
+    -----
+    ``z = (p - p0) / sqrt(p0 (1 - p0) f / n)``, the score test: ``z**2`` is the X-squared of R
+    ``prop.test(x, n, p = p0, correct = FALSE)`` and ``z`` equals statsmodels
+    ``proportions_ztest(x, n, value=p0, prop_var=p0)``.
+
+    Examples
+    --------
+    A provider's 65 of 100 against an aggregate rate of 71%:
+
+    >>> result = ztest_one_sample(65, 100, 0.71)
+    >>> round(result.statistic, 4), round(result.pvalue, 4), result.significant
+    (-1.3223, 0.1861, False)
+    """
+    alpha = check_scalar_fraction("alpha", alpha)
+    alternative = check_alternative(alternative)
+    continuity = check_flag("continuity", continuity)
+    interval = check_choice("interval", interval, ONE_SAMPLE_INTERVALS)
+    p0 = check_fraction("reference", reference)
+    scalar = all(np.ndim(v) == 0 for v in (x, n, reference, population_size))
+    xa, na = counts("x", x, "n", n)
+    big_n = population_array("population_size", population_size, "n", na)
+    xa, na, p0 = np.broadcast_arrays(xa, na, p0)
+    f = fpc(na, big_n)
+
+    p = xa / na
+    d = p - p0
+    se = np.sqrt(p0 * (1.0 - p0) * f / na)
+    numerator = d
+    if continuity:
+        numerator = np.sign(d) * (np.abs(d) - np.minimum(0.5 / na, np.abs(d)))
+    z = safe_ratio(numerator, se)
+    pvalue = pvalue_from_z(z, alternative)
+
+    zc = quantile(alpha, alternative)
+    if interval == "wilson":
+        low, high = wilson(xa, na, zc, f, continuity=continuity)
+    else:
+        half = zc * np.sqrt(p * (1.0 - p) * f / na) + (0.5 / na if continuity else 0.0)
+        low, high = np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+    low, high = one_sided(low, high, alternative, 0.0, 1.0)
+
+    options = ["one-sample z-test against a fixed reference", "reference-rate standard error"]
+    if continuity:
+        options.append("continuity correction")
+    if big_n is not None:
+        options.append("finite population correction")
+    options.append(alternative)
+    name = "Wilson score" if interval == "wilson" else "Wald"
+    method = f"{', '.join(options)}; {100 * (1 - alpha):g}% {name} interval"
+    pop: Any = big_n
+    if big_n is not None and scalar:
+        pop = None if np.isinf(big_n) else int(big_n)
+    return OneSampleResult(
+        x=int(xa) if scalar else xa.astype(np.int64),
+        n=int(na) if scalar else na.astype(np.int64),
+        proportion=output(p, scalar),
+        reference=output(p0, scalar),
+        difference=output(100.0 * d, scalar),
+        statistic=output(z, scalar),
+        pvalue=output(pvalue, scalar),
+        alpha=alpha,
+        significant=output(pvalue < alpha, scalar),
+        alternative=alternative,
+        confidence_interval=ConfidenceInterval(
+            output(100.0 * (low - p0), scalar), output(100.0 * (high - p0), scalar)
+        ),
+        confidence_level=1.0 - alpha,
+        method=method,
+        population_size=pop,
+    )
+
+
+def ztest_against_aggregate(
+    x: Any,
+    n: Any,
+    aggregate_x: Any,
+    aggregate_n: Any,
+    *,
+    includes_provider: bool = True,
+    **options: Any,
+) -> ZTestResult:
+    """Two-sample z-test of a provider against an all-provider aggregate whose n is known.
+
+    An aggregate that contains the provider's own cases is not an independent sample, so by
+    default the provider's cases are taken out first and the provider is compared with the
+    other providers: group 2 is ``aggregate_x - x`` of ``aggregate_n - n``.
+
+    Parameters
+    ----------
+    x, n : int or array_like
+        The provider's cases meeting the standard, and cases inspected.
+    aggregate_x, aggregate_n : int or array_like
+        The same for the aggregate.
+    includes_provider : bool, default True
+        Whether the aggregate counts include this provider's cases. ``False`` compares with the
+        aggregate as given.
+    **options
+        Passed to :func:`ztest` (``alpha``, ``alternative``, ``pooled``, ...).
+
+    Returns
+    -------
+    ZTestResult
+        Group 1 is the provider; group 2 is the rest of the aggregate (or the aggregate).
+
+    Raises
+    ------
+    ValueError
+        Bad counts, or an aggregate smaller than the provider it includes.
+
+    Examples
+    --------
+    65 of 100 against an aggregate of 710 of 1,000 that includes them (645 of 900 elsewhere):
+
+    >>> result = ztest_against_aggregate(65, 100, 710, 1000)
+    >>> result.x2, result.n2, round(result.pvalue, 4)
+    (645, 900, 0.1634)
+    """
+    includes_provider = check_flag("includes_provider", includes_provider)
+    xa, na = counts("x", x, "n", n)
+    axa, ana = counts("aggregate_x", aggregate_x, "aggregate_n", aggregate_n)
+    if not includes_provider:
+        result = ztest(x, n, aggregate_x, aggregate_n, **options)
+        return dataclasses.replace(result, method=result.method + "; group 2 is the aggregate")
+    rest_n = ana - na
+    rest_x = axa - xa
+    if np.any(rest_n < 1) or np.any(rest_x < 0) or np.any(rest_x > rest_n):
+        raise ValueError(
+            "aggregate_x and aggregate_n must include the provider's x and n "
+            "(aggregate_n above n, aggregate_x - x between 0 and aggregate_n - n); "
+            "pass includes_provider=False for an aggregate of other providers"
+        )
+    scalar = all(np.ndim(v) == 0 for v in (x, n, aggregate_x, aggregate_n))
+    rx: Any = int(rest_x) if scalar else rest_x.astype(np.int64)
+    rn: Any = int(rest_n) if scalar else rest_n.astype(np.int64)
+    result = ztest(x, n, rx, rn, **options)
+    return dataclasses.replace(
+        result, method=result.method + "; group 2 is the aggregate less this provider"
+    )

@@ -1,0 +1,455 @@
+"""Two-sample z-test for a change in a proportion (between rounds or between groups)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, fields
+from functools import cached_property
+from typing import Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from sampling._checks import check_choice
+from sampling._result import Result, to_builtin
+
+from ._exact import EXACT_TESTS, NAMES, exact_pvalue, exact_pvalues
+from ._inputs import (
+    check_alternative,
+    check_flag,
+    check_scalar_fraction,
+    counts,
+    fpc,
+    output,
+    population,
+)
+from ._intervals import INTERVALS, newcombe, wald
+from ._warnings import SmallCountWarning
+
+__all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
+
+FloatArray = npt.NDArray[np.float64]
+
+# Expected counts below this make the normal approximation rough (the usual rule of five).
+SMALL_EXPECTED = 5.0
+
+
+class ConfidenceInterval(NamedTuple):
+    """Lower and upper bounds of a confidence interval (floats, or arrays for array input)."""
+
+    low: Any
+    high: Any
+
+
+def pvalue_from_z(z: FloatArray, alternative: str) -> FloatArray:
+    """Normal p-value of ``z`` for the alternative ('two-sided', 'greater' or 'less')."""
+    from scipy.special import erfc, ndtr
+
+    if alternative == "two-sided":  # 2 Phi(-|z|) = erfc(|z| / sqrt 2), in place
+        a = np.abs(z)
+        a *= 1.0 / math.sqrt(2.0)
+        return np.asarray(erfc(a, out=a) if a.ndim else erfc(a))
+    return np.asarray(ndtr(-z) if alternative == "greater" else ndtr(z))
+
+
+def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
+    """``d / se``; 0 when both are 0 (no difference, no variance), +/-inf when only se is."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = d / se
+    if np.any(se == 0):
+        z = np.where(se == 0, np.where(d == 0, 0.0, np.sign(d) * np.inf), z)
+    return np.asarray(z, dtype=float)
+
+
+def quantile(alpha: float, alternative: str) -> float:
+    """Critical value: ``ndtri(1 - alpha/2)`` two-sided, ``ndtri(1 - alpha)`` one-sided."""
+    from scipy.special import ndtri
+
+    return float(ndtri(1.0 - alpha / 2.0 if alternative == "two-sided" else 1.0 - alpha))
+
+
+def one_sided(
+    low: FloatArray, high: FloatArray, alternative: str, lowest: float, highest: float
+) -> tuple[FloatArray, FloatArray]:
+    """Keep the bound a one-sided alternative tests; the other becomes the parameter's limit."""
+    if alternative == "greater":
+        return low, np.full_like(high, highest)
+    if alternative == "less":
+        return np.full_like(low, lowest), high
+    return low, high
+
+
+def describe(
+    *,
+    sample: str,
+    pooled: bool,
+    continuity: bool,
+    alternative: str,
+    finite: bool,
+    exact: str | None,
+    interval: str,
+    confidence_level: float,
+) -> str:
+    """The method in words, naming every option that was used."""
+    parts = [sample]
+    parts.append("pooled standard error" if pooled else "unpooled standard error")
+    if continuity:
+        parts.append("continuity correction")
+    if finite:
+        parts.append("finite population correction")
+    parts.append(alternative)
+    text = ", ".join(parts)
+    if exact:
+        text += f"; p-value from {NAMES[exact]}"
+    return f"{text}; {100 * confidence_level:g}% {interval} interval"
+
+
+@dataclass(frozen=True)
+class ZTestResult(Result):
+    """Result of a two-sample test of proportions.
+
+    Attributes
+    ----------
+    x1, n1, x2, n2 : int or ndarray
+        Successes and cases in group 1 (current round) and group 2 (previous round).
+    p1, p2 : float or ndarray
+        Observed proportions ``x1 / n1`` and ``x2 / n2`` (fractions).
+    difference : float or ndarray
+        ``p1 - p2`` in percentage points (current minus previous).
+    statistic : float or ndarray
+        The z-score (signed like ``difference``); also reported when an exact test gives the
+        p-value.
+    pvalue : float or ndarray
+        P-value for ``alternative`` (from the exact test when one was chosen).
+    alpha : float
+        Significance level.
+    significant : bool or ndarray
+        ``pvalue < alpha``.
+    alternative : str
+        ``'two-sided'``, ``'greater'`` (p1 > p2) or ``'less'`` (p1 < p2).
+    confidence_interval : ConfidenceInterval
+        Interval for ``difference`` at ``confidence_level``, in percentage points (one-sided
+        alternatives give one-sided intervals, bounded by -100 or 100). Computed when first
+        read, so a million tests that only need p-values do not pay for a million intervals.
+    confidence_level : float
+        ``1 - alpha``.
+    method : str
+        The test and interval in words, naming every option used.
+    population_size1, population_size2 : int, None or ndarray
+        Eligible populations used for the finite population correction (``None``: none).
+    pooled, continuity : bool
+        The standard error and continuity options used.
+    interval : str
+        ``'newcombe'`` or ``'wald'``.
+    exact : str or None
+        The exact test that gave the p-value, if any.
+    """
+
+    x1: Any
+    n1: Any
+    x2: Any
+    n2: Any
+    p1: Any
+    p2: Any
+    difference: Any
+    statistic: Any
+    pvalue: Any
+    alpha: float
+    significant: Any
+    alternative: str
+    confidence_level: float
+    method: str
+    population_size1: Any = None
+    population_size2: Any = None
+    pooled: bool = True
+    continuity: bool = False
+    interval: str = "newcombe"
+    exact: str | None = None
+
+    @cached_property
+    def confidence_interval(self) -> ConfidenceInterval:
+        """Interval for ``difference`` in points at ``confidence_level`` (see the class notes)."""
+        scalar = np.ndim(self.x1) == 0
+        x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (self.x1, self.n1, self.x2, self.n2))
+        f1 = fpc(n1, None if self.population_size1 is None else self.population_size1)
+        f2 = fpc(n2, None if self.population_size2 is None else self.population_size2)
+        zc = quantile(self.alpha, self.alternative)
+        bounds = newcombe if self.interval == "newcombe" else wald
+        low, high = bounds(x1, n1, x2, n2, zc, f1, f2, continuity=self.continuity)
+        low, high = one_sided(low, high, self.alternative, -1.0, 1.0)
+        return ConfidenceInterval(output(100.0 * low, scalar), output(100.0 * high, scalar))
+
+    def summary(self) -> str:
+        """The comparison in a sentence (a count of significant changes for arrays)."""
+        side = self.alternative
+        if np.ndim(self.statistic):
+            hits = int(np.sum(self.significant))
+            return (
+                f"{np.size(self.statistic)} comparisons: {hits} significant at "
+                f"alpha = {self.alpha:g} ({side})."
+            )
+        verdict = "significant" if self.significant else "not significant"
+        low, high = self.confidence_interval
+        return (
+            f"{100 * self.p1:.1f}% ({self.x1} of {self.n1}) vs {100 * self.p2:.1f}% "
+            f"({self.x2} of {self.n2}): a change of {self.difference:+.1f} points, "
+            f"z = {self.statistic:.3f}, p = {self.pvalue:.4g}, {verdict} at alpha = "
+            f"{self.alpha:g} ({side}); {100 * self.confidence_level:g}% interval "
+            f"{low:+.1f} to {high:+.1f} points."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the fields and the interval as plain Python values, ready for ``json.dumps``."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            out[f.name] = to_builtin(getattr(self, f.name))
+            if f.name == "alternative":
+                out["confidence_interval"] = to_builtin(list(self.confidence_interval))
+        return out
+
+    def _rows(self) -> list[tuple[str, str]]:
+        rows = []
+        for k, v in super()._rows():
+            rows.append((k, v))
+            if k == "alternative":
+                rows.append(("confidence_interval", interval_text(self.confidence_interval)))
+        return rows
+
+
+def interval_text(ci: ConfidenceInterval) -> str:
+    """``-1.7 to 19.4 (points)``, or the two bound arrays."""
+    low, high = ci
+    if np.ndim(low) == 0:
+        return f"{low:.6g} to {high:.6g} (points)"
+    opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
+    return f"low {np.array2string(low, **opts)}, high {np.array2string(high, **opts)} (points)"
+
+
+def _population_out(value: FloatArray | None, scalar: bool) -> Any:
+    if value is None:
+        return None
+    if scalar and np.ndim(value) == 0:
+        item = float(value)
+        return None if math.isinf(item) else int(item)
+    return value
+
+
+def _warn_small(
+    x1: FloatArray,
+    n1: FloatArray,
+    x2: FloatArray,
+    n2: FloatArray,
+    smaller_share: FloatArray,
+    alternative: str,
+) -> None:
+    """Warn when an expected count is below 5, with Fisher's exact p-value beside it.
+
+    ``smaller_share`` is ``min(p, 1 - p)`` for the pooled proportion p.
+    """
+    expected = np.minimum(n1, n2) * smaller_share
+    small = expected < SMALL_EXPECTED
+    if not small.any():
+        return
+    where = np.flatnonzero(small.ravel())
+    shown = []
+    for i in where[:3]:
+        a, b, c, d = (int(v.ravel()[i]) for v in (x1, n1, x2, n2))
+        p = exact_pvalue("fisher", a, b, c, d, alternative)
+        label = f"{a}/{b} vs {c}/{d}"
+        shown.append(
+            f"{label} (expected {float(expected.ravel()[i]):.2g}): Fisher's exact p = {p:.4g}"
+        )
+    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
+    more = "" if where.size <= 3 else "; ..."
+    warnings.warn(
+        f"an expected count is below 5{scope}, so the normal approximation is rough: "
+        f"{'; '.join(shown)}{more}. Consider exact='boschloo' or exact='fisher'.",
+        SmallCountWarning,
+        stacklevel=3,
+    )
+
+
+def ztest(
+    x1: Any,
+    n1: Any,
+    x2: Any,
+    n2: Any,
+    *,
+    alpha: float = 0.1,
+    alternative: str = "two-sided",
+    pooled: bool = True,
+    continuity: bool = False,
+    population_size1: Any = None,
+    population_size2: Any = None,
+    exact: str | None = None,
+    interval: str = "newcombe",
+) -> ZTestResult:
+    """Z-test of the change between two proportions, ``x1 / n1 - x2 / n2``.
+
+    Parameters
+    ----------
+    x1, n1 : int or array_like
+        Cases meeting the standard, and cases inspected, in group 1 (the current round).
+    x2, n2 : int or array_like
+        The same for group 2 (the previous round, or the comparison group). Arrays broadcast,
+        giving one comparison per element.
+    alpha : float, default 0.1
+        Significance level; the published method uses 0.1.
+    alternative : {'two-sided', 'greater', 'less'}, default 'two-sided'
+        ``'greater'`` tests p1 > p2 (an improvement), ``'less'`` tests p1 < p2.
+    pooled : bool, default True
+        Standard error from the pooled proportion (the score test, equal to R ``prop.test``);
+        ``False`` uses each group's own proportion (the Wald test).
+    continuity : bool, default False
+        Yates' continuity correction: ``|d|`` shrinks by ``min(0.5 (1/n1 + 1/n2), |d|)``, as in
+        R ``prop.test(correct = TRUE)``. The interval uses the matching correction.
+    population_size1, population_size2 : int, array_like or None, default None
+        Eligible population of each round, for the finite population correction
+        ``(N - n) / (N - 1)`` on that group's variance. ``None`` means no correction.
+    exact : {None, 'fisher', 'barnard', 'boschloo'}, default None
+        Take the p-value from this exact test (scipy) instead of the normal approximation;
+        ``statistic`` is still the z-score. Not combined with the finite population or
+        continuity corrections.
+    interval : {'newcombe', 'wald'}, default 'newcombe'
+        Interval for the difference at level ``1 - alpha``: Newcombe's hybrid score interval
+        or the Wald interval (which agrees exactly with ``pooled=False``).
+
+    Returns
+    -------
+    ZTestResult
+        Proportions, difference in points, ``statistic`` (z), ``pvalue``, ``significant``, the
+        interval and the method in words. Fields are arrays when any count is an array.
+
+    Raises
+    ------
+    ValueError
+        Counts that are negative, fractional or above their n; n below 1; alpha outside (0, 1);
+        an unknown alternative, exact test or interval; a population smaller than its sample.
+    TypeError
+        A non-numeric count or a non-boolean flag.
+
+    Warns
+    -----
+    SmallCountWarning
+        When an expected count under the null is below 5 (and no exact test was chosen), with
+        Fisher's exact p-value in the message.
+
+    See Also
+    --------
+    ztest_one_sample : a proportion against a fixed reference rate.
+    ztest_from_percentages : the same test from published whole percentages.
+
+    Notes
+    -----
+    With ``d = p1 - p2`` and ``p = (x1 + x2) / (n1 + n2)``, the pooled statistic is
+    ``z = d / sqrt(p (1 - p) (f1 / n1 + f2 / n2))`` with ``f = (N - n) / (N - 1)`` (1 without a
+    population). ``z**2`` equals the X-squared of R ``prop.test(correct = FALSE)``, and ``z`` and
+    the p-value equal statsmodels ``proportions_ztest``. Unpooled:
+    ``z = d / sqrt(p1 (1 - p1) f1 / n1 + p2 (1 - p2) f2 / n2)``. When both groups are all
+    successes (or all failures), z is 0 and the p-value 1.
+
+    References
+    ----------
+    Newcombe, R. G. (1998). Interval estimation for the difference between independent
+    proportions: comparison of eleven methods. Statistics in Medicine 17, 873-890.
+
+    Examples
+    --------
+    74 of 100 cases met the standard this round against 65 of 100 last time:
+
+    >>> result = ztest(74, 100, 65, 100)
+    >>> round(result.difference, 1), round(result.statistic, 4), round(result.pvalue, 4)
+    (9.0, 1.3822, 0.1669)
+    >>> result.significant
+    False
+
+    Thousands of comparisons at once:
+
+    >>> ztest(np.array([74, 90]), 100, np.array([65, 65]), 100).significant
+    array([False,  True])
+    """
+    alpha = check_scalar_fraction("alpha", alpha)
+    alternative = check_alternative(alternative)
+    pooled = check_flag("pooled", pooled)
+    continuity = check_flag("continuity", continuity)
+    interval = check_choice("interval", interval, INTERVALS)
+    if exact is not None:
+        exact = check_choice("exact", exact, EXACT_TESTS)
+    scalar = all(np.ndim(v) == 0 for v in (x1, n1, x2, n2, population_size1, population_size2))
+    x1a, n1a = counts("x1", x1, "n1", n1)
+    x2a, n2a = counts("x2", x2, "n2", n2)
+    big_n1 = population("population_size1", population_size1, "n1", n1a)
+    big_n2 = population("population_size2", population_size2, "n2", n2a)
+    finite = big_n1 is not None or big_n2 is not None
+    if exact is not None and (finite or continuity):
+        option = "a finite population correction" if finite else "continuity=True"
+        raise ValueError(f"exact={exact!r} cannot be combined with {option}; choose one")
+    try:
+        x1a, n1a, x2a, n2a = np.broadcast_arrays(x1a, n1a, x2a, n2a)
+    except ValueError:
+        shapes = ", ".join(str(np.shape(v)) for v in (x1, n1, x2, n2))
+        raise ValueError(
+            f"x1, n1, x2 and n2 must broadcast together; got shapes {shapes}"
+        ) from None
+    f1, f2 = fpc(n1a, big_n1), fpc(n2a, big_n2)
+
+    # In-place arithmetic: this runs on millions of comparisons at once.
+    p1 = x1a / n1a
+    p2 = x2a / n2a
+    d = p1 - p2
+    p = (x1a + x2a) / (n1a + n2a)
+    if pooled:
+        var = 1.0 - p
+        if exact is None:
+            _warn_small(x1a, n1a, x2a, n2a, np.minimum(p, var), alternative)
+        var *= p
+        var *= (f1 / n1a) + (f2 / n2a)
+    else:
+        var = p1 * (1.0 - p1) * f1 / n1a + p2 * (1.0 - p2) * f2 / n2a
+        if exact is None:
+            _warn_small(x1a, n1a, x2a, n2a, np.minimum(p, 1.0 - p), alternative)
+    se = np.sqrt(var, out=var) if np.ndim(var) else np.sqrt(var)
+    numerator = d
+    if continuity:
+        shrink = np.minimum(0.5 * (1.0 / n1a + 1.0 / n2a), np.abs(d))
+        numerator = np.sign(d) * (np.abs(d) - shrink)
+    z = safe_ratio(numerator, se)
+    if exact is None:
+        pvalue = pvalue_from_z(z, alternative)
+    else:
+        pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
+
+    method = describe(
+        sample="two-sample z-test",
+        pooled=pooled,
+        continuity=continuity,
+        alternative=alternative,
+        finite=finite,
+        exact=exact,
+        interval="Newcombe hybrid score" if interval == "newcombe" else "Wald",
+        confidence_level=1.0 - alpha,
+    )
+    as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64, copy=False))
+    return ZTestResult(
+        x1=as_int(x1a),
+        n1=as_int(n1a),
+        x2=as_int(x2a),
+        n2=as_int(n2a),
+        p1=output(p1, scalar),
+        p2=output(p2, scalar),
+        difference=output(np.multiply(d, 100.0, out=d) if np.ndim(d) else 100.0 * d, scalar),
+        statistic=output(z, scalar),
+        pvalue=output(pvalue, scalar),
+        alpha=alpha,
+        significant=output(pvalue < alpha, scalar),
+        alternative=alternative,
+        confidence_level=1.0 - alpha,
+        method=method,
+        population_size1=_population_out(big_n1, scalar),
+        population_size2=_population_out(big_n2, scalar),
+        pooled=pooled,
+        continuity=continuity,
+        interval=interval,
+        exact=exact,
+    )
