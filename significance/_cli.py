@@ -8,6 +8,7 @@ printed as ``warning:`` lines on stderr. Only numpy and scipy are imported.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import sys
@@ -185,6 +186,9 @@ def run_ztest(args: argparse.Namespace) -> None:
         exact=args.exact,
         interval=args.interval,
     )
+    if args.p1 is not None or args.p2 is not None:
+        note = "; counts from published percentages (rounded half up)"
+        result = dataclasses.replace(result, method=result.method + note)
     _emit(result.to_dict(), str(result), args.json)
 
 

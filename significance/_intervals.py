@@ -98,7 +98,7 @@ def newcombe(
     d = p1 - p2
     low = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
     high = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
-    return low, high
+    return np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)  # float noise at +/-1
 
 
 def wald(

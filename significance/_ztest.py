@@ -58,7 +58,7 @@ def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
     with np.errstate(divide="ignore", invalid="ignore"):
         z = d / se
     if np.any(se == 0):
-        z = np.where(se == 0, np.where(d == 0, 0.0, np.sign(d) * np.inf), z)
+        z = np.where(se == 0, np.where(d == 0, 0.0, np.copysign(np.inf, d)), z)
     return np.asarray(z, dtype=float)
 
 
