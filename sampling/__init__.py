@@ -3,7 +3,14 @@
 The public API is listed in ``__all__``; everything in underscore modules is private.
 """
 
+from ._allocation import Allocation, MarginWarning, allocate
+from ._balance import Balance, BalanceWarning, balance_report
+from ._frame import DEFAULT_STRATA, read_cases
+from ._manifest import file_sha256, make_manifest, reproduce_draw
+from ._output import write_draw
 from ._planning import planning_table
+from ._plot import plot_balance
+from ._selection import Draw, draw
 from ._sizes import (
     ImpliedPopulation,
     SampleSize,
@@ -13,12 +20,27 @@ from ._sizes import (
 )
 
 __all__ = [
+    "DEFAULT_STRATA",
+    "Allocation",
+    "Balance",
+    "BalanceWarning",
+    "Draw",
     "ImpliedPopulation",
+    "MarginWarning",
     "SampleSize",
+    "allocate",
+    "balance_report",
+    "draw",
+    "file_sha256",
     "implied_population",
+    "make_manifest",
     "margin_of_error",
     "planning_table",
+    "plot_balance",
+    "read_cases",
+    "reproduce_draw",
     "sample_size",
+    "write_draw",
 ]
 
 __version__ = "0.1.0"

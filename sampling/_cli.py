@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NoReturn
 
+from ._cli_frames import COMMANDS as FRAME_COMMANDS
 from ._result import to_builtin
 
 PROG = "python -m sampling"
@@ -161,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--margin", type=_fraction("--margin"), default=0.05)
     plan.add_argument("--proportion", type=_fraction("--proportion"), default=0.5)
     plan.add_argument("--method", default="normal")
+
+    from ._cli_frames import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -420,6 +425,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "published": run_published,
     "plan": run_plan,
 }
+COMMANDS.update(FRAME_COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

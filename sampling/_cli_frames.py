@@ -1,0 +1,240 @@
+"""Command line for case lists: ``allocate`` and ``draw`` (registered by :mod:`sampling._cli`).
+
+Thin handlers over the public API. pandas, scipy and matplotlib are imported inside the
+handlers, so other commands start quickly. Library warnings become ``warning:`` lines on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+__all__ = ["COMMANDS", "add_commands"]
+
+_METHODS = "controlled (default), largest-remainder, minimum or equal"
+
+
+@contextmanager
+def progress(label: str, *, after: float = 1.0) -> Iterator[None]:
+    """Say on stderr what is running when a step takes longer than ``after`` seconds."""
+    start = time.perf_counter()
+    shown = threading.Event()
+
+    def announce() -> None:
+        shown.set()
+        print(f"{label} ...", file=sys.stderr, flush=True)
+
+    timer = threading.Timer(after, announce)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        if shown.is_set():
+            print(f"{label}: done in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+
+
+def _common(parser: argparse.ArgumentParser, *, n_required: bool) -> None:
+    parser.add_argument("cases", help="case list: .csv, .xlsx or .parquet, one row per case")
+    parser.add_argument("--id", dest="id_column", default=None, help="ID column (case_id)")
+    parser.add_argument(
+        "--strata", default=None, help="comma-separated strata columns (gender,disposal,risk)"
+    )
+    parser.add_argument(
+        "--n", default=None, required=n_required, help="cases to sample, or 'auto' (80%%/5 rule)"
+    )
+    parser.add_argument("--method", default=None, help=_METHODS)
+    parser.add_argument(
+        "--minimum", default=None, help="smallest allocation per cell for --method minimum (1)"
+    )
+    parser.add_argument(
+        "--blank-strata",
+        default=None,
+        help="'error' (default) refuses blank strata values; 'level' keeps them as '(blank)'",
+    )
+
+
+def add_commands(sub: Any) -> None:
+    """Register ``allocate`` and ``draw`` on the ``python -m sampling`` subparsers."""
+    allocate = sub.add_parser("allocate", help="cases per cell for a stratified sample")
+    _common(allocate, n_required=True)
+    allocate.add_argument("--json", action="store_true", help="print JSON: n, cells, margins")
+
+    draw = sub.add_parser("draw", help="draw a stratified sample with reserves and a manifest")
+    _common(draw, n_required=False)
+    draw.add_argument("--seed", default=None, help="random seed (whole number); recorded")
+    draw.add_argument("--reserves", default=None, help="reserve cases per sampled cell (2)")
+    draw.add_argument("--out", required=True, help="new folder for the results")
+    draw.add_argument("--force", action="store_true", help="replace an existing --out folder")
+    draw.add_argument("--manifest", default=None, help="repeat the draw in this manifest.json")
+    draw.add_argument("--json", action="store_true", help="print the manifest as JSON")
+
+
+def _strata(args: argparse.Namespace) -> list[str]:
+    text = args.strata if args.strata is not None else "gender,disposal,risk"
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def _whole(flag: str, text: str | None, default: int) -> int:
+    from ._cli import UsageError
+
+    if text is None:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{flag} must be a whole number; got {text!r}") from None
+    if not value.is_integer():
+        raise UsageError(f"{flag} must be a whole number; got {text!r}")
+    return int(value)
+
+
+def _n(text: str) -> int | str:
+    from ._cli import UsageError
+
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--n must be a whole number or 'auto'; got {text!r}") from None
+    return int(value) if value.is_integer() else value  # type: ignore[return-value]
+
+
+def _emit_warnings(caught: list[warnings.WarningMessage]) -> None:
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+
+
+def run_allocate(args: argparse.Namespace) -> None:
+    """``allocate``: print the allocation (table or JSON)."""
+    from ._allocation import allocate
+    from ._frame import read_cases
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with progress(f"reading {args.cases}"):
+            cases = read_cases(
+                args.cases,
+                id_column=args.id_column or "case_id",
+                strata=_strata(args),
+                blank_strata=args.blank_strata or "error",
+            )
+        result = allocate(
+            cases,
+            _n(args.n),
+            strata=_strata(args),
+            method=args.method or "controlled",
+            minimum=_whole("--minimum", args.minimum, 1),
+        )
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result)
+    _emit_warnings(caught)
+
+
+def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
+    from ._cli import UsageError
+    from ._manifest import load_manifest, reproduce_draw
+
+    given = [
+        flag
+        for flag, value in (
+            ("--id", args.id_column),
+            ("--strata", args.strata),
+            ("--n", args.n),
+            ("--method", args.method),
+            ("--minimum", args.minimum),
+            ("--blank-strata", args.blank_strata),
+            ("--seed", args.seed),
+            ("--reserves", args.reserves),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UsageError(f"--manifest sets the draw; do not also give {', '.join(given)}")
+    record = load_manifest(args.manifest)
+    with progress(f"repeating the draw from {args.manifest}"):
+        result = reproduce_draw(record, args.cases)
+    return result, record
+
+
+def run_draw(args: argparse.Namespace) -> None:
+    """``draw``: draw, write the results folder atomically, print the balance report."""
+    from ._cli import UsageError
+    from ._output import check_output_dir
+
+    check_output_dir(args.out, force=args.force, input_path=args.cases)  # refuse before work
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if args.manifest is not None:
+            result, record = _manifest_draw(args)
+            n_requested: int | str = record.get("n_requested", result.n)
+            blank = str(record.get("blank_strata", "error"))
+        else:
+            if args.n is None:
+                raise UsageError("the following arguments are required: --n (or --manifest)")
+            from ._frame import read_cases
+            from ._selection import draw
+
+            blank = args.blank_strata or "error"
+            with progress(f"reading {args.cases}"):
+                cases = read_cases(
+                    args.cases,
+                    id_column=args.id_column or "case_id",
+                    strata=_strata(args),
+                    blank_strata=blank,
+                )
+            n_requested = _n(args.n)
+            with progress("drawing"):
+                result = draw(
+                    cases,
+                    n_requested,
+                    seed=None if args.seed is None else _whole("--seed", args.seed, 0),
+                    id_column=args.id_column or "case_id",
+                    strata=_strata(args),
+                    reserves=_whole("--reserves", args.reserves, 2),
+                    method=args.method or "controlled",
+                    minimum=_whole("--minimum", args.minimum, 1),
+                    blank_strata=blank,
+                )
+        from ._balance import balance_report
+        from ._output import write_draw
+
+        balance = balance_report(result.allocation, result.sample)
+        with progress(f"writing {args.out}"):
+            written = write_draw(
+                result,
+                args.out,
+                input_path=args.cases,
+                force=args.force,
+                n_requested=n_requested,
+                blank_strata=blank,
+                balance=balance,
+            )
+    if args.json:
+        print(json.dumps(written["manifest"], indent=2))
+    else:
+        print(result.summary())
+        print(balance.report())
+        print(
+            f"\nWrote {args.out}: sample.csv ({len(result.sample)} cases), reserves.csv "
+            f"({len(result.reserves)} cases), balance.csv, balance.png, manifest.json "
+            f"(seed {result.seed}, input SHA-256 {written['manifest']['input_sha256'][:12]}...)."
+        )
+    _emit_warnings(caught)
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
+    "allocate": run_allocate,
+    "draw": run_draw,
+}

@@ -1,0 +1,462 @@
+"""Case lists: read CSV, Excel or Parquet files and check them before anything is drawn.
+
+A case list has one row per eligible case: an ID column and the stratification columns. Every value
+is read as text, so ``000123`` keeps its leading zeros and risk levels coded ``1, 2, 3`` are labels,
+not numbers. :func:`prepare_cases` turns a checked frame into the integer codes the allocation and
+the selection work on (:class:`CaseTable`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._checks import check_choice
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "BLANK_LEVEL",
+    "DEFAULT_STRATA",
+    "CaseTable",
+    "check_strata",
+    "level_order",
+    "prepare_cases",
+    "read_cases",
+    "sort_ids",
+]
+
+IntArray = npt.NDArray[np.int64]
+
+DEFAULT_STRATA: tuple[str, ...] = ("gender", "disposal", "risk")
+"""The case-supervision sample's stratification: gender, type of disposal and RoSH level."""
+
+BLANK_LEVEL = "(blank)"
+"""Label given to blank stratification values when ``blank_strata="level"``."""
+
+# Ordinal vocabularies: levels drawn only from one of these are listed in this order, not A-Z.
+_ORDINAL = (
+    ("low", "medium", "high", "very high"),
+    ("community order", "suspended sentence order", "licence", "post-sentence supervision"),
+)
+_FORMATS = {".csv": "csv", ".txt": "csv", ".xlsx": "excel", ".xlsm": "excel", ".parquet": "parquet"}
+_SHOW = 5  # how many offending rows or IDs an error message lists
+
+
+def check_strata(strata: Any, id_column: Any = None) -> tuple[str, ...]:
+    """Check the stratification column names: a non-empty list of distinct names.
+
+    A single string is split on commas, so ``"gender,risk"`` and ``["gender", "risk"]`` agree.
+    """
+    if isinstance(strata, str):
+        strata = [s.strip() for s in strata.split(",") if s.strip()]
+    if not isinstance(strata, Sequence) or not all(isinstance(s, str) for s in strata):
+        raise TypeError(f"strata must be a list of column names; got {strata!r}")
+    names = tuple(strata)
+    if not names:
+        raise ValueError("strata must name at least one column; got none")
+    repeated = sorted({s for s in names if names.count(s) > 1})
+    if repeated:
+        raise ValueError(f"strata must not repeat a column; got {', '.join(map(repr, repeated))}")
+    if id_column is not None:
+        if not isinstance(id_column, str) or not id_column:
+            raise TypeError(f"id_column must be a column name; got {id_column!r}")
+        if id_column in names:
+            raise ValueError(f"id_column must not also be a stratum; got {id_column!r} in both")
+    return names
+
+
+def _rows_text(rows: Sequence[int], source: str | None) -> str:
+    shown = ", ".join(str(r) for r in rows[:_SHOW])
+    more = f" and {len(rows) - _SHOW} more" if len(rows) > _SHOW else ""
+    where = f" of {source} (the header is row 1)" if source else " (0-based positions)"
+    return f"{shown}{more}{where}"
+
+
+def _blank_mask(text: pd.Series) -> npt.NDArray[np.bool_]:
+    """Missing or empty values of a column already made text by :func:`_as_text`."""
+    return np.asarray(text.isna() | (text == ""), dtype=bool)
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """A column as stripped text; whole-number floats (123.0 from a spreadsheet) lose the '.0'."""
+    import pandas as pd
+
+    if values.dtype.kind == "f":
+        finite = values.dropna()
+        if (finite == np.floor(finite)).all():
+            values = values.astype("Int64")
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("str")
+    return values.str.strip()
+
+
+def level_order(levels: Sequence[str]) -> list[str]:
+    """Levels in their reporting order: RoSH order, numeric order or A-Z, with blanks last.
+
+    Examples
+    --------
+    >>> level_order(["medium", "very high", "low", "high"])
+    ['low', 'medium', 'high', 'very high']
+    >>> level_order(["10", "2", "1"]), level_order(["male", "female"])
+    (['1', '2', '10'], ['female', 'male'])
+    """
+    body = [v for v in levels if v != BLANK_LEVEL]
+    tail = [BLANK_LEVEL] if len(body) < len(levels) else []
+    lowered = {v.lower() for v in body}
+    for vocabulary in _ORDINAL:
+        if lowered <= set(vocabulary) and len(lowered) == len(body):
+            return sorted(body, key=lambda v: vocabulary.index(v.lower())) + tail
+    try:
+        return sorted(body, key=lambda v: (float(v), v)) + tail
+    except ValueError:
+        return sorted(body) + tail
+
+
+def _arrow_binary(ids: pd.Series) -> Any:
+    """The IDs as one Arrow ``large_binary`` array (no copy for Arrow-backed text)."""
+    import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type stubs
+
+    values = ids.array
+    arr = (
+        values.__arrow_array__()
+        if hasattr(values, "__arrow_array__")
+        else pa.array(ids.to_numpy(dtype=object), type=pa.large_string())
+    )
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr.cast(pa.large_binary())
+
+
+def sort_ids(ids: pd.Series) -> tuple[IntArray, npt.NDArray[np.bool_]]:
+    """Positions that sort the IDs in text order, and where a sorted ID repeats the one before.
+
+    Text order is Python's ``sorted`` on the strings (the order of the UTF-8 bytes, which is the
+    order of the code points). IDs of one byte length (``CRN000123``, the usual format) are sorted
+    as big-endian integers made from the byte positions that differ between IDs (a radix sort);
+    other IDs use Arrow's string sort.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> order, repeats = sort_ids(pd.Series(["CRN003", "CRN001", "CRN010", "CRN001"]))
+    >>> order.tolist(), repeats.tolist()
+    ([1, 3, 0, 2], [True, False, False])
+    """
+    import pyarrow.compute as pc  # type: ignore[import-untyped]  # no type stubs
+
+    arr = _arrow_binary(ids)
+    count = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + count + 1]
+    lengths = np.diff(offsets)
+    if count and lengths.min() == lengths.max() and lengths[0] > 0 and arr.null_count == 0:
+        width = int(lengths[0])
+        data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        matrix = data.reshape(count, width)
+        first, last = matrix[0], matrix[-1]
+        differs = [
+            bool(first[j] != last[j]) or bool((matrix[:, j] != first[j]).any())
+            for j in range(width)
+        ]
+        varying = matrix[:, np.flatnonzero(differs)]
+        if varying.shape[1] == 0:  # every ID the same
+            return np.arange(count, dtype=np.int64), np.ones(max(count - 1, 0), dtype=bool)
+        pad = -varying.shape[1] % 8
+        words = np.ascontiguousarray(np.pad(varying, ((0, 0), (0, pad)))).view(">u8")
+        keys = [words[:, j].astype(np.uint64) for j in range(words.shape[1] - 1, -1, -1)]
+        # Unstable quicksort is fine: equal IDs are refused, so no two keys tie.
+        order = (np.argsort(keys[0]) if len(keys) == 1 else np.lexsort(keys)).astype(np.int64)
+        ordered = words[order]
+        return order, np.all(ordered[1:] == ordered[:-1], axis=1)
+    order = np.asarray(pc.array_sort_indices(arr), dtype=np.int64)
+    ordered = arr.take(order)
+    repeats = pc.equal(ordered.slice(1), ordered.slice(0, count - 1))
+    return order, np.asarray(repeats.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@dataclass(frozen=True, eq=False)
+class CaseTable:
+    """A checked case list as integer codes (internal).
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The cases as given (a new frame sharing the caller's data; never written to).
+    id_column : str
+        Name of the ID column.
+    strata : tuple of str
+        Stratification columns.
+    levels : tuple of tuple of str
+        Each variable's levels in reporting order.
+    cell : ndarray of int
+        Each case's cell (0-based, cells in :attr:`cell_codes` order).
+    cell_codes : ndarray of int, shape (cells, variables)
+        Level codes of each non-empty cell, in lexicographic order of the codes.
+    order : ndarray of int
+        Positions that sort the cases by ID (text order).
+    codes : ndarray of int, shape (cases, variables)
+        Each case's level code for each variable.
+    ids : pandas.Series or None
+        The IDs as stripped text (``None`` when no ID column was checked).
+    """
+
+    frame: pd.DataFrame
+    id_column: str
+    strata: tuple[str, ...]
+    levels: tuple[tuple[str, ...], ...]
+    cell: IntArray
+    cell_codes: IntArray
+    order: IntArray
+    codes: IntArray
+    ids: pd.Series | None
+
+    def rows(self, positions: IntArray) -> pd.DataFrame:
+        """The cases at ``positions``, with clean ID and strata text (a new frame)."""
+        out = self.frame.iloc[positions].reset_index(drop=True)
+        if self.ids is not None:
+            out[self.id_column] = self.ids.iloc[positions].to_numpy()
+        for j, name in enumerate(self.strata):
+            labels = np.asarray(self.levels[j], dtype=object)
+            out[name] = labels[self.codes[positions, j]]
+            out[name] = out[name].astype("str")
+        return out
+
+    @property
+    def population(self) -> IntArray:
+        """Cases in each cell."""
+        return np.bincount(self.cell, minlength=len(self.cell_codes)).astype(np.int64)
+
+
+def _codes(
+    values: pd.Series, name: str, blank_strata: str, rows: IntArray, source: str | None
+) -> tuple[IntArray, tuple[str, ...]]:
+    """Level codes of one stratification column; the text clean-up works on distinct values only."""
+    import pandas as pd
+
+    raw, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    labels = _as_text(pd.Series(uniques)).astype(object)
+    texts = [None if pd.isna(v) else str(v) for v in labels.tolist()] + [None]  # code -1: missing
+    blank = np.array([t is None or t == "" for t in texts])
+    if blank[:-1].any() or (raw < 0).any():  # factorize lists only values that occur
+        hit = np.flatnonzero(blank[raw])  # raw == -1 picks the last entry, the missing value
+        if blank_strata == "error":
+            raise ValueError(
+                f"{name} is blank in {hit.size} row{'s' if hit.size > 1 else ''}: "
+                f"{_rows_text(rows[hit].tolist(), source)}; fill them in, or treat blanks "
+                f"as their own level (blank_strata='level', --blank-strata level)"
+            )
+    named = [BLANK_LEVEL if b else str(t) for t, b in zip(texts, blank, strict=True)]
+    present = sorted(set(named[:-1]) | ({BLANK_LEVEL} if (raw < 0).any() else set()))
+    ordered = level_order(present)
+    position = {v: i for i, v in enumerate(ordered)}
+    remap = np.array([position.get(v, -1) for v in named], dtype=np.int64)
+    return remap[raw], tuple(ordered)
+
+
+def prepare_cases(
+    cases: Any,
+    *,
+    id_column: str | None,
+    strata: Any,
+    blank_strata: str = "error",
+    source: str | None = None,
+    row_numbers: IntArray | None = None,
+) -> CaseTable:
+    """Check a case frame and code its cells (internal; see :func:`read_cases` for the rules).
+
+    ``id_column=None`` skips the ID checks (allocation needs only the strata). The caller's frame
+    is not modified; cleaned values are produced by :meth:`CaseTable.rows`.
+    """
+    import pandas as pd
+
+    if not isinstance(cases, pd.DataFrame):
+        raise TypeError(f"cases must be a pandas DataFrame; got {type(cases).__name__}")
+    names = check_strata(strata, id_column)
+    blank_strata = check_choice("blank_strata", blank_strata, ("error", "level"))
+    columns = [str(c) for c in cases.columns]
+    label = source or "the case list"
+    for kind, wanted in (("ID", [id_column] if id_column else []), ("strata", list(names))):
+        missing = [c for c in wanted if c not in columns]
+        if missing:
+            plural = "s" if len(missing) > 1 else ""
+            raise ValueError(
+                f"{kind} column{plural} {', '.join(map(repr, missing))} not found in {label}; "
+                f"its columns are {', '.join(map(repr, columns))}"
+            )
+    if len(cases) == 0:
+        raise ValueError(f"{label} has no cases (no rows below the header)")
+    rows = (
+        row_numbers
+        if row_numbers is not None
+        else (np.arange(len(cases)) + (2 if source else 0)).astype(np.int64)
+    )
+    frame = cases.reset_index(drop=True)  # a new frame: the caller's is never modified
+    ids: pd.Series | None = None
+    order = np.arange(len(frame), dtype=np.int64)
+    repeats = np.zeros(0, dtype=bool)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # sort the IDs while coding the strata
+        sorting = pool.submit(_clean_ids, frame[id_column]) if id_column else None
+        codes = np.empty((len(frame), len(names)), dtype=np.int64)
+        levels = []
+        for j, name in enumerate(names):
+            codes[:, j], lv = _codes(frame[name], name, blank_strata, rows, source)
+            levels.append(lv)
+        if sorting is not None:
+            ids, blank, order, repeats = sorting.result()
+    if id_column and ids is not None:
+        if blank.any():
+            raise ValueError(
+                f"{id_column} is blank in {int(blank.sum())} row{'s' if blank.sum() > 1 else ''}: "
+                f"{_rows_text(rows[blank].tolist(), source)}; every case needs an ID"
+            )
+        if repeats.any():
+            values = ids.to_numpy(dtype=object)[order[1:][repeats]]
+            _raise_duplicates(ids, sorted({str(v) for v in values}), rows, label, id_column)
+    cell, cell_codes = _cells(codes, tuple(len(lv) for lv in levels))
+    return CaseTable(
+        frame, id_column or "", names, tuple(levels), cell, cell_codes, order, codes, ids
+    )
+
+
+def _clean_ids(
+    values: pd.Series,
+) -> tuple[pd.Series, npt.NDArray[np.bool_], IntArray, npt.NDArray[np.bool_]]:
+    """IDs as stripped text, which are blank, their text order, and where a sorted ID repeats."""
+    ids = _as_text(values)
+    blank = _blank_mask(ids)
+    if blank.any():
+        return ids, blank, np.arange(len(ids), dtype=np.int64), np.zeros(0, dtype=bool)
+    order, repeats = sort_ids(ids)
+    return ids, blank, order, repeats
+
+
+def _raise_duplicates(
+    ids: pd.Series, repeated: list[str], rows: IntArray, label: str, id_column: str
+) -> None:
+    shown = []
+    for value in repeated[:_SHOW]:
+        where = rows[np.flatnonzero((ids == value).to_numpy())].tolist()
+        shown.append(f"{value!r} (rows {', '.join(map(str, where))})")
+    more = f" and {len(repeated) - _SHOW} more" if len(repeated) > _SHOW else ""
+    raise ValueError(
+        f"{id_column} must identify each case once; {label} repeats {len(repeated)} "
+        f"ID{'s' if len(repeated) > 1 else ''}: {', '.join(shown)}{more}"
+    )
+
+
+def _cells(codes: IntArray, sizes: tuple[int, ...]) -> tuple[IntArray, IntArray]:
+    """Cell index of each row and the codes of the non-empty cells, in lexicographic order."""
+    if int(np.prod(sizes, dtype=np.float64)) <= 4_000_000:
+        flat = np.ravel_multi_index(tuple(codes.T), sizes)
+        present = np.flatnonzero(np.bincount(flat, minlength=int(np.prod(sizes))))
+        lookup = np.full(int(np.prod(sizes)), -1, dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        cell_codes = np.stack(np.unravel_index(present, sizes), axis=1).astype(np.int64)
+        return lookup[flat], cell_codes
+    cell_codes, inverse = np.unique(codes, axis=0, return_inverse=True)
+    return inverse.ravel().astype(np.int64), cell_codes.astype(np.int64)
+
+
+def read_cases(
+    path: str | os.PathLike[str],
+    *,
+    id_column: str = "case_id",
+    strata: Sequence[str] | str = DEFAULT_STRATA,
+    blank_strata: str = "error",
+) -> pd.DataFrame:
+    """Read and check a case list (CSV, Excel .xlsx or Parquet), every column as text.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file. Its format comes from the extension: ``.csv`` (or ``.txt``; UTF-8, a byte order
+        mark is allowed), ``.xlsx`` (first sheet) or ``.parquet``.
+    id_column : str, default "case_id"
+        Column identifying each case; it must be filled in and unique.
+    strata : sequence of str or str, default ("gender", "disposal", "risk")
+        Stratification columns (a comma-separated string is split).
+    blank_strata : {"error", "level"}, default "error"
+        What to do with blank stratification values: refuse, listing the rows, or keep the cases
+        with ``"(blank)"`` as a level of its own.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The cases; CSV and Excel columns are text (Parquet columns keep their types, except the
+        ID and strata, which become text), the ID and strata values stripped of surrounding
+        spaces. Completely empty lines are dropped. The file is only read.
+
+    Raises
+    ------
+    ValueError
+        A missing or unreadable file, an unknown extension, an empty file or one with only a
+        header, a missing column (the message lists the columns that exist), blank or repeated
+        IDs (the message lists some), or blank strata values when ``blank_strata="error"``.
+        Row numbers count the header as row 1, as a spreadsheet does.
+
+    Examples
+    --------
+    >>> from importlib.resources import files
+    >>> cases = read_cases(files("sampling") / "data/example_population.csv")
+    >>> len(cases), cases["case_id"].iloc[0]
+    (250, 'CRN540586')
+    >>> cases["gender"].value_counts().to_dict()
+    {'male': 211, 'female': 39}
+    """
+    import pandas as pd
+
+    name = os.fspath(path)
+    base = os.path.basename(name)
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in _FORMATS:
+        raise ValueError(
+            f"the case list must be a .csv, .xlsx or .parquet file; got {base!r}"
+            + (". Save .xls files as .xlsx first" if ext == ".xls" else "")
+        )
+    if not os.path.isfile(name):
+        what = "is a folder" if os.path.isdir(name) else "does not exist"
+        raise ValueError(f"cannot read {name}: the file {what}")
+    if os.path.getsize(name) == 0:
+        raise ValueError(f"{base} is empty")
+    kind = _FORMATS[ext]
+    try:
+        if kind == "csv":
+            frame = pd.read_csv(
+                name,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                encoding="utf-8-sig",
+            )
+        elif kind == "excel":
+            frame = pd.read_excel(name, dtype=str, keep_default_na=False)
+        else:
+            frame = pd.read_parquet(name)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{base} is empty") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError, KeyError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"cannot read {base} as {kind}: {reason}") from None
+    except Exception as exc:  # corrupt zip or parquet files raise library-specific errors
+        raise ValueError(f"cannot read {base} as {kind}: {type(exc).__name__}: {exc}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    text = frame.astype("str").fillna("")
+    filled = np.asarray((text.apply(lambda c: c.str.strip()) != "").any(axis=1), dtype=bool)
+    rows = (np.arange(len(frame)) + 2).astype(np.int64)[filled]
+    frame = frame.loc[filled].reset_index(drop=True)
+    table = prepare_cases(
+        frame,
+        id_column=id_column,
+        strata=strata,
+        blank_strata=blank_strata,
+        source=base,
+        row_numbers=rows,
+    )
+    return table.rows(np.arange(len(frame), dtype=np.int64))
