@@ -1,0 +1,39 @@
+"""The key numbers quoted in the notebooks' text, recomputed from the library.
+
+A notebook's prose cannot be checked by executing it, so the figures the text quotes are asserted
+here: if the library changes, these fail and the notebook text gets updated with them.
+"""
+
+import numpy as np
+import pytest
+
+from sampling import implied_population, margin_of_error, sample_size
+from significance import ztest
+
+
+def test_notebook_1_sizing() -> None:
+    assert sample_size().n == 165
+    assert round(sample_size().n0, 2) == 164.24
+    assert sample_size(250).n == 100
+    assert round(sample_size(250).achieved_margin, 4) == 0.0497
+    # "A finding about the women ... about +/-13.5 points" (14 of 35)
+    assert round(100 * margin_of_error(14, 35), 1) == 13.5
+    assert round(implied_population(100).population_size) == 254
+    assert round(implied_population(120).population_size) == 443
+    # "a sample sized for the caseload would have been 156 to 162 cases"
+    assert [sample_size(c).n for c in (2976, 4171, 4212, 6359, 8774)] == [156, 159, 159, 161, 162]
+    # "the exact method asks for about 7% more (107 rather than 100 at 254)"
+    assert sample_size(254, method="exact").n == 107
+
+
+def test_notebook_4_simulations() -> None:
+    # "rejection rate with no change: 0.0986" (seed 2026, 200,000 pairs of rounds of 100 at 65%)
+    rng = np.random.default_rng(2026)
+    x_now = rng.binomial(100, 0.65, size=200_000)
+    x_before = rng.binomial(100, 0.65, size=200_000)
+    rate = float(np.mean(ztest(x_now, 100, x_before, 100).significant))
+    assert rate == pytest.approx(0.0986, abs=5e-5)
+    # "a real change from 65% to 74% ... is detected less than half the time" (0.404)
+    x_after = rng.binomial(100, 0.74, size=200_000)
+    detected = float(np.mean(ztest(x_after, 100, x_before, 100).significant))
+    assert detected == pytest.approx(0.404, abs=5e-4)
