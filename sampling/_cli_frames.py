@@ -89,6 +89,10 @@ def _whole(flag: str, text: str | None, default: int) -> int:
     if text is None:
         return default
     try:
+        return int(text.strip())  # exact for large seeds
+    except ValueError:
+        pass
+    try:
         value = float(text)
     except ValueError:
         raise UsageError(f"{flag} must be a whole number; got {text!r}") from None

@@ -106,10 +106,14 @@ def rank_within_cells(
 
 
 def resolve_seed(seed: Any) -> int:
-    """A seed as a whole number of at least 0; ``None`` picks one from the operating system."""
+    """A seed as a whole number of at least 0; ``None`` picks a 12-digit one from the system."""
     if seed is None:
         entropy = np.random.SeedSequence().entropy
-        return int(entropy) % 2**63  # type: ignore[arg-type]  # an int when not given
+        return int(entropy) % 10**12  # type: ignore[arg-type]  # an int when not given
+    if isinstance(seed, int | np.integer) and not isinstance(seed, bool | np.bool_):
+        if seed < 0:
+            raise ValueError(f"seed must be a whole number of at least 0; got {seed}")
+        return int(seed)  # exact: no trip through float for large seeds
     return int(check_integer("seed", seed, minimum=0))
 
 

@@ -21,3 +21,42 @@ def count_pairs(draw: st.DrawFn, max_n: int = 500) -> tuple[int, int, int, int]:
 
 alphas = st.sampled_from([0.01, 0.05, 0.1, 0.2])
 alternatives = st.sampled_from(["two-sided", "greater", "less"])
+
+
+# --- Stratified allocation and selection (sampling._allocation, sampling._selection) ---------
+
+import itertools  # noqa: E402  # kept beside the strategies that use it
+
+import numpy as np  # noqa: E402
+
+
+@st.composite
+def cell_tables(
+    draw: st.DrawFn, max_variables: int = 3, max_levels: int = 3, max_count: int = 30
+) -> tuple[np.ndarray, np.ndarray, tuple[int, ...], int]:
+    """A cross-classified population: (cell counts, level codes per cell, levels per variable, n).
+
+    Cells are in lexicographic order of their codes, empty cells left out, as the library
+    stores them; n is between 1 and the population.
+    """
+    variables = draw(st.integers(1, max_variables))
+    n_levels = tuple(draw(st.integers(1, max_levels)) for _ in range(variables))
+    codes = np.array(list(itertools.product(*(range(k) for k in n_levels))), dtype=np.int64)
+    counts = np.array(
+        draw(st.lists(st.integers(0, max_count), min_size=len(codes), max_size=len(codes))),
+        dtype=np.int64,
+    )
+    if counts.sum() == 0:
+        counts[draw(st.integers(0, len(counts) - 1))] = 1
+    keep = counts > 0
+    n = draw(st.integers(1, int(counts[keep].sum())))
+    return counts[keep], codes[keep], n_levels, n
+
+
+case_ids = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=12
+    )
+    .map(str.strip)
+    .filter(bool)
+)
