@@ -13,7 +13,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
+# The main job: size and draw the stratified sample from the bundled synthetic eligible population
+# (results in out/example/), then the published inspections' samples and implied populations.
 example: $(STAMP)
+	mkdir -p out
+	$(PY) -m sampling draw sampling/data/example_population.csv --id case_id \
+		--strata gender,disposal,risk --n auto --seed 2026 --reserves 2 --out out/example --force
 	$(PY) -m sampling published
 
 lint: $(STAMP)
@@ -23,7 +28,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-test: lint typecheck
+test: lint typecheck docs
 	$(PY) -m pytest -n 2 -q
 
 bench: $(STAMP)
