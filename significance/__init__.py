@@ -1,7 +1,11 @@
 """Significance tests, intervals, power and ratings for inspection findings.
 
-The public API is listed in ``__all__``; everything in underscore modules is private.
+The public API is listed in ``__all__``; everything in underscore modules is private. The
+comparison report (``compare_rounds`` and friends) needs pandas, so it is imported on first use:
+``import significance`` and ``python -m significance ztest`` stay light.
 """
+
+from typing import TYPE_CHECKING, Any
 
 from ._detectable import DetectableDifference, minimum_detectable_difference
 from ._multiple import adjust_pvalues
@@ -21,6 +25,33 @@ from ._ratings import (
 from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
 from ._ztest import ConfidenceInterval, ZTestResult, ztest
 
+if TYPE_CHECKING:
+    from ._report import compare_rounds
+    from ._report_plot import plot_comparison
+    from ._report_result import RoundComparison
+    from ._report_sensitivity import sensitivity_to_previous_n
+    from ._report_standards import rate_standards
+
+# Public name -> private module, imported when the name is first used (they need pandas).
+_LAZY = {
+    "RoundComparison": "._report_result",
+    "compare_rounds": "._report",
+    "plot_comparison": "._report_plot",
+    "rate_standards": "._report_standards",
+    "sensitivity_to_previous_n": "._report_sensitivity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BAND_EDGES",
     "RATINGS",
@@ -31,17 +62,22 @@ __all__ = [
     "OneSampleResult",
     "PercentageCounts",
     "ProviderRating",
+    "RoundComparison",
     "SmallCountWarning",
     "StandardRating",
     "ZTestResult",
     "adjust_pvalues",
+    "compare_rounds",
     "counts_from_percentage",
     "minimum_detectable_difference",
     "percent_half_up",
+    "plot_comparison",
     "power",
     "provider_rating",
+    "rate_standards",
     "rating_band",
     "sample_size_per_group",
+    "sensitivity_to_previous_n",
     "standard_rating",
     "ztest",
     "ztest_against_aggregate",

@@ -1,8 +1,10 @@
-"""Command line: ``python -m significance ztest|power|mdd|sample-size``.
+"""Command line: ``python -m significance`` (z-tests, power, the comparison report, ratings).
 
 A thin layer over the public API: parse, call, print. Bad input is one line on stderr and exit
-status 2, with no traceback; caveats (a small expected count, an ambiguous percentage) are
-printed as ``warning:`` lines on stderr. Only numpy and scipy are imported.
+status 2, with no traceback and no output file; caveats (a small expected count, an ambiguous
+percentage) are printed as ``warning:`` lines on stderr. ``ztest``, ``power``, ``mdd`` and
+``sample-size`` import numpy and scipy only; ``compare`` imports pandas (and matplotlib for
+``--plot``) inside its handler.
 """
 
 from __future__ import annotations
@@ -144,7 +146,55 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(ss)
     ss.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
+
+    add_report_commands(sub)
     return parser
+
+
+def add_report_commands(sub: Any) -> None:
+    """The ``compare``, ``rating`` and ``provider-rating`` subcommands."""
+    cmp = sub.add_parser("compare", help="round-on-round comparison report of key questions")
+    cmp.add_argument("table", help="CSV or Excel table, one row per key question")
+    cmp.add_argument("--alpha", type=_number("--alpha"), default=0.1, help="default 0.1")
+    cmp.add_argument(
+        "--previous-n", type=_number("--previous-n", percent=False), default=None,
+        help="previous-round n to assume where the table has none (stated in the report)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--comparator-n", type=_number("--comparator-n", percent=False), default=None,
+        help="comparator n to assume (without one: a one-sample test against its rate)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--column", action="append", default=[], metavar="NAME=ACTUAL",
+        help="the table's name for a report column, e.g. comparator_pct=all_crcs_pct",
+    )  # fmt: skip
+    cmp.add_argument("--sheet", default=None, help="Excel sheet (default: the first)")
+    cmp.add_argument(
+        "--standard-rating", action="append", default=[], metavar="STANDARD=RATING",
+        help="a standard's rating from elsewhere, e.g. 1.1=Good (all ten give the provider rating)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--comparator-includes-provider", action="store_true",
+        help="the comparator's counts include this provider's (taken out first)",
+    )  # fmt: skip
+    cmp.add_argument("--unrounded", action="store_true", help="band the unrounded x / n")
+    cmp.add_argument("--out", default=None, help="write the report: .csv, .xlsx, .md or .html")
+    cmp.add_argument("--plot", default=None, help="write a dumbbell chart: .png or .svg")
+    cmp.add_argument("--force", action="store_true", help="replace existing output files")
+    cmp.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    rating = sub.add_parser("rating", help="rating band of a key question's percentage")
+    rating.add_argument("percentage", help="e.g. 64 or 64%%")
+    rating.add_argument(
+        "--unrounded", action="store_true", help="band the exact value (default: as published)"
+    )
+    rating.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    provider = sub.add_parser("provider-rating", help="provider rating from ten standard ratings")
+    provider.add_argument(
+        "ratings", nargs="*", help="ten ratings, 1.1 to 4.2 (Good, RI or requires-improvement, ...)"
+    )
+    provider.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def _emit(record: dict[str, Any], text: str, as_json: bool) -> None:
@@ -265,11 +315,192 @@ def run_sample_size(args: argparse.Namespace) -> None:
     _emit(result.to_dict(), str(result), args.json)
 
 
+# Library phrases in compare's messages, as the command line spells them.
+COMPARE_PHRASES = (
+    ("or assume one with previous_n=", "or assume one with --previous-n"),
+    ("or assume one with comparator_n=", "or assume one with --comparator-n"),
+    ("(or an assumed previous_n)", "(or --previous-n)"),
+    ("columns={'report name': 'table name'}", "--column NAME=ACTUAL"),
+    ("e.g. {'comparator_pct': 'all_crcs_pct'}", "e.g. --column comparator_pct=all_crcs_pct"),
+    ("columns keys", "--column names"),
+    ("columns maps ", "--column maps "),
+    ("standard_ratings keys", "--standard-rating standards"),
+    ("pass overwrite=True to replace it", "pass --force to replace it"),
+    ("alpha must", "--alpha must"),
+    ("previous_n must", "--previous-n must"),
+    ("comparator_n must", "--comparator-n must"),
+)
+
+
+def compare_message(exc: Exception) -> str:
+    """Rewrite a report message so it names the command-line options.
+
+    Examples
+    --------
+    >>> compare_message(ValueError("row 2: previous_n is missing; or assume one with previous_n="))
+    'row 2: previous_n is missing; or assume one with --previous-n'
+    """
+    text = str(exc)
+    for api, flag in COMPARE_PHRASES:
+        text = text.replace(api, flag)
+    return text
+
+
+def _pairs(flag: str, items: Sequence[str]) -> dict[str, str]:
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            example = "comparator_pct=all_crcs_pct" if flag == "--column" else "1.1=Good"
+            raise UsageError(f"{flag} must be NAME=VALUE, e.g. {example}; got {item!r}")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _output_path(flag: str, text: str | None, suffixes: Sequence[str], force: bool) -> Any:
+    from pathlib import Path
+
+    if text is None:
+        return None
+    path = Path(text)
+    if path.suffix.lower() not in suffixes:
+        raise UsageError(f"{flag} must end in {', '.join(suffixes)}; got {text!r}")
+    if path.exists() and not force:
+        raise UsageError(f"{flag} {text!r} already exists; pass --force to replace it")
+    if not path.parent.is_dir():
+        raise UsageError(f"{flag}: folder does not exist: {str(path.parent)!r}")
+    return path
+
+
+def run_compare(args: argparse.Namespace) -> None:
+    """``compare``: the round-on-round report, printed and optionally written."""
+    from pathlib import Path
+
+    out = _output_path("--out", args.out, (".csv", ".xlsx", ".md", ".html"), args.force)
+    plot = _output_path("--plot", args.plot, (".png", ".svg"), args.force)
+    source = Path(args.table).resolve()
+    for flag, path in (("--out", out), ("--plot", plot)):
+        if path is not None and path.resolve() == source:
+            raise UsageError(f"{flag} would overwrite the input table {args.table!r}")
+    if out is not None and plot is not None and out.resolve() == plot.resolve():
+        raise UsageError("--out and --plot must be different files")
+    columns = _pairs("--column", args.column)
+    ratings = _pairs("--standard-rating", args.standard_rating)
+
+    from ._report import compare_rounds
+
+    try:
+        report = compare_rounds(
+            args.table,
+            alpha=args.alpha,
+            previous_n=args.previous_n,
+            comparator_n=args.comparator_n,
+            columns=columns or None,
+            sheet=args.sheet,
+            comparator_includes_provider=args.comparator_includes_provider,
+            band_basis="unrounded" if args.unrounded else "published",
+            standard_ratings=ratings or None,
+        )
+        figure = None
+        if plot is not None:
+            from ._report_plot import plot_comparison
+
+            figure = plot_comparison(report)
+        written = []
+        if out is not None:
+            written.append(str(report.write(out, overwrite=args.force)))
+        if figure is not None:
+            from ._report_output import atomic_write
+
+            fmt = plot.suffix.lower().lstrip(".")
+            atomic_write(plot, lambda p: figure.savefig(p, format=fmt, dpi=150), overwrite=True)
+            written.append(str(plot))
+    except (ValueError, TypeError, OSError) as exc:
+        raise UsageError(compare_message(exc)) from None
+    if args.json:
+        _emit({**report.to_dict(), "written": written}, "", True)
+        return
+    print(report)
+    if written:
+        print(f"\nWrote {' and '.join(written)}")
+
+
+def _percentage_arg(text: str) -> float:
+    raw = text.strip()
+    return parse_number("percentage", raw[:-1] if raw.endswith("%") else raw)
+
+
+def run_rating(args: argparse.Namespace) -> None:
+    """``rating``: the band of a percentage, and whether it is near a band edge."""
+    from ._ratings import rating_band
+    from ._report_standards import near_boundary
+
+    value = _percentage_arg(args.percentage)
+    basis = "unrounded" if args.unrounded else "published"
+    band = rating_band(value, basis=basis)
+    reasons, others = near_boundary(value, basis=basis)
+    options = [band, *(o for o in others if o != band)]
+    record = {
+        "percentage": value,
+        "basis": basis,
+        "band": band,
+        "near_boundary": bool(reasons),
+        "reasons": list(reasons),
+        "panel_options": options,
+    }
+    how = (
+        "the unrounded value"
+        if args.unrounded
+        else "the published whole percentage, rounded half up"
+    )
+    text = f"{value:g}% is {band} (banded on {how})."
+    if reasons:
+        text += (
+            f" Near a band edge ({'; '.join(reasons)}): a panel may consider "
+            + " or ".join(options)
+            + "."
+        )
+    _emit(record, text, args.json)
+
+
+def _rating_words(words: Sequence[str]) -> list[str]:
+    """Join ``Requires improvement`` typed unquoted; ``RI`` means Requires improvement."""
+    out: list[str] = []
+    for word in words:
+        if word.strip().lower() == "improvement" and out and out[-1].strip().lower() == "requires":
+            out[-1] = "Requires improvement"
+        elif word.strip().lower() == "ri":
+            out.append("Requires improvement")
+        else:
+            out.append(word)
+    return out
+
+
+def run_provider_rating(args: argparse.Namespace) -> None:
+    """``provider-rating``: the score and rating from ten standard ratings."""
+    from ._ratings import RATINGS, STANDARDS, provider_rating
+    from ._report_standards import STANDARD_NAMES
+
+    ratings = _rating_words(args.ratings)
+    result = provider_rating(ratings)
+    lines = [result.summary()]
+    canonical = []
+    for code, score in zip(STANDARDS, result.scores, strict=True):
+        name = RATINGS[score]
+        canonical.append(name)
+        lines.append(f"  {code} {STANDARD_NAMES[code]:<28} {name:<21} {score}")
+    record = {**result.to_dict(), "standards": dict(zip(STANDARDS, canonical, strict=True))}
+    _emit(record, "\n".join(lines), args.json)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "ztest": run_ztest,
     "power": run_power,
     "mdd": run_mdd,
     "sample-size": run_sample_size,
+    "compare": run_compare,
+    "rating": run_rating,
+    "provider-rating": run_provider_rating,
 }
 
 
