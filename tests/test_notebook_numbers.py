@@ -26,6 +26,32 @@ def test_notebook_1_sizing() -> None:
     assert sample_size(254, method="exact").n == 107
 
 
+def test_notebook_2_draw() -> None:
+    from importlib import resources
+
+    from sampling import allocate, balance_report, draw, read_cases
+
+    path = str(resources.files("sampling") / "data/example_population.csv")
+    cases = read_cases(path)
+    assert len(cases) == 250
+    allocation = allocate(cases, "auto")
+    margins = allocation.margins.set_index(["variable", "level"])["allocated"]
+    # "16 women, 28 licence cases, 11 high-risk cases"
+    assert margins[("gender", "female")] == 16
+    assert margins[("disposal", "licence")] == 28
+    assert margins[("risk", "high")] == 11
+    # "plain largest remainder misses 5 margins"
+    plain = allocate(cases, 100, method="largest-remainder").margins
+    assert int((plain["allocated"] != plain["target"]).sum()) == 5
+    # "the women in the sample support findings to about +/-12.5 points"
+    result = draw(cases, 100, seed=2026, reserves=2)
+    with pytest.warns(UserWarning, match="very high"):
+        balance = balance_report(cases, result.sample)
+    table = balance.table.set_index(["variable", "level"])
+    women_margin = float(table.loc[("gender", "female"), "margin_of_error"])  # type: ignore[arg-type]
+    assert round(100 * women_margin, 1) == 12.5
+
+
 def test_notebook_4_simulations() -> None:
     # "rejection rate with no change: 0.0986" (seed 2026, 200,000 pairs of rounds of 100 at 65%)
     rng = np.random.default_rng(2026)
