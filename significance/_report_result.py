@@ -172,9 +172,10 @@ class RoundComparison(Result):
     def _reading_table(self) -> pd.DataFrame:
         t = self.table.copy()
         for rnd in ("previous", "current"):
+            assumed = t["previous_n_assumed"] if rnd == "previous" else [False] * len(t)
             t[rnd] = [
-                f"{x}/{n}" + (" (n assumed)" if rnd == "previous" and a else "")
-                for x, n, a in zip(t[f"{rnd}_x"], t[f"{rnd}_n"], t[f"{rnd}_n_assumed"], strict=True)
+                f"{x}/{n}" + (" (n assumed)" if a else "")
+                for x, n, a in zip(t[f"{rnd}_x"], t[f"{rnd}_n"], assumed, strict=True)
             ]
         keep = ["standard", "key_question", "previous_pct", "current_pct", "previous", "current"]
         keep += ["change_points", "z", "pvalue", "significant", "pvalue_holm", "pvalue_bh"]
