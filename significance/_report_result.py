@@ -29,6 +29,10 @@ __all__ = ["SUFFIXES", "RoundComparison"]
 SUFFIXES = (".csv", ".xlsx", ".md", ".html")
 
 
+def _p4(p: float) -> str:
+    return "<0.0001" if p < 0.0001 else f"{p:.4f}"
+
+
 @dataclass(frozen=True, eq=False)
 class RoundComparison(Result):
     """The round-on-round comparison report.
@@ -75,7 +79,7 @@ class RoundComparison(Result):
         t = self.table
         hits = t[t["significant"]]
         listed = "; ".join(
-            f"{r['standard'].split()[0] if r['standard'] else '#' + str(i + 1)} "
+            f"{r['standard'].split()[0] if r['standard'] else 'row ' + str(i + 1)} "
             f"{pct_text(r['previous_pct'])} to {pct_text(r['current_pct'])}"
             for i, r in zip(hits.index, hits.to_dict("records"), strict=True)
         )
@@ -102,7 +106,7 @@ class RoundComparison(Result):
             if not math.isnan(r["comparator_pvalue"]):
                 comparator = [
                     format_value(r["comparator_pct"]),
-                    f"{r['comparator_pvalue']:.4f}",
+                    _p4(r["comparator_pvalue"]),
                     "yes" if r["comparator_significant"] else "",
                 ]
             rows.append(
@@ -113,10 +117,10 @@ class RoundComparison(Result):
                     format_value(r["current_pct"]),
                     f"{r['change_points']:+.1f}",
                     f"{r['z']:.3f}",
-                    f"{r['pvalue']:.4f}",
+                    _p4(r["pvalue"]),
                     "yes" if r["significant"] else "",
-                    f"{r['pvalue_holm']:.4f}",
-                    f"{r['pvalue_bh']:.4f}",
+                    _p4(r["pvalue_holm"]),
+                    _p4(r["pvalue_bh"]),
                     *comparator,
                     r["current_band"],
                     "yes" if r["near_boundary"] else "",

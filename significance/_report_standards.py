@@ -208,7 +208,9 @@ def rate_standards(
         else:
             row["note"] = "rating supplied; no key questions in the table"
         rows.append(row)
-    return pd.DataFrame(rows)
+    columns = ["standard", "name", "key_questions", "lowest_pct", "lowest_key_question"]
+    columns += ["rule_rating", "near_boundary", "panel_options", "reasons", "supplied_rating"]
+    return pd.DataFrame(rows, columns=[*columns, "rating", "note"])
 
 
 def provider_rating_from(standards: pd.DataFrame) -> ProviderRating | None:

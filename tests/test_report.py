@@ -477,3 +477,18 @@ def test_text_html_and_json(report: RoundComparison) -> None:
     assert d["alpha"] == 0.1 and len(d["table"]) == 15 and d["provider"] is None
     assert d["sensitivity"][1]["significant_from_n"] is None
     assert d["table"][0]["significant"] is False
+
+
+def test_table_without_standards(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {"key_question": ["a", "b"], "previous_x": [10, 20], "previous_n": [40, 40],
+         "current_x": [30, 21], "current_n": [40, 40]}
+    )  # fmt: skip
+    result = compare_rounds(table)
+    assert result.standards.empty and "rating" in result.standards.columns
+    assert result.summary().startswith("2 key questions compared at alpha = 0.1: 1 significant "
+                                       "change (row 1 25% to 75%)")  # fmt: skip
+    assert "<0.0001" in str(result)
+    sheets = pd.read_excel(result.write(tmp_path / "r.xlsx"), sheet_name=None)
+    assert set(sheets) == {"report", "standards", "about"}
+    assert "## Standards" not in result.write(tmp_path / "r.md").read_text()
