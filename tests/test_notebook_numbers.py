@@ -63,3 +63,30 @@ def test_notebook_4_simulations() -> None:
     x_after = rng.binomial(100, 0.74, size=200_000)
     detected = float(np.mean(ztest(x_after, 100, x_before, 100).significant))
     assert detected == pytest.approx(0.404, abs=5e-4)
+
+
+def test_notebook_3_rounds() -> None:
+    from importlib import resources
+
+    from significance import adjust_pvalues, compare_rounds, minimum_detectable_difference, power
+
+    path = str(resources.files("significance") / "data/thames_valley_2019_key_questions.csv")
+    report = compare_rounds(path, previous_n=100)
+    table = report.table
+    # "Two of fifteen changes pass": 34% -> 47% and 55% -> 100%
+    passed = table[table["significant"]]
+    assert list(zip(passed["previous_pct"], passed["current_pct"], strict=True)) == [
+        (34, 47),
+        (55, 100),
+    ]
+    # sensitivity: the fall 74% -> 65% needs a previous n of 238; 34% -> 47% is significant from 91
+    assert report.sensitivity is not None  # the previous n was assumed, so there is a view
+    flips = report.sensitivity.set_index(["previous_pct", "current_pct"])["significant_from_n"]
+    assert int(flips[(74.0, 65.0)]) == 238
+    assert int(flips.iloc[8]) == 91
+    # "reach about 80.6% (+15.6 points)"; "power ... 0.40"
+    assert round(minimum_detectable_difference(100, 100, 0.65).detectable_rate, 3) == 0.806
+    assert round(float(power(100, 100, 0.74, 0.65)), 2) == 0.40
+    # "Only the 55% to 100% change ... survives Holm's adjustment"
+    holm = adjust_pvalues(table["pvalue"].to_numpy(), method="holm")
+    assert list(np.flatnonzero(holm < 0.1)) == [14]
