@@ -31,7 +31,9 @@ typecheck: $(STAMP)
 test: lint typecheck docs
 	$(PY) -m pytest -n 2 -q
 
+# Benchmarks (not part of the tests): also installs the `bench` extra (scikit-learn, a comparator).
 bench: $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev,bench]"
 	$(PY) benchmarks/run.py
 
 docs: $(STAMP)

@@ -8,11 +8,13 @@ Compares, in the same run and on the same frame, medians over repeats of
 * ``frame.groupby(strata).sample(frac=0.01, random_state=...)``: pandas' stratified sample, which
   does none of the checks and whose cell sizes round independently (its total and margins drift).
 
-and the wall time of the whole command
+The two are timed in turn within each repeat (interleaved), so both meet the same state of the
+machine and of the memory allocator. Also times the whole command
 ``python -m sampling draw <example population> --n auto --seed 2026 --reserves 2 --out DIR``
 (start-up, reading, drawing, balance report, chart and manifest). Not a test.
 
-Run: ``.venv/bin/python benchmarks/bench_draw.py [--repeats 7] [--cases 1000000]``
+Used by ``benchmarks/run.py`` (``make bench``) and runnable alone:
+``.venv/bin/python benchmarks/bench_draw.py [--repeats 7] [--cases 1000000]``
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -34,9 +38,11 @@ from sampling import draw
 
 STRATA = ["gender", "disposal", "risk"]
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "sampling" / "data" / "example_population.csv"
 
 
 def make_frame(cases: int, seed: int = 1) -> pd.DataFrame:
+    """A synthetic eligible population: shuffled IDs and the case mix of the domain notes."""
     rng = np.random.default_rng(seed)
     ids = [f"CRN{i:07d}" for i in rng.permutation(cases)]  # shuffled, as an extract may be
     return pd.DataFrame(
@@ -61,13 +67,65 @@ def make_frame(cases: int, seed: int = 1) -> pd.DataFrame:
     ).astype("str")
 
 
-def median_seconds(fn: object, repeats: int) -> tuple[float, list[float]]:
+def median_seconds(fn: Callable[[int], Any], repeats: int) -> tuple[float, list[float]]:
+    """Median and all wall times of ``fn(i)`` for i = 0 .. repeats - 1."""
     times = []
     for i in range(repeats):
         start = time.perf_counter()
-        fn(i)  # type: ignore[operator]
+        fn(i)
         times.append(time.perf_counter() - start)
     return statistics.median(times), times
+
+
+def interleaved(fns: dict[str, Callable[[int], Any]], repeats: int) -> dict[str, float]:
+    """Median wall time of each ``fn(i)``, the functions called in turn within each repeat.
+
+    Each function is called once first (imports, caches) and not timed.
+    """
+    for fn in fns.values():
+        fn(0)
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for i in range(repeats):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn(i + 1)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def pandas_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """pandas' stratified sample: the same fraction of every cell."""
+    return frame.groupby(STRATA).sample(frac=n / len(frame), random_state=seed)
+
+
+def margin_misses(samples: dict[str, pd.DataFrame], targets: pd.DataFrame) -> pd.DataFrame:
+    """Cases per variable level in each sample beside the level's proportional target.
+
+    ``targets`` is ``Draw.allocation.margins`` (variable, level, population, target, ...): the
+    largest-remainder share of n for each level. Returns one row per level with a column per
+    sample giving its count.
+    """
+    table = targets[["variable", "level", "population", "target"]].copy()
+    for name, sample in samples.items():
+        table[name] = [
+            int((sample[variable] == level).sum())
+            for variable, level in zip(table["variable"], table["level"], strict=True)
+        ]
+    return table.reset_index(drop=True)
+
+
+def whole_command(repeats: int) -> float:
+    """Median wall time of the whole ``draw`` command on the bundled example population."""
+    walls = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeats):
+            out = Path(tmp) / f"run{i}"
+            cmd = [sys.executable, "-m", "sampling", "draw", str(EXAMPLE), "--n", "auto",
+                   "--seed", "2026", "--reserves", "2", "--out", str(out)]  # fmt: skip
+            start = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+            walls.append(time.perf_counter() - start)
+    return statistics.median(walls)
 
 
 def main() -> None:
@@ -81,46 +139,33 @@ def main() -> None:
         f"{platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}"
     )
     frame = make_frame(args.cases)
-    frac = args.n / args.cases
     warnings.simplefilter("ignore")
-    draw(frame, args.n, seed=0, strata=STRATA)  # warm imports and caches
-    frame.groupby(STRATA).sample(frac=frac, random_state=0)
-
-    ours, _ = median_seconds(lambda i: draw(frame, args.n, seed=i, strata=STRATA), args.repeats)
-    theirs, _ = median_seconds(
-        lambda i: frame.groupby(STRATA).sample(frac=frac, random_state=i), args.repeats
+    medians = interleaved(
+        {
+            "draw": lambda i: draw(frame, args.n, seed=i, strata=STRATA),
+            "pandas": lambda i: pandas_sample(frame, args.n, i),
+        },
+        args.repeats,
     )
+    ours, theirs = medians["draw"], medians["pandas"]
     result = draw(frame, args.n, seed=1, strata=STRATA)
-    pandas_sample = frame.groupby(STRATA).sample(frac=frac, random_state=1)
-    targets = result.allocation.margins
-    drift = []
-    for variable in STRATA:
-        got = pandas_sample[variable].value_counts()
-        want = targets[targets["variable"] == variable].set_index("level")["target"]
-        drift.append(int((got.reindex(want.index, fill_value=0) - want).abs().max()))
+    table = margin_misses(
+        {"draw": result.sample, "pandas": pandas_sample(frame, args.n, 1)},
+        result.allocation.margins,
+    )
+    miss = {name: int((table[name] - table["target"]).abs().max()) for name in ("draw", "pandas")}
     print(f"{args.n:,} of {args.cases:,} cases by {' x '.join(STRATA)}, medians of {args.repeats}:")
     print(f"  sampling.draw (checks + controlled rounding + selection)  {1000 * ours:8.1f} ms")
     print(f"  pandas groupby(...).sample(frac=...)                      {1000 * theirs:8.1f} ms")
     print(f"  ratio draw / pandas                                       {ours / theirs:8.2f}")
     print(
-        f"  sampling.draw: total {len(result.sample):,}, largest margin miss "
-        f"{int(result.allocation.margins['deviation'].abs().max())} case(s); pandas: total "
-        f"{len(pandas_sample):,}, largest margin miss {max(drift)} case(s)"
+        f"  largest margin miss: sampling.draw {miss['draw']} case(s), pandas {miss['pandas']} "
+        "case(s)"
     )
-
-    example = ROOT / "sampling" / "data" / "example_population.csv"
-    walls = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for i in range(max(3, args.repeats // 2)):
-            out = Path(tmp) / f"run{i}"
-            cmd = [sys.executable, "-m", "sampling", "draw", str(example), "--n", "auto",
-                   "--seed", "2026", "--reserves", "2", "--out", str(out)]  # fmt: skip
-            start = time.perf_counter()
-            subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
-            walls.append(time.perf_counter() - start)
+    wall = whole_command(max(3, args.repeats // 2))
     print(
         f"whole `python -m sampling draw` on the example population (250 cases): median "
-        f"{statistics.median(walls):.2f} s over {len(walls)} runs (target under 1.5 s)"
+        f"{wall:.2f} s (target under 1.5 s)"
     )
 
 

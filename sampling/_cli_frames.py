@@ -166,9 +166,14 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
     ]
     if given:
         raise UsageError(f"--manifest sets the draw; do not also give {', '.join(given)}")
-    record = load_manifest(args.manifest)
-    with progress(f"repeating the draw from {args.manifest}"):
-        result = reproduce_draw(record, args.cases)
+    # The manifest's messages name its keys ("manifest lacks seed, method"), not flags the user
+    # typed: pass them on as they are, not through the flag-naming rewrite of ValueErrors.
+    try:
+        record = load_manifest(args.manifest)
+        with progress(f"repeating the draw from {args.manifest}"):
+            result = reproduce_draw(record, args.cases)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(str(exc)) from None
     return result, record
 
 
