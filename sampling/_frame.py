@@ -377,7 +377,8 @@ def read_cases(
     ----------
     path : str or path-like
         The file. Its format comes from the extension: ``.csv`` (or ``.txt``; UTF-8, a byte order
-        mark is allowed), ``.xlsx`` (first sheet) or ``.parquet``.
+        mark is allowed), ``.xlsx`` (the first sheet in tab order, whichever is active; other
+        sheets are ignored) or ``.parquet``.
     id_column : str, default "case_id"
         Column identifying each case; it must be filled in and unique.
     strata : sequence of str or str, default ("gender", "disposal", "risk")

@@ -60,3 +60,37 @@ case_ids = (
     .map(str.strip)
     .filter(bool)
 )
+
+
+# --- Whole pipeline (size -> allocate -> draw -> balance) on generated case lists -------------
+
+import pandas as pd  # noqa: E402  # kept beside the strategy that uses it
+
+PIPELINE_STRATA = ("gender", "disposal", "risk")
+level_labels = (
+    st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=6)
+    .map(str.strip)
+    .filter(bool)
+)
+
+
+@st.composite
+def case_lists(
+    draw: st.DrawFn, max_variables: int = 3, max_levels: int = 3, max_cases: int = 60
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A case list (``case_id`` and one to three strata columns of text) and its strata names.
+
+    IDs are distinct non-blank text; level labels are any non-blank text (unicode included), a
+    variable has one to ``max_levels`` levels and some may not occur; rows come in any order.
+    """
+    size = draw(st.one_of(st.integers(1, 10), st.integers(1, max_cases)))  # small lists often
+    names = PIPELINE_STRATA[: draw(st.integers(1, max_variables))]
+    # any text, made distinct by a suffix (drawing distinct short texts makes Hypothesis give up)
+    stems = draw(st.lists(case_ids, min_size=size, max_size=size))
+    ids = [f"{stem}|{i}" for i, stem in enumerate(stems)]
+    columns: dict[str, list[str]] = {"case_id": ids}
+    for name in names:
+        levels = draw(st.lists(level_labels, min_size=1, max_size=max_levels, unique=True))
+        codes = draw(st.lists(st.integers(0, len(levels) - 1), min_size=size, max_size=size))
+        columns[name] = [levels[c] for c in codes]
+    return pd.DataFrame(columns), names
