@@ -19,6 +19,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 COMMANDS = {
     "python -c pass": [sys.executable, "-c", "pass"],
+    # the floor for both commands below: the two imports they cannot do without
+    "python -c 'import numpy, scipy.special'": [
+        sys.executable,
+        "-c",
+        "import numpy, scipy.special",
+    ],
+    # the floor of the draw command: the libraries it reads, solves and plots with
+    "python -c 'import pandas, scipy.optimize, matplotlib.pyplot'": [
+        sys.executable,
+        "-c",
+        "import pandas, scipy.optimize, matplotlib.pyplot",
+    ],
     "python -m sampling size --population 254": [
         sys.executable,
         "-m",
