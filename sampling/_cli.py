@@ -44,15 +44,35 @@ class OneLineParser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+_QUOTED = re.compile(r"""('[^']*'|"[^"]*")""")
+
+
+def outside_quotes(text: str, rewrite: Callable[[str], str]) -> str:
+    """Apply ``rewrite`` only to the parts of ``text`` outside quoted values.
+
+    Quoted parts are what the user typed (``got 'exact'``) and must be echoed unchanged.
+
+    Examples
+    --------
+    >>> outside_quotes("method must be 'exact'; got 'n'", str.upper)
+    "METHOD MUST BE 'exact'; GOT 'n'"
+    """
+    parts = _QUOTED.split(text)
+    return "".join(part if i % 2 else rewrite(part) for i, part in enumerate(parts))
+
+
 def cli_message(exc: Exception) -> str:
     """Rewrite a library message so that it names the command-line flag."""
-    text = str(exc)
-    for api, flag in FLAG_NAMES.items():
-        if text.startswith(api + " "):
-            text = flag + text[len(api) :]
-        elif len(api) > 1:
-            text = re.sub(rf"\b{api}\b", flag, text)
-    return text
+
+    def rename(part: str) -> str:
+        for api, flag in FLAG_NAMES.items():
+            if part.startswith(api + " "):
+                part = flag + part[len(api) :]
+            elif len(api) > 1:
+                part = re.sub(rf"\b{api}\b", flag, part)
+        return part
+
+    return outside_quotes(str(exc), rename)
 
 
 def parse_number(flag: str, text: str, *, percent: bool = False) -> float:

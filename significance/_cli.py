@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sampling._cli import OneLineParser, UsageError, parse_number
+from sampling._cli import OneLineParser, UsageError, outside_quotes, parse_number
 from sampling._result import to_builtin
 
 PROG = "python -m significance"
@@ -53,10 +53,13 @@ def flag_message(exc: Exception) -> str:
     >>> flag_message(ValueError("x1 must be at most n1 (100); got 120"))
     '--x1 must be at most --n1 (100); got 120'
     """
-    text = str(exc)
-    for api, flag in FLAG_NAMES.items():
-        text = re.sub(rf"(?<![\w-]){api}\b", flag, text)
-    return text
+
+    def rename(part: str) -> str:
+        for api, flag in FLAG_NAMES.items():
+            part = re.sub(rf"(?<![\w-]){api}\b", flag, part)
+        return part
+
+    return outside_quotes(str(exc), rename)
 
 
 def _number(flag: str, *, percent: bool = True) -> Callable[[str], float]:

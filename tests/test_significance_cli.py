@@ -247,3 +247,13 @@ def test_subprocess_is_light_and_exits_2() -> None:
     )
     assert bad.returncode == 2 and bad.stdout == ""
     assert bad.stderr == "error: --x1 must be at most --n1 (100); got 120\n"
+
+
+def test_quoted_user_values_are_not_renamed(capsys: pytest.CaptureFixture[str]) -> None:
+    # 'exact' is what the user typed: it must not come back as '--exact'
+    code = main(
+        ["power", "--n1", "100", "--n2", "100", "--p1", "0.6", "--p2", "0.7", "--method", "exact"]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "--method must be one of 'pooled', 'arcsine'; got 'exact'" in err
