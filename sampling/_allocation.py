@@ -72,6 +72,40 @@ def _margin_targets(
     return out
 
 
+def target_ranges(
+    n: int, population: IntArray, cell_codes: IntArray, n_levels: tuple[int, ...]
+) -> list[tuple[IntArray, IntArray]]:
+    """Each variable's lowest and highest largest-remainder target per level, over all tie-breaks.
+
+    The two differ only for levels tied on the cut-off remainder: any of them may take the last
+    cases, and each choice is a largest-remainder rounding of the variable's quotas.
+
+    Examples
+    --------
+    Two levels with quotas 0.5 and 0.5 (n = 1): either may get the case.
+
+    >>> low, high = target_ranges(1, np.array([1, 1]), np.array([[0], [1]]), (2,))[0]
+    >>> low.tolist(), high.tolist()
+    ([0, 0], [1, 1])
+    """
+    total = int(population.sum())
+    out = []
+    for j, k in enumerate(n_levels):
+        counts = np.bincount(cell_codes[:, j], weights=population, minlength=k).astype(np.int64)
+        floor, remainder = (n * counts) // total, (n * counts) % total
+        low, high = floor.copy(), floor.copy()
+        extra = int(n - floor.sum())
+        if extra > 0:
+            cut = np.sort(remainder)[::-1][extra - 1]  # > 0: the remainders sum to extra * total
+            above, tied = remainder > cut, remainder == cut
+            low[above] += 1
+            high[above | tied] += 1
+            if extra - int(above.sum()) == int(tied.sum()):  # every tied level is needed
+                low[tied] += 1
+        out.append((low, high))
+    return out
+
+
 def _solve(
     c: npt.NDArray[np.float64],
     a: npt.NDArray[np.float64],
@@ -102,8 +136,10 @@ def _controlled(
 
     The unknowns are ``b_h`` in {0, 1}: cell h gets ``floor(q_h) + b_h`` (cells with a whole quota
     have ``b_h = 0``). Constraints: the b's sum to ``n - sum(floor)``; for each variable and level,
-    the cells of that level sum to the margin target (with slack variables when infeasible: first
-    the total slack is minimised). Objective, among allocations that hit the margins equally well:
+    the cells of that level sum to the margin target. When the documented tie-break makes that
+    impossible, tied levels may take either rounding (another largest-remainder target, see
+    :func:`target_ranges`); when even that is impossible, slack variables measure the miss and the
+    total slack is minimised first. Objective, among allocations that hit the margins equally well:
     round up the cells with the largest remainders (the allocation closest to the exact quotas in
     total absolute deviation); then, among those, prefer earlier cells (smaller sum of positions).
     """
@@ -112,13 +148,19 @@ def _controlled(
     floor, remainder = numer // total, numer % total
     cells = len(population)
     targets = _margin_targets(n, population, cell_codes, n_levels)
+    ranges = target_ranges(n, population, cell_codes, n_levels)
     rows, rhs = [np.ones(cells)], [float(n - floor.sum())]
+    rhs_low, rhs_high = list(rhs), list(rhs)
     for j, k in enumerate(n_levels):
+        low, high = ranges[j]
         for level in range(k):
             member = cell_codes[:, j] == level
             if member.any():
+                base = float(floor[member].sum())
                 rows.append(member.astype(float))
-                rhs.append(float(targets[j][level] - floor[member].sum()))
+                rhs.append(float(targets[j][level]) - base)
+                rhs_low.append(float(low[level]) - base)
+                rhs_high.append(float(high[level]) - base)
     a = np.vstack(rows)
     b = np.asarray(rhs)
     upper = (remainder > 0).astype(float)
@@ -127,18 +169,20 @@ def _controlled(
     closeness = -(remainder.astype(np.float64) * scale + (cells - np.arange(cells)))
     x = _solve(closeness, a, b, b, upper)
     if x is None:
+        # Let tied levels take any largest-remainder target; beyond that, measure misses by slack.
+        low_b, high_b = np.asarray(rhs_low), np.asarray(rhs_high)
         m = len(b) - 1  # margin rows (the total row stays exact)
         eye = np.eye(len(b))[:, 1:]
         a_slack = np.hstack([a, eye, -eye])
         up_slack = np.concatenate([upper, np.full(2 * m, float(n))])
         c_slack = np.concatenate([np.zeros(cells), np.ones(2 * m)])
-        y = _solve(c_slack, a_slack, b, b, up_slack)
+        y = _solve(c_slack, a_slack, low_b, high_b, up_slack)
         if y is None:  # cannot happen: the total row alone is always feasible
             raise RuntimeError("the allocation solver found no allocation")
         best = float(c_slack @ y)
         a2 = np.vstack([a_slack, c_slack])
         c2 = np.concatenate([closeness, np.zeros(2 * m)])
-        y = _solve(c2, a2, np.append(b, -np.inf), np.append(b, best), up_slack)
+        y = _solve(c2, a2, np.append(low_b, -np.inf), np.append(high_b, best), up_slack)
         if y is None:
             raise RuntimeError("the allocation solver found no allocation")
         x = y[:cells]
@@ -371,10 +415,16 @@ def build_allocation(
     cells["quota"] = n * population / total
     cells["allocated"] = allocated
     targets = _margin_targets(n, population, cell_codes, n_levels)
+    ranges = target_ranges(n, population, cell_codes, n_levels)
     rows = []
     for j, name in enumerate(strata):
         pop_l = np.bincount(cell_codes[:, j], weights=population, minlength=n_levels[j])
         got_l = np.bincount(cell_codes[:, j], weights=allocated, minlength=n_levels[j])
+        low, high = ranges[j]
+        if method == "controlled" and np.all((low <= got_l) & (got_l <= high)):
+            # Another tie-break among equal remainders: still this variable's largest-remainder
+            # target, and the one the allocation uses.
+            targets[j] = got_l.astype(np.int64)
         for k, level in enumerate(levels[j]):
             rows.append((name, level, int(pop_l[k]), int(targets[j][k]), int(got_l[k])))
     margins = pd.DataFrame(rows, columns=["variable", "level", "population", "target", "allocated"])
@@ -455,7 +505,9 @@ def allocate(
     -----
     With ``N_h`` cases in cell h and N in all, the exact quota is ``q_h = n N_h / N``. A level's
     target is the largest-remainder rounding of its own quota ``n N_l / N`` among the variable's
-    levels (ties: larger population, then earlier level). Controlled rounding is solved as an
+    levels (ties: larger population, then earlier level). If those targets cannot all be met
+    but another tie-break among levels with equal remainders can, that one is used (it is still a
+    largest-remainder target) and ``margins`` shows it. Controlled rounding is solved as an
     integer program (``scipy.optimize.milp``, HiGHS): unknowns ``b_h`` in {0, 1} with
     ``allocated_h = floor(q_h) + b_h``; constraints: the total and every margin target. Among
     feasible allocations it maximises the total remainder of the cells rounded up (the
