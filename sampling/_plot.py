@@ -62,14 +62,17 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
         ax.barh([i - 0.2 for i in y], got, height=0.38, color="#1f5a96", label="sample")
         ax.set_yticks(list(y), [str(v) for v in rows["level"]])
         ax.set_title(variable, loc="left", fontsize=10)
-        ax.set_xlim(0, 1.6 * float(max(pop.max(), got.max())))
+        right = 1.6 * float(max(pop.max(), got.max()))  # room for the labels beside the bars
+        ax.set_xlim(0, right)
+        ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= min(100.0, right)])  # no 120%
         ax.xaxis.set_major_formatter("{x:.0f}%")
         ax.spines[["top", "right"]].set_visible(False)
         for i, (p_share, s_share) in enumerate(zip(pop, got, strict=True)):
             ax.text(max(p_share, s_share) + 0.5, i, f"{s_share:.1f}% (population {p_share:.1f}%)",
                     va="center", fontsize=7)  # fmt: skip
     handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper right", fontsize=8, frameon=False, ncols=2)
+    figure.legend(handles, labels, loc="upper right", bbox_to_anchor=(0.97, 1.0), fontsize=8,
+                  frameon=False, ncols=2)  # fmt: skip
     figure.suptitle(
         f"Shares: sample ({balance.n}) vs eligible population ({balance.population_size})",
         fontsize=11,
