@@ -1,7 +1,8 @@
 """Command line for case lists: ``allocate`` and ``draw`` (registered by :mod:`sampling._cli`).
 
 Thin handlers over the public API. pandas, scipy and matplotlib are imported inside the
-handlers, so other commands start quickly. Library warnings become ``warning:`` lines on stderr.
+handlers, so other commands start quickly. Library warnings become ``warning:`` lines on stderr
+(:func:`inspection_core.cli.run_command`). This module does not import :mod:`sampling._cli`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import json
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from inspection_core.cli import UsageError, default_of
 
 __all__ = ["COMMANDS", "add_commands"]
 
@@ -23,7 +25,13 @@ _METHODS = "controlled (default), largest-remainder, minimum or equal"
 
 @contextmanager
 def progress(label: str, *, after: float = 1.0) -> Iterator[None]:
-    """Say on stderr what is running when a step takes longer than ``after`` seconds."""
+    """Say on stderr what is running when a step takes longer than ``after`` seconds.
+
+    Only at a terminal: in scripts and tests the output must not depend on the clock.
+    """
+    if not sys.stderr.isatty():
+        yield
+        return
     start = time.perf_counter()
     shown = threading.Event()
 
@@ -84,8 +92,6 @@ def _strata(args: argparse.Namespace) -> list[str]:
 
 
 def _whole(flag: str, text: str | None, default: int) -> int:
-    from ._cli import UsageError
-
     if text is None:
         return default
     try:
@@ -102,8 +108,6 @@ def _whole(flag: str, text: str | None, default: int) -> int:
 
 
 def _n(text: str) -> int | str:
-    from ._cli import UsageError
-
     if text.strip().lower() == "auto":
         return "auto"
     try:
@@ -113,41 +117,32 @@ def _n(text: str) -> int | str:
     return int(value) if value.is_integer() else value  # type: ignore[return-value]
 
 
-def _emit_warnings(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
-
-
 def run_allocate(args: argparse.Namespace) -> None:
     """``allocate``: print the allocation (table or JSON)."""
     from ._allocation import allocate
     from ._frame import read_cases
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with progress(f"reading {args.cases}"):
-            cases = read_cases(
-                args.cases,
-                id_column=args.id_column or "case_id",
-                strata=_strata(args),
-                blank_strata=args.blank_strata or "error",
-            )
-        result = allocate(
-            cases,
-            _n(args.n),
+    with progress(f"reading {args.cases}"):
+        cases = read_cases(
+            args.cases,
+            id_column=args.id_column or "case_id",
             strata=_strata(args),
-            method=args.method or "controlled",
-            minimum=_whole("--minimum", args.minimum, 1),
+            blank_strata=args.blank_strata or "error",
         )
+    result = allocate(
+        cases,
+        _n(args.n),
+        strata=_strata(args),
+        method=args.method or "controlled",
+        minimum=_whole("--minimum", args.minimum, default_of(allocate, "minimum")),
+    )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result)
-    _emit_warnings(caught)
 
 
 def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
-    from ._cli import UsageError
     from ._manifest import load_manifest, reproduce_draw
 
     given = [
@@ -179,57 +174,54 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
 def run_draw(args: argparse.Namespace) -> None:
     """``draw``: draw, write the results folder atomically, print the balance report."""
-    from ._cli import UsageError
     from ._output import check_output_dir
 
     check_output_dir(args.out, force=args.force, input_path=args.cases)  # refuse before work
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if args.manifest is not None:
-            result, record = _manifest_draw(args)
-            n_requested: int | str = record.get("n_requested", result.n)
-            blank = str(record.get("blank_strata", "error"))
-        else:
-            if args.n is None:
-                raise UsageError("the following arguments are required: --n (or --manifest)")
-            from ._frame import read_cases
-            from ._selection import draw
+    if args.manifest is not None:
+        result, record = _manifest_draw(args)
+        n_requested: int | str = record.get("n_requested", result.n)
+        blank = str(record.get("blank_strata", "error"))
+    else:
+        if args.n is None:
+            raise UsageError("the following arguments are required: --n (or --manifest)")
+        from ._frame import read_cases
+        from ._selection import draw
 
-            blank = args.blank_strata or "error"
-            with progress(f"reading {args.cases}"):
-                cases = read_cases(
-                    args.cases,
-                    id_column=args.id_column or "case_id",
-                    strata=_strata(args),
-                    blank_strata=blank,
-                )
-            n_requested = _n(args.n)
-            with progress("drawing"):
-                result = draw(
-                    cases,
-                    n_requested,
-                    seed=None if args.seed is None else _whole("--seed", args.seed, 0),
-                    id_column=args.id_column or "case_id",
-                    strata=_strata(args),
-                    reserves=_whole("--reserves", args.reserves, 2),
-                    method=args.method or "controlled",
-                    minimum=_whole("--minimum", args.minimum, 1),
-                    blank_strata=blank,
-                )
-        from ._balance import balance_report
-        from ._output import write_draw
-
-        balance = balance_report(result.allocation, result.sample)
-        with progress(f"writing {args.out}"):
-            written = write_draw(
-                result,
-                args.out,
-                input_path=args.cases,
-                force=args.force,
-                n_requested=n_requested,
+        blank = args.blank_strata or "error"
+        with progress(f"reading {args.cases}"):
+            cases = read_cases(
+                args.cases,
+                id_column=args.id_column or "case_id",
+                strata=_strata(args),
                 blank_strata=blank,
-                balance=balance,
             )
+        n_requested = _n(args.n)
+        with progress("drawing"):
+            result = draw(
+                cases,
+                n_requested,
+                seed=None if args.seed is None else _whole("--seed", args.seed, 0),
+                id_column=args.id_column or "case_id",
+                strata=_strata(args),
+                reserves=_whole("--reserves", args.reserves, default_of(draw, "reserves")),
+                method=args.method or "controlled",
+                minimum=_whole("--minimum", args.minimum, 1),
+                blank_strata=blank,
+            )
+    from ._balance import balance_report
+    from ._output import write_draw
+
+    balance = balance_report(result.allocation, result.sample)
+    with progress(f"writing {args.out}"):
+        written = write_draw(
+            result,
+            args.out,
+            input_path=args.cases,
+            force=args.force,
+            n_requested=n_requested,
+            blank_strata=blank,
+            balance=balance,
+        )
     if args.json:
         print(json.dumps(written["manifest"], indent=2))
     else:
@@ -240,7 +232,6 @@ def run_draw(args: argparse.Namespace) -> None:
             f"({len(result.reserves)} cases), balance.csv, balance.png, manifest.json "
             f"(seed {result.seed}, input SHA-256 {written['manifest']['input_sha256'][:12]}...)."
         )
-    _emit_warnings(caught)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {

@@ -12,54 +12,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import re
-import sys
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sampling._cli import OneLineParser, UsageError, outside_quotes, parse_number
-from sampling._result import to_builtin
+from inspection_core.cli import (
+    OneLineParser,
+    UsageError,
+    default_of,
+    parse_number,
+    parse_population,
+    run_command,
+)
+from inspection_core.errors import render_error
+from inspection_core.result import to_builtin
 
 PROG = "python -m significance"
-
-# API argument names as the command line spells them, so messages name the flag typed.
-FLAG_NAMES = {
-    "population_size1": "--population1",
-    "population_size2": "--population2",
-    "population_size": "--population",
-    "x1": "--x1",
-    "n1": "--n1",
-    "x2": "--x2",
-    "n2": "--n2",
-    "p1": "--p1",
-    "p2": "--p2",
-    "alpha": "--alpha",
-    "power": "--power",
-    "baseline": "--baseline",
-    "alternative": "--alternative",
-    "direction": "--direction",
-    "interval": "--interval",
-    "exact": "--exact",
-    "method": "--method",
-}
-
-
-def flag_message(exc: Exception) -> str:
-    """Rewrite a library message so it names the command-line flags.
-
-    Examples
-    --------
-    >>> flag_message(ValueError("x1 must be at most n1 (100); got 120"))
-    '--x1 must be at most --n1 (100); got 120'
-    """
-
-    def rename(part: str) -> str:
-        for api, flag in FLAG_NAMES.items():
-            part = re.sub(rf"(?<![\w-]){api}\b", flag, part)
-        return part
-
-    return outside_quotes(str(exc), rename)
 
 
 def _number(flag: str, *, percent: bool = True) -> Callable[[str], float]:
@@ -71,9 +38,7 @@ def _number(flag: str, *, percent: bool = True) -> Callable[[str], float]:
 
 def _population(flag: str) -> Callable[[str], float | None]:
     def parse(text: str) -> float | None:
-        if text.strip().lower() in {"inf", "infinite", "none"}:
-            return None
-        return parse_number(flag, text)
+        return parse_population(flag, text)
 
     return parse
 
@@ -92,16 +57,24 @@ def _published_percentage(flag: str, text: str) -> float:
     )
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--alpha", type=_number("--alpha"), default=0.1, help="default 0.1")
+def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -> None:
+    alpha = default_of(function, "alpha")
+    alternative = default_of(function, "alternative")
+    parser.add_argument("--alpha", type=_number("--alpha"), default=alpha, help=f"default {alpha}")
     parser.add_argument(
-        "--alternative", default="two-sided", help="two-sided (default), greater or less"
+        "--alternative",
+        default=alternative,
+        help=f"two-sided, greater or less (default {alternative})",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m significance``."""
+    from ._detectable import minimum_detectable_difference
+    from ._power import power, sample_size_per_group
+    from ._ztest import ztest
+
     parser = OneLineParser(
         prog=PROG, description="Z-tests, power and detectable change for inspection findings."
     )
@@ -114,39 +87,70 @@ def build_parser() -> argparse.ArgumentParser:
             f"--n{g}", type=_number(f"--n{g}", percent=False), required=True, help="cases"
         )
         z.add_argument(f"--p{g}", help="published percentage instead of a count, e.g. 74%%")
-        z.add_argument(f"--population{g}", type=_population(f"--population{g}"), default=None)
-    _add_common(z)
+        z.add_argument(
+            f"--population{g}",
+            dest=f"population_size{g}",
+            type=_population(f"--population{g}"),
+            default=None,
+        )
+    _add_common(z, ztest)
     z.add_argument("--unpooled", action="store_true", help="unpooled standard error")
     z.add_argument("--continuity", action="store_true", help="continuity correction")
     z.add_argument("--exact", default=None, help="fisher, barnard or boschloo p-value")
-    z.add_argument("--interval", default="newcombe", help="newcombe (default) or wald")
+    z.add_argument(
+        "--interval",
+        default=default_of(ztest, "interval"),
+        help=f"newcombe or wald (default {default_of(ztest, 'interval')})",
+    )
 
     pw = sub.add_parser("power", help="power of the z-test")
     for g in ("1", "2"):
         pw.add_argument(f"--n{g}", type=_number(f"--n{g}", percent=False), required=True)
         pw.add_argument(f"--p{g}", type=_number(f"--p{g}"), required=True, help="true rate")
-        pw.add_argument(f"--population{g}", type=_population(f"--population{g}"), default=None)
-    _add_common(pw)
+        pw.add_argument(
+            f"--population{g}",
+            dest=f"population_size{g}",
+            type=_population(f"--population{g}"),
+            default=None,
+        )
+    _add_common(pw, power)
     pw.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     pw.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     mdd = sub.add_parser("mdd", help="minimum detectable difference from a baseline")
     for g in ("1", "2"):
         mdd.add_argument(f"--n{g}", type=_number(f"--n{g}", percent=False), required=True)
-        mdd.add_argument(f"--population{g}", type=_population(f"--population{g}"), default=None)
+        mdd.add_argument(
+            f"--population{g}",
+            dest=f"population_size{g}",
+            type=_population(f"--population{g}"),
+            default=None,
+        )
     mdd.add_argument("--baseline", type=_number("--baseline"), required=True, help="p2")
-    mdd.add_argument("--power", type=_number("--power"), default=0.8, help="default 0.8")
+    mdd.add_argument(
+        "--power",
+        type=_number("--power"),
+        default=default_of(minimum_detectable_difference, "power"),
+        help=f"default {default_of(minimum_detectable_difference, 'power')}",
+    )
     mdd.add_argument("--direction", default=None, help="increase (default) or decrease")
-    _add_common(mdd)
+    _add_common(mdd, minimum_detectable_difference)
     mdd.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     mdd.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     ss = sub.add_parser("sample-size", help="cases per round to detect a change")
     ss.add_argument("--p1", type=_number("--p1"), required=True, help="current rate")
     ss.add_argument("--p2", type=_number("--p2"), required=True, help="previous rate")
-    ss.add_argument("--power", type=_number("--power"), default=0.8, help="default 0.8")
-    ss.add_argument("--population", type=_population("--population"), default=None)
-    _add_common(ss)
+    ss.add_argument(
+        "--power",
+        type=_number("--power"),
+        default=default_of(sample_size_per_group, "power"),
+        help=f"default {default_of(sample_size_per_group, 'power')}",
+    )
+    ss.add_argument(
+        "--population", dest="population_size", type=_population("--population"), default=None
+    )
+    _add_common(ss, sample_size_per_group)
     ss.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
@@ -217,7 +221,7 @@ def _group_count(args: argparse.Namespace, g: str) -> float:
     try:
         return float(counts_from_percentage(_published_percentage(f"--p{g}", p), n).count)
     except ValueError as exc:
-        raise UsageError(f"--p{g}: {flag_message(exc)}") from None
+        raise UsageError(f"--p{g}: {render_error(exc)}") from None
 
 
 def run_ztest(args: argparse.Namespace) -> None:
@@ -234,8 +238,8 @@ def run_ztest(args: argparse.Namespace) -> None:
         alternative=args.alternative,
         pooled=not args.unpooled,
         continuity=args.continuity,
-        population_size1=args.population1,
-        population_size2=args.population2,
+        population_size1=args.population_size1,
+        population_size2=args.population_size2,
         exact=args.exact,
         interval=args.interval,
     )
@@ -258,8 +262,8 @@ def run_power(args: argparse.Namespace) -> None:
         alternative=args.alternative,
         method=args.method,
         strict=args.strict,
-        population_size1=args.population1,
-        population_size2=args.population2,
+        population_size1=args.population_size1,
+        population_size2=args.population_size2,
     )
     record = {
         "power": value,
@@ -270,8 +274,8 @@ def run_power(args: argparse.Namespace) -> None:
         "alpha": args.alpha,
         "alternative": args.alternative,
         "method": args.method,
-        "population_size1": args.population1,
-        "population_size2": args.population2,
+        "population_size1": args.population_size1,
+        "population_size2": args.population_size2,
     }
     text = (
         f"Power {value:.4f} to detect {100 * args.p2:.1f}% -> {100 * args.p1:.1f}% with "
@@ -295,8 +299,8 @@ def run_mdd(args: argparse.Namespace) -> None:
         direction=args.direction,
         method=args.method,
         strict=args.strict,
-        population_size1=args.population1,
-        population_size2=args.population2,
+        population_size1=args.population_size1,
+        population_size2=args.population_size2,
     )
     _emit(result.to_dict(), str(result), args.json)
 
@@ -313,7 +317,7 @@ def run_sample_size(args: argparse.Namespace) -> None:
         alternative=args.alternative,
         method=args.method,
         strict=args.strict,
-        population_size=args.population,
+        population_size=args.population_size,
     )
     _emit(result.to_dict(), str(result), args.json)
 
@@ -508,19 +512,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 success, 2 bad input)."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError) as exc:
-        print(f"error: {flag_message(exc)}", file=sys.stderr)
-        return 2
-    for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
-    return 0
+    """Run the command line; return the exit status (0 success, 2 bad input, 130 Ctrl-C)."""
+    return run_command(build_parser(), COMMANDS, argv)

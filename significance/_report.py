@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sampling._checks import check_choice
+from inspection_core.checks import check_choice
 
 from ._inputs import check_scalar_fraction
 from ._multiple import adjust_pvalues

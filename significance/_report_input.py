@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from sampling._checks import check_integer, format_value
+from inspection_core.checks import check_integer, format_value
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 from ._percentages import counts_from_percentage
 from ._ratings import percent_half_up
@@ -83,22 +84,22 @@ def read_table(source: Any, *, sheet: str | int | None = None) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
         return source.copy()
     if not isinstance(source, str | Path):
-        raise TypeError(
-            f"table must be a DataFrame or a path to a CSV or Excel file; got {source!r}"
+        raise ParameterTypeError(
+            "table", f"must be a DataFrame or a path to a CSV or Excel file; got {source!r}"
         )
     path = Path(source)
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx", ".xls"}:
-        raise ValueError(f"table must be a .csv, .xlsx or .xls file; got {str(path)!r}")
+        raise ParameterError("table", f"must be a .csv, .xlsx or .xls file; got {str(path)!r}")
     if not path.is_file():
-        raise ValueError(f"table file not found: {str(path)!r}")
+        raise ParameterError("table", f"file not found: {str(path)!r}")
     try:
         if suffix == ".csv":
             return pd.read_csv(path, skipinitialspace=True)
         return pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
     except Exception as exc:  # parser errors come in many types; report them in one line
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise ValueError(f"could not read {str(path)!r}: {detail}") from None
+        raise ParameterError("could", f"not read {str(path)!r}: {detail}") from None
 
 
 def _match_columns(
@@ -327,13 +328,14 @@ def prepare_input(
     found, assumptions = _match_columns(raw, columns)
     missing = _missing_columns(found, assumed_previous)
     if missing:
-        raise ValueError(
-            f"table is missing columns: needs {'; '.join(missing)}; "
+        raise ParameterError(
+            "table",
+            f"is missing columns: needs {'; '.join(missing)}; "
             f"it has: {', '.join(map(str, raw.columns)) or 'no columns'} (name a differently "
-            "called column with columns={'report name': 'table name'})"
+            "called column with columns={'report name': 'table name'})",
         )
     if raw.empty:
-        raise ValueError("table has no rows; got only the header")
+        raise ParameterError("table", "has no rows; got only the header")
     _check_proportions(raw, found)
 
     rows = []

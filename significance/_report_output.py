@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import html
 import math
-import os
-import tempfile
-from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["atomic_write", "display_frame", "markdown_table", "plain_records", "text_table"]
+from inspection_core.files import atomic_write
+from inspection_core.tables import format_pvalue, text_table
+
+__all__ = [
+    "atomic_write",
+    "display_frame",
+    "html_document",
+    "markdown_table",
+    "plain_records",
+    "text_table",
+]
 
 PVALUE_COLUMNS = ("pvalue", "pvalue_holm", "pvalue_bh", "comparator_pvalue")
 
@@ -31,7 +37,7 @@ def format_number(column: str, value: Any) -> str:
         if math.isnan(value):
             return ""
         if column in PVALUE_COLUMNS or column.startswith("p_at_"):
-            return "<0.0001" if value < 0.0001 else f"{value:.4f}"
+            return format_pvalue(value)
         if column.endswith("_z") or column == "z":
             return f"{value:.3f}"
         if column.startswith("change") or column.startswith("difference"):
@@ -72,31 +78,6 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def text_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """Columns aligned with spaces: text left, numbers right.
-
-    Examples
-    --------
-    >>> print(text_table(["kq", "p"], [["2.1", "0.17"], ["4.2", "0.0013"]]))
-    kq  p
-    2.1   0.17
-    4.2 0.0013
-    """
-    cells = [[str(h) for h in header]] + [[str(c) for c in r] for r in rows]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
-
-    def numeric(text: str) -> bool:
-        return bool(text) and text.lstrip("+-<").replace(".", "", 1).isdigit()
-
-    lines = []
-    for k, r in enumerate(cells):
-        parts = [
-            c.rjust(w) if k and numeric(c) else c.ljust(w) for c, w in zip(r, widths, strict=True)
-        ]
-        lines.append(" ".join(parts).rstrip())
-    return "\n".join(lines)
-
-
 def plain_records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
     """Rows as dicts of plain Python values (missing values as None), for JSON."""
     if frame is None:
@@ -126,37 +107,3 @@ def html_document(title: str, body: str) -> str:
         f"<title>{html.escape(title)}</title><style>{style}</style></head>\n"
         f"<body>\n{body}\n</body></html>\n"
     )
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def atomic_write(path: Any, write: Callable[[Path], None], *, overwrite: bool = False) -> Path:
-    """Call ``write`` on a temporary file beside ``path``, then rename it into place.
-
-    A failure leaves nothing behind: no partial file and no temporary file.
-
-    Raises
-    ------
-    FileExistsError
-        ``path`` exists and ``overwrite`` is False.
-    """
-    target = Path(path)
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{str(target)!r} already exists; pass overwrite=True to replace it")
-    if not target.parent.is_dir():
-        raise ValueError(f"folder for the output does not exist: {str(target.parent)!r}")
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=target.suffix)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        write(temp)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes the file private; use the usual mode
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return target

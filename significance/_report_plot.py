@@ -10,6 +10,8 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspection_core.errors import ParameterError
+
 from ._ratings import BAND_EDGES, RATINGS
 from ._report_output import atomic_write
 
@@ -74,7 +76,7 @@ def plot_comparison(
     if path is not None:
         target = Path(path)
         if target.suffix.lower() not in PLOT_SUFFIXES:
-            raise ValueError(f"plot path must end in .png or .svg; got {str(target)!r}")
+            raise ParameterError("plot", f"path must end in .png or .svg; got {str(target)!r}")
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch

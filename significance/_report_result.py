@@ -10,8 +10,10 @@ from typing import Any
 
 import pandas as pd
 
-from sampling._checks import format_value
-from sampling._result import Result
+from inspection_core.checks import format_value
+from inspection_core.errors import ParameterError
+from inspection_core.result import Result
+from inspection_core.tables import format_pvalue
 
 from ._ratings import ProviderRating
 from ._report_output import (
@@ -27,10 +29,6 @@ from ._report_sentences import pct_text
 __all__ = ["SUFFIXES", "RoundComparison"]
 
 SUFFIXES = (".csv", ".xlsx", ".md", ".html")
-
-
-def _p4(p: float) -> str:
-    return "<0.0001" if p < 0.0001 else f"{p:.4f}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,7 +104,7 @@ class RoundComparison(Result):
             if not math.isnan(r["comparator_pvalue"]):
                 comparator = [
                     format_value(r["comparator_pct"]),
-                    _p4(r["comparator_pvalue"]),
+                    format_pvalue(r["comparator_pvalue"]),
                     "yes" if r["comparator_significant"] else "",
                 ]
             rows.append(
@@ -117,10 +115,10 @@ class RoundComparison(Result):
                     format_value(r["current_pct"]),
                     f"{r['change_points']:+.1f}",
                     f"{r['z']:.3f}",
-                    _p4(r["pvalue"]),
+                    format_pvalue(r["pvalue"]),
                     "yes" if r["significant"] else "",
-                    _p4(r["pvalue_holm"]),
-                    _p4(r["pvalue_bh"]),
+                    format_pvalue(r["pvalue_holm"]),
+                    format_pvalue(r["pvalue_bh"]),
                     *comparator,
                     r["current_band"],
                     "yes" if r["near_boundary"] else "",
@@ -259,7 +257,9 @@ class RoundComparison(Result):
         target = Path(path)
         suffix = target.suffix.lower()
         if suffix not in SUFFIXES:
-            raise ValueError(f"report path must end in {', '.join(SUFFIXES)}; got {str(target)!r}")
+            raise ParameterError(
+                "report", f"path must end in {', '.join(SUFFIXES)}; got {str(target)!r}"
+            )
 
         def write(temp: Path) -> None:
             if suffix == ".csv":

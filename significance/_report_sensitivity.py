@@ -17,7 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from sampling._checks import check_integer
+from inspection_core.checks import check_integer
+from inspection_core.errors import ParameterError
 
 from ._warnings import SmallCountWarning
 from ._ztest import ztest
@@ -148,12 +149,14 @@ def sensitivity_to_previous_n(
         )
     names = list(labels) if labels is not None else [f"row {i + 1}" for i in range(len(pcts))]
     if len(names) != len(pcts):
-        raise ValueError(f"labels must have one label per row; got {len(names)} for {len(pcts)}")
+        raise ParameterError(
+            "labels", f"must have one label per row; got {len(names)} for {len(pcts)}"
+        )
     search = np.arange(lo, hi + 1, dtype=np.int64)
     rows = []
     for label, pct, x, n in zip(names, pcts, xs, ns, strict=True):
         if not 0 <= pct <= 100:
-            raise ValueError(f"previous_pct must be between 0 and 100; got {pct:g}")
+            raise ParameterError("previous_pct", f"must be between 0 and 100; got {pct:g}")
         decimals = next(d for d in range(4) if abs(pct * 10**d - round(pct * 10**d)) < 1e-9)
         row: dict[str, Any] = {
             "key_question": label,

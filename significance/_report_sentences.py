@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from sampling._checks import format_value
+from inspection_core.checks import format_value
 
 __all__ = ["change_sentence", "comparator_sentence", "p_text", "pct_text"]
 

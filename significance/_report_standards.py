@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from inspection_core.errors import ParameterError
+
 from ._ratings import (
     BAND_EDGES,
     NEAR_BOUNDARY_POINTS,
@@ -118,9 +120,10 @@ def _supplied(ratings: Mapping[str, str] | None) -> dict[str, str]:
     for key, value in (ratings or {}).items():
         code = standard_code(key)
         if code not in STANDARD_NAMES:
-            raise ValueError(
-                "standard_ratings keys must name one of the ten standards (1.1 to 4.2, or a "
-                f"name such as 'Assessment'); got {key!r}"
+            raise ParameterError(
+                "standard_ratings",
+                "keys must name one of the ten standards (1.1 to 4.2, or a "
+                f"name such as 'Assessment'); got {key!r}",
             )
         out[code] = normalise_rating(value)
     return out

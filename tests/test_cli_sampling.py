@@ -29,14 +29,15 @@ def test_size_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
     assert {
         "n",
         "n0",
-        "population",
-        "confidence",
-        "margin",
+        "population_size",
+        "confidence_level",
+        "margin_of_error",
         "proportion",
         "method",
         "achieved_margin",
     } <= set(rec)
-    assert (rec["n"], rec["population"], rec["confidence"], rec["margin"]) == (100, 250, 0.8, 0.05)
+    got = (rec["n"], rec["population_size"], rec["confidence_level"], rec["margin_of_error"])
+    assert got == (100, 250, 0.8, 0.05)
     assert rec["z"] == 1.2815515655446004
 
 
@@ -44,7 +45,7 @@ def test_size_several_populations(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "size", "--population", "250", "350", "500", "inf", "--json")
     rows = json.loads(out)
     assert [r["n"] for r in rows] == [100, 113, 124, 165]
-    assert rows[-1]["population"] is None
+    assert rows[-1]["population_size"] is None
     code, out, _ = run(capsys, "size", "--population", "250", "350")
     assert code == 0 and len(out.strip().splitlines()) == 4  # title, header, two rows
 
@@ -60,8 +61,8 @@ def test_margin(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "margin", "--n", "13", "--population", "33", "--json")
     rec = json.loads(out)
     assert code == 0
-    assert (rec["n"], rec["population"]) == (13, 33)
-    assert rec["margin"] == pytest.approx(0.1405, abs=5e-5)
+    assert (rec["n"], rec["population_size"]) == (13, 33)
+    assert rec["margin_of_error"] == pytest.approx(0.1405, abs=5e-5)
     _, out, _ = run(capsys, "margin", "--n", "13", "--population", "33")
     assert "+/-14.05 points" in out
 
@@ -73,8 +74,8 @@ def test_implied_and_published(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "published", "--json")
     rows = json.loads(out)
     assert code == 0 and len(rows) == 5
-    assert [r["sample"] for r in rows] == [100, 98, 120, 129, 100]
-    assert all(r["rule_n_at_largest"] == r["sample"] for r in rows)
+    assert [r["n"] for r in rows] == [100, 98, 120, 129, 100]
+    assert all(r["rule_n_at_largest"] == r["n"] for r in rows)
 
 
 def test_plan(capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,7 +102,7 @@ BAD = [
     (["size", "--design-effect", "0.5"], "--design-effect must be a number of at least 1"),
     (
         ["margin", "--n", "40", "--population", "33"],
-        "--n must not exceed --population; got n = 40 with --population = 33",
+        "--n must not exceed --population; got --n = 40 with --population = 33",
     ),
     (["margin", "--n", "0"], "--n must be a whole number of at least 1; got 0"),
     (["margin", "--n", "x"], "--n must be a number; got 'x'"),

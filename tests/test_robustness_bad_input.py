@@ -133,7 +133,7 @@ CASES: dict[str, Case] = {
     "allocate n not a number": S(*ALLOC, "--n", "ten", message="--n must be a whole number"),
     "allocate unknown method": S(*ALLOC, "--n", "10", "--method", "neyman", message="method"),
     "allocate bad blank-strata": S(
-        *ALLOC, "--n", "10", "--blank-strata", "ignore", message="blank_strata"
+        *ALLOC, "--n", "10", "--blank-strata", "ignore", message="--blank-strata must be one of"
     ),
     "allocate minimum not whole": S(
         *ALLOC, "--n", "40", "--method", "minimum", "--minimum", "1.5", message="--minimum"

@@ -85,7 +85,7 @@ def test_result_dict_and_text() -> None:
 
 
 def test_float_noise_does_not_push_up() -> None:
-    from sampling._sizes import ceil_guarded
+    from inspection_core.normal import ceil_guarded
 
     assert ceil_guarded(np.array(100.00000000001)) == 100
     assert ceil_guarded(np.array(100.0000001)) == 101

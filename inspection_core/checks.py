@@ -1,8 +1,9 @@
 """Validation at the public boundary, shared by ``sampling`` and ``significance``.
 
-Every check raises ``TypeError`` for a wrong kind and ``ValueError`` for a wrong value, with one
-message style: ``"<name> must be <what is valid>; got <value>. Did you mean <hint>?"``. The CLI
-prints these messages unchanged, so the API and the command line say the same thing.
+Every check raises :class:`~inspection_core.errors.ParameterTypeError` (a ``TypeError``) for a
+wrong kind and :class:`~inspection_core.errors.ParameterError` (a ``ValueError``) for a wrong
+value, with one message style: ``"<name> must be <what is valid>; got <value>. Did you mean
+<hint>?"``. The error carries the parameter's name, so the command line names its flag instead.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from .errors import ParameterError, ParameterTypeError
+
 __all__ = [
     "check_choice",
     "check_confidence_level",
+    "check_flag",
     "check_fraction",
     "check_integer",
     "check_population_size",
     "check_proportion",
+    "check_scalar_fraction",
     "format_value",
+    "whole",
 ]
 
 
@@ -39,17 +45,19 @@ def format_value(value: Any) -> str:
 def _as_numeric(name: str, value: Any) -> npt.NDArray[np.float64]:
     """Return ``value`` as a float array, rejecting booleans, strings and other non-numbers."""
     if isinstance(value, (bool | np.bool_, str | bytes)):
-        raise TypeError(f"{name} must be a number; got {format_value(value)}")
+        raise ParameterTypeError(name, f"must be a number; got {format_value(value)}")
     if isinstance(value, numbers.Number):
         return np.asarray(float(value))  # type: ignore[arg-type]
     try:
         arr = np.asarray(value)
     except Exception as exc:  # ragged lists and other oddities
-        raise TypeError(f"{name} must be a number or an array of numbers; got {value!r}") from exc
+        raise ParameterTypeError(
+            name, f"must be a number or an array of numbers; got {value!r}"
+        ) from exc
     if arr.dtype == bool or arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must be a number or an array of numbers; got {value!r}")
+        raise ParameterTypeError(name, f"must be a number or an array of numbers; got {value!r}")
     if arr.size == 0:
-        raise ValueError(f"{name} must not be empty; got an empty array")
+        raise ParameterError(name, "must not be empty; got an empty array")
     return arr.astype(np.float64)
 
 
@@ -84,14 +92,14 @@ def check_fraction(
     >>> check_fraction("margin_of_error", 5)
     Traceback (most recent call last):
     ...
-    ValueError: margin_of_error must be between 0 and 1 (exclusive); got 5. Did you mean 0.05?
-    """
+    inspection_core.errors.ParameterError: margin_of_error must be between 0 and 1 (exclusive); got 5. Did you mean 0.05?
+    """  # noqa: E501 - a doctest line cannot wrap
     arr = _as_numeric(name, value)
     bad = ~((arr > 0) & (arr < 1))
     if bad.any():
         v = _first_bad(arr, bad)
-        raise ValueError(
-            f"{name} must be {what}; got {format_value(v)}{_percent_hint(v, hint_decimals)}"
+        raise ParameterError(
+            name, f"must be {what}; got {format_value(v)}{_percent_hint(v, hint_decimals)}"
         )
     return arr
 
@@ -115,7 +123,7 @@ def check_integer(
     bad = ~np.isfinite(arr) | (arr != np.floor(arr)) | (arr < minimum)
     if bad.any():
         v = _first_bad(arr, bad)
-        raise ValueError(f"{name} must be {valid}; got {format_value(v)}")
+        raise ParameterError(name, f"must be {valid}; got {format_value(v)}")
     return arr
 
 
@@ -136,15 +144,45 @@ def check_choice(
     >>> check_choice("method", "wald", ("normal", "wilson", "exact"))
     Traceback (most recent call last):
     ...
-    ValueError: method must be one of 'normal', 'wilson', 'exact'; got 'wald'
-    """
+    inspection_core.errors.ParameterError: method must be one of 'normal', 'wilson', 'exact'; got 'wald'
+    """  # noqa: E501 - a doctest line cannot wrap
     options = tuple(choices)
     if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
+        raise ParameterTypeError(
+            name, f"must be one of {', '.join(map(repr, options))}; got {value!r}"
+        )
     if value not in options:
         hint = (hints or {}).get(value)
         extra = f". Did you mean {hint!r}?" if hint else ""
-        raise ValueError(
-            f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}{extra}"
+        raise ParameterError(
+            name, f"must be one of {', '.join(map(repr, options))}; got {value!r}{extra}"
         )
     return value
+
+
+def check_scalar_fraction(name: str, value: Any) -> float:
+    """A single number strictly between 0 and 1 (``alpha``, ``power``)."""
+    arr = check_fraction(name, value)
+    if arr.ndim:
+        raise ParameterTypeError(
+            name, f"must be a single number; got an array of shape {arr.shape}"
+        )
+    return float(arr)
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """A ``True``/``False`` option."""
+    if not isinstance(value, bool | np.bool_):
+        raise ParameterTypeError(name, f"must be True or False; got {value!r}")
+    return bool(value)
+
+
+def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
+    """Whole numbers of at least ``minimum``: integer arrays as they are, anything else as floats.
+
+    Integer arrays take a fast path (one pass for the minimum, no copy).
+    """
+    fast = isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size
+    if fast and value.min() >= minimum:
+        return np.asarray(value)
+    return check_integer(name, value, minimum=minimum)
