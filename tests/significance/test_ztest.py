@@ -84,7 +84,7 @@ def test_default_matches_statsmodels_and_r(x1: int, n1: int, x2: int, n2: int) -
 
 
 def test_published_cross_check_pairs() -> None:
-    # shared/domain.md: 47/62 vs 18/38 (76% vs 47%), 51/62 vs 23/38 (82% vs 61%)
+    # docs/published-method.md: 47/62 vs 18/38 (76% vs 47%), 51/62 vs 23/38 (82% vs 61%)
     r = ztest(47, 62, 18, 38)
     assert (round(100 * r.p1), round(100 * r.p2)) == (76, 47)
     assert round(r.difference, 1) == 28.4 and r.significant  # 29 points between the rounded figures
