@@ -11,6 +11,9 @@ from statsmodels.stats.proportion import proportion_effectsize
 from significance import GroupSize, minimum_detectable_difference, power, sample_size_per_group
 
 
+# A transcription of R's code, kept for now: tests/test_r_references.py checks the same
+# functions against R's own outputs (tests/r/references.csv, written by
+# tests/r/make_references.R).
 def r_power_prop_test(
     n: float,
     p1: float,

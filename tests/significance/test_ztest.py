@@ -23,6 +23,9 @@ from significance import (
 from significance._intervals import newcombe, wilson
 
 
+# A transcription of R's code, kept for now: tests/test_r_references.py checks the same
+# functions against R's own outputs (tests/r/references.csv, written by
+# tests/r/make_references.R).
 def r_prop_test(
     x: tuple[int, int],
     n: tuple[int, int],
