@@ -34,8 +34,10 @@ import pytest
 from scipy import stats
 from scipy.special import ndtri
 
+from inspection_core.normal import critical_value as quantile
+from inspection_core.normal import z_value
 from sampling import margin_of_error
-from sampling._intervals import _clopper_pearson, z_value
+from sampling._intervals import _clopper_pearson
 from significance import (
     SmallCountWarning,
     adjust_pvalues,
@@ -45,7 +47,6 @@ from significance import (
     ztest,
     ztest_one_sample,
 )
-from significance._ztest import quantile
 from tests.r_references import RCall, calls, load, r_version
 
 CLOSED = (1e-10, 0.0)  # (relative, absolute)
