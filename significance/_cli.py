@@ -24,6 +24,7 @@ from inspection_core.cli import (
     run_command,
 )
 from inspection_core.errors import render_error
+from inspection_core.files import atomic_write
 from inspection_core.result import to_builtin
 
 PROG = "python -m significance"
@@ -78,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(
         prog=PROG, description="Z-tests, power and detectable change for inspection findings."
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=LazyParser)
 
     z = sub.add_parser("ztest", help="two-sample z-test of a change between rounds or groups")
     for g in ("1", "2"):
@@ -158,37 +159,94 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_report_commands(sub: Any) -> None:
-    """The ``compare``, ``rating`` and ``provider-rating`` subcommands."""
-    cmp = sub.add_parser("compare", help="round-on-round comparison report of key questions")
+class LazyParser(OneLineParser):
+    """A subcommand parser whose options are added on first use.
+
+    ``compare`` reads its defaults and its ``--test`` choices from the report (pandas), so its
+    options are added only when ``compare`` is parsed or its help shown: the other commands
+    never import :mod:`significance.report`.
+    """
+
+    def __init__(self, *args: Any, populate: Callable[[Any], None] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self._populate = populate
+
+    def _ready(self) -> None:
+        if self._populate is not None:
+            populate, self._populate = self._populate, None
+            populate(self)
+
+    def parse_known_args(self, *args: Any, **kw: Any) -> Any:
+        self._ready()
+        return super().parse_known_args(*args, **kw)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._ready()
+        return super().format_usage()
+
+
+def _compare_options(cmp: argparse.ArgumentParser) -> None:
+    """``compare``'s options: each ``dest`` is :func:`compare_rounds`' parameter name."""
+    from .report import ROUND_TESTS, compare_rounds
+
+    def default(name: str) -> Any:
+        return default_of(compare_rounds, name)
+
     cmp.add_argument("table", help="CSV or Excel table, one row per key question")
-    cmp.add_argument("--alpha", type=_number("--alpha"), default=0.1, help="default 0.1")
     cmp.add_argument(
-        "--previous-n", type=_number("--previous-n", percent=False), default=None,
+        "--alpha", type=_number("--alpha"), default=default("alpha"),
+        help=f"default {default('alpha')}",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--previous-n", dest="previous_n", type=_number("--previous-n", percent=False),
+        default=default("previous_n"),
         help="previous-round n to assume where the table has none (stated in the report)",
     )  # fmt: skip
     cmp.add_argument(
-        "--comparator-n", type=_number("--comparator-n", percent=False), default=None,
+        "--comparator-n", dest="comparator_n", type=_number("--comparator-n", percent=False),
+        default=default("comparator_n"),
         help="comparator n to assume (without one: a one-sample test against its rate)",
     )  # fmt: skip
     cmp.add_argument(
-        "--column", action="append", default=[], metavar="NAME=ACTUAL",
+        "--column", dest="columns", action="append", default=[], metavar="NAME=ACTUAL",
         help="the table's name for a report column, e.g. comparator_pct=all_crcs_pct",
     )  # fmt: skip
-    cmp.add_argument("--sheet", default=None, help="Excel sheet (default: the first)")
+    cmp.add_argument("--sheet", default=default("sheet"), help="Excel sheet (default: the first)")
+    tests = list(ROUND_TESTS)
     cmp.add_argument(
-        "--standard-rating", action="append", default=[], metavar="STANDARD=RATING",
+        "--test", dest="test", choices=tests, default=default("test"),
+        help=f"the test of each change: {', '.join(tests)} (default {default('test')})",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--standard-rating", dest="standard_ratings", action="append", default=[],
+        metavar="STANDARD=RATING",
         help="a standard's rating from elsewhere, e.g. 1.1=Good (all ten give the provider rating)",
     )  # fmt: skip
     cmp.add_argument(
-        "--comparator-includes-provider", action="store_true",
+        "--comparator-includes-provider", dest="comparator_includes_provider",
+        action="store_true", default=default("comparator_includes_provider"),
         help="the comparator's counts include this provider's (taken out first)",
     )  # fmt: skip
-    cmp.add_argument("--unrounded", action="store_true", help="band the unrounded x / n")
+    cmp.add_argument(
+        "--unrounded", dest="band_basis", action="store_const", const="unrounded",
+        default=default("band_basis"), help="band the unrounded x / n",
+    )  # fmt: skip
     cmp.add_argument("--out", default=None, help="write the report: .csv, .xlsx, .md or .html")
     cmp.add_argument("--plot", default=None, help="write a dumbbell chart: .png or .svg")
     cmp.add_argument("--force", action="store_true", help="replace existing output files")
     cmp.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def add_report_commands(sub: Any) -> None:
+    """The ``compare``, ``rating`` and ``provider-rating`` subcommands."""
+    sub.add_parser(
+        "compare", help="round-on-round comparison report of key questions",
+        populate=_compare_options,
+    )  # fmt: skip
 
     rating = sub.add_parser("rating", help="rating band of a key question's percentage")
     rating.add_argument("percentage", help="e.g. 64 or 64%%")
@@ -322,37 +380,6 @@ def run_sample_size(args: argparse.Namespace) -> None:
     _emit(result.to_dict(), str(result), args.json)
 
 
-# Library phrases in compare's messages, as the command line spells them.
-COMPARE_PHRASES = (
-    ("or assume one with previous_n=", "or assume one with --previous-n"),
-    ("or assume one with comparator_n=", "or assume one with --comparator-n"),
-    ("(or an assumed previous_n)", "(or --previous-n)"),
-    ("columns={'report name': 'table name'}", "--column NAME=ACTUAL"),
-    ("e.g. {'comparator_pct': 'all_crcs_pct'}", "e.g. --column comparator_pct=all_crcs_pct"),
-    ("columns keys", "--column names"),
-    ("columns maps ", "--column maps "),
-    ("standard_ratings keys", "--standard-rating standards"),
-    ("pass overwrite=True to replace it", "pass --force to replace it"),
-    ("alpha must", "--alpha must"),
-    ("previous_n must", "--previous-n must"),
-    ("comparator_n must", "--comparator-n must"),
-)
-
-
-def compare_message(exc: Exception) -> str:
-    """Rewrite a report message so it names the command-line options.
-
-    Examples
-    --------
-    >>> compare_message(ValueError("row 2: previous_n is missing; or assume one with previous_n="))
-    'row 2: previous_n is missing; or assume one with --previous-n'
-    """
-    text = str(exc)
-    for api, flag in COMPARE_PHRASES:
-        text = text.replace(api, flag)
-    return text
-
-
 def _pairs(flag: str, items: Sequence[str]) -> dict[str, str]:
     out = {}
     for item in items:
@@ -391,39 +418,34 @@ def run_compare(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} would overwrite the input table {args.table!r}")
     if out is not None and plot is not None and out.resolve() == plot.resolve():
         raise UsageError("--out and --plot must be different files")
-    columns = _pairs("--column", args.column)
-    ratings = _pairs("--standard-rating", args.standard_rating)
+    columns = _pairs("--column", args.columns)
+    ratings = _pairs("--standard-rating", args.standard_ratings)
 
-    from ._report import compare_rounds
+    from .report import compare_rounds, plot_comparison
 
+    report = compare_rounds(
+        args.table,
+        alpha=args.alpha,
+        previous_n=args.previous_n,
+        comparator_n=args.comparator_n,
+        columns=columns or None,
+        sheet=args.sheet,
+        test=args.test,
+        comparator_includes_provider=args.comparator_includes_provider,
+        band_basis=args.band_basis,
+        standard_ratings=ratings or None,
+    )
+    figure = None if plot is None else plot_comparison(report)
+    written = []
     try:
-        report = compare_rounds(
-            args.table,
-            alpha=args.alpha,
-            previous_n=args.previous_n,
-            comparator_n=args.comparator_n,
-            columns=columns or None,
-            sheet=args.sheet,
-            comparator_includes_provider=args.comparator_includes_provider,
-            band_basis="unrounded" if args.unrounded else "published",
-            standard_ratings=ratings or None,
-        )
-        figure = None
-        if plot is not None:
-            from ._report_plot import plot_comparison
-
-            figure = plot_comparison(report)
-        written = []
         if out is not None:
             written.append(str(report.write(out, overwrite=args.force)))
         if figure is not None:
-            from ._report_output import atomic_write
-
             fmt = plot.suffix.lower().lstrip(".")
             atomic_write(plot, lambda p: figure.savefig(p, format=fmt, dpi=150), overwrite=True)
             written.append(str(plot))
-    except (ValueError, TypeError, OSError) as exc:
-        raise UsageError(compare_message(exc)) from None
+    except OSError as exc:
+        raise UsageError(render_error(exc)) from None
     if args.json:
         _emit({**report.to_dict(), "written": written}, "", True)
         return
@@ -440,7 +462,7 @@ def _percentage_arg(text: str) -> float:
 def run_rating(args: argparse.Namespace) -> None:
     """``rating``: the band of a percentage, and whether it is near a band edge."""
     from ._ratings import rating_band
-    from ._report_standards import near_boundary
+    from .report.standards import near_boundary
 
     value = _percentage_arg(args.percentage)
     basis = "unrounded" if args.unrounded else "published"
@@ -486,7 +508,7 @@ def _rating_words(words: Sequence[str]) -> list[str]:
 def run_provider_rating(args: argparse.Namespace) -> None:
     """``provider-rating``: the score and rating from ten standard ratings."""
     from ._ratings import RATINGS, STANDARDS, provider_rating
-    from ._report_standards import STANDARD_NAMES
+    from .report.standards import STANDARD_NAMES
 
     ratings = _rating_words(args.ratings)
     result = provider_rating(ratings)

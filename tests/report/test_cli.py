@@ -77,12 +77,12 @@ BAD_TABLES = {
         "key_question,previous_pct,current_pct\nq1,70,65\n",
         ["--previous-n", "100"],
         "error: table is missing columns: needs current_n; it has: key_question, previous_pct, "
-        "current_pct (name a differently called column with --column NAME=ACTUAL)",
+        "current_pct (name a differently called column with --column, report name = table name)",
     ),
     "previous n missing": (
         "key_question,previous_pct,current_pct,current_n\nq1,70,65,100\n",
         [],
-        "needs previous_n (or --previous-n)",
+        "needs previous_n (or an assumed --previous-n)",
     ),
     "percentage above 100": (
         "key_question,previous_pct,current_pct,current_n\nq1,70,165,100\n",
@@ -113,7 +113,7 @@ BAD_TABLES = {
     "unknown column key": (
         "key_question,previous_pct,current_pct,current_n\nq1,70,65,100\n",
         ["--previous-n", "100", "--column", "label=key_question"],
-        "error: --column names must be among standard, key_question",
+        "error: --column must name report columns, among standard, key_question",
     ),
     "malformed column option": (
         "key_question,previous_pct,current_pct,current_n\nq1,70,65,100\n",

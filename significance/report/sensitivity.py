@@ -20,8 +20,8 @@ import pandas as pd
 from inspection_core.checks import check_integer
 from inspection_core.errors import ParameterError
 
-from ._warnings import SmallCountWarning
-from ._ztest import ztest
+from .._warnings import SmallCountWarning
+from .._ztest import ztest
 
 __all__ = ["nearest_counts", "sensitivity_to_previous_n"]
 
@@ -143,9 +143,12 @@ def sensitivity_to_previous_n(
     xs = np.asarray(current_x, dtype=np.int64)
     ns = np.asarray(current_n, dtype=np.int64)
     if not pcts.shape == xs.shape == ns.shape or pcts.ndim != 1:
-        raise ValueError(
-            "previous_pct, current_x and current_n must be 1-D and the same length; got shapes "
-            f"{pcts.shape}, {xs.shape}, {ns.shape}"
+        raise ParameterError(
+            "previous_pct",
+            "{previous_pct}, {current_x} and {current_n} must be 1-D and the same length; got "
+            f"shapes {pcts.shape}, {xs.shape}, {ns.shape}",
+            refs=["current_x", "current_n"],
+            sentence=True,
         )
     names = list(labels) if labels is not None else [f"row {i + 1}" for i in range(len(pcts))]
     if len(names) != len(pcts):
@@ -166,9 +169,12 @@ def sensitivity_to_previous_n(
         prev = nearest_counts(pct, search, decimals=decimals)
         ok = prev >= 0
         if not ok.any():
-            raise ValueError(
+            raise ParameterError(
+                "previous_pct",
                 f"no previous n from {lo} to {hi} has a count that rounds to {pct:g}%; "
-                "widen n_min to n_max"
+                "widen {n_min} to {n_max}",
+                refs=["n_min", "n_max"],
+                sentence=True,
             )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallCountWarning)

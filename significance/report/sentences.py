@@ -34,6 +34,7 @@ def p_text(p: float, alpha: float) -> str:
 
 
 def pct_text(value: float) -> str:
+    """A percentage as published: ``74%``, ``70.5%``."""
     return f"{format_value(float(value))}%"
 
 
@@ -80,13 +81,15 @@ def change_sentence(
 
 
 def comparator_sentence(
-    comparator_pct: float, difference: float, p: float, significant: bool, alpha: float
+    versus: str, difference: float, p: float, significant: bool, alpha: float
 ) -> str:
     """The current round against the comparator in words (same word rule).
 
+    ``versus`` names what it was tested against, e.g. ``"the comparator's 68%"``.
+
     Examples
     --------
-    >>> comparator_sentence(68, -3.0, 0.51, False, 0.1)
+    >>> comparator_sentence("the comparator's 68%", -3.0, 0.51, False, 0.1)
     "3 points below the comparator's 68%; within what chance could produce (p = 0.51)."
     """
     if significant:
@@ -94,8 +97,8 @@ def comparator_sentence(
     else:
         verdict = f"; within what chance could produce ({p_text(p, alpha)})"
     if difference == 0:
-        return f"Level with the comparator's {pct_text(comparator_pct)}{verdict}."
+        return f"Level with {versus}{verdict}."
     side = "above" if difference > 0 else "below"
     size = _points(abs(difference)).lstrip("+")
     unit = "point" if size == "1" else "points"
-    return f"{size} {unit} {side} the comparator's {pct_text(comparator_pct)}{verdict}."
+    return f"{size} {unit} {side} {versus}{verdict}."

@@ -17,7 +17,7 @@ import pandas as pd
 
 from inspection_core.errors import ParameterError
 
-from ._ratings import (
+from .._ratings import (
     BAND_EDGES,
     NEAR_BOUNDARY_POINTS,
     RATINGS,
@@ -122,8 +122,8 @@ def _supplied(ratings: Mapping[str, str] | None) -> dict[str, str]:
         if code not in STANDARD_NAMES:
             raise ParameterError(
                 "standard_ratings",
-                "keys must name one of the ten standards (1.1 to 4.2, or a "
-                f"name such as 'Assessment'); got {key!r}",
+                "must name one of the ten standards (1.1 to 4.2, or a name such as "
+                f"'Assessment'); got {key!r}",
             )
         out[code] = normalise_rating(value)
     return out

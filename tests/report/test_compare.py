@@ -4,6 +4,7 @@ import csv
 import json
 import re
 import warnings
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from significance import (
+    ROUND_TESTS,
     RoundComparison,
     adjust_pvalues,
     compare_rounds,
@@ -25,7 +27,8 @@ from significance import (
     ztest_one_sample,
 )
 from significance._ratings import boundary_flags, rating_band
-from significance._report_sensitivity import nearest_counts
+from significance.report import RoundOptions, RoundTest
+from significance.report.sensitivity import nearest_counts
 
 DATA = resources.files("significance").joinpath("data")
 TV = Path(str(DATA.joinpath("thames_valley_2019_key_questions.csv")))
@@ -65,7 +68,12 @@ def test_significance_calls_equal_ztest_row_by_row(report: RoundComparison) -> N
         assert r["significant"] == expected.significant
         assert r["z"] == expected.statistic
         assert r["pvalue"] == expected.pvalue
-        assert r["change_points"] == expected.difference
+        # the change comes from the counts in exact arithmetic (no float noise)
+        exact = 100 * (
+            Fraction(r["current_x"], r["current_n"]) - Fraction(r["previous_x"], r["previous_n"])
+        )
+        assert r["change_points"] == float(exact)
+        assert r["change_points"] == pytest.approx(expected.difference, abs=1e-12)
 
 
 def test_worked_row_by_hand(report: RoundComparison) -> None:
@@ -394,7 +402,8 @@ def _table(**columns: list[object]) -> pd.DataFrame:
         (_table(previous_pct=[70, "abc"], current_pct=[65, 50], current_n=[100, 100]),
          {"previous_n": 100}, "row 2 ('q2'): previous_pct must be a number; got 'abc'"),
         (_table(previous_pct=[70, 60], current_pct=[65, 50], current_n=[100, 100]),
-         {"previous_n": 100, "columns": {"label": "x"}}, "columns keys must be among"),
+         {"previous_n": 100, "columns": {"label": "x"}},
+         "columns must name report columns, among standard"),
         (_table(previous_pct=[70, 60], current_pct=[65, 50], current_n=[100, 100]),
          {"previous_n": 100, "columns": {"comparator_pct": "all_crcs"}},
          "columns maps comparator_pct to 'all_crcs', which is not in the table"),
@@ -492,3 +501,31 @@ def test_table_without_standards(tmp_path: Path) -> None:
     sheets = pd.read_excel(result.write(tmp_path / "r.xlsx"), sheet_name=None)
     assert set(sheets) == {"report", "standards", "about"}
     assert "## Standards" not in result.write(tmp_path / "r.md").read_text()
+
+
+# ---------------------------------------------------------------- the round-test seam
+
+
+def test_round_test_chosen_by_name_from_the_table() -> None:
+    table = pd.DataFrame(
+        {"key_question": ["q"], "previous_pct": [74], "current_pct": [65], "current_n": [100]}
+    )
+    z = compare_rounds(table, previous_n=100).table.iloc[0]
+    fisher = compare_rounds(table, previous_n=100, test="fisher").table.iloc[0]
+    # R 4.2.2: fisher.test(matrix(c(65, 35, 74, 26), 2))$p.value = 0.219041962894044
+    assert fisher["pvalue"] == pytest.approx(0.219041962894044, rel=1e-9)
+    assert fisher["test"] == "Fisher's exact test" and z["test"] == "two-sample z-test"
+    assert fisher["z"] == z["z"]  # the z-score is shown beside the exact p-value
+    boschloo = compare_rounds(table, previous_n=100, test="boschloo").table.iloc[0]
+    assert boschloo["pvalue"] == ztest(65, 100, 74, 100, exact="boschloo").pvalue
+    assert list(ROUND_TESTS) == ["ztest", "fisher", "boschloo"]
+    with pytest.raises(ValueError, match="test must be one of 'ztest', 'fisher', 'boschloo'"):
+        compare_rounds(table, previous_n=100, test="paired")
+
+
+def test_every_round_test_has_the_one_signature() -> None:
+    options = RoundOptions(alpha=0.1)
+    for name, function in ROUND_TESTS.items():
+        row = function(74, 100, 65, 100, options)
+        assert isinstance(row, RoundTest), name
+        assert row.significant == (row.pvalue < 0.1) and row.statistic > 0

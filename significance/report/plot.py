@@ -11,14 +11,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inspection_core.errors import ParameterError
+from inspection_core.files import atomic_write
 
-from ._ratings import BAND_EDGES, RATINGS
-from ._report_output import atomic_write
+from .._ratings import BAND_EDGES, RATINGS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ._report_result import RoundComparison
+    from .result import RoundComparison
 
 __all__ = ["plot_comparison"]
 

@@ -21,11 +21,11 @@ from typing import Any
 import pandas as pd
 
 from inspection_core.checks import check_integer, format_value
-from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.errors import ParameterError, ParameterTypeError, render_error
 
-from ._percentages import counts_from_percentage
-from ._ratings import percent_half_up
-from ._warnings import AmbiguousPercentageWarning
+from .._percentages import counts_from_percentage
+from .._ratings import percent_half_up
+from .._warnings import AmbiguousPercentageWarning
 
 __all__ = ["COLUMNS", "ReportInput", "prepare_input", "read_table"]
 
@@ -99,7 +99,9 @@ def read_table(source: Any, *, sheet: str | int | None = None) -> pd.DataFrame:
         return pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
     except Exception as exc:  # parser errors come in many types; report them in one line
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise ParameterError("could", f"not read {str(path)!r}: {detail}") from None
+        raise ParameterError(
+            "table", f"could not read {str(path)!r}: {detail}", sentence=True
+        ) from None
 
 
 def _match_columns(
@@ -112,14 +114,17 @@ def _match_columns(
     mapping = dict(columns or {})
     for key, actual in mapping.items():
         if key not in COLUMNS:
-            raise ValueError(
-                f"columns keys must be among {', '.join(COLUMNS)}; got {key!r} (map a report "
-                "column to the table's name, e.g. {'comparator_pct': 'all_crcs_pct'})"
+            raise ParameterError(
+                "columns",
+                f"must name report columns, among {', '.join(COLUMNS)}; got {key!r} (each maps "
+                "a report column to the table's name for it, e.g. comparator_pct to "
+                "all_crcs_pct)",
             )
         if not isinstance(actual, str) or actual.strip().lower() not in present:
-            raise ValueError(
-                f"columns maps {key} to {actual!r}, which is not in the table; "
-                f"the table has: {', '.join(map(str, frame.columns))}"
+            raise ParameterError(
+                "columns",
+                f"maps {key} to {actual!r}, which is not in the table; "
+                f"the table has: {', '.join(map(str, frame.columns))}",
             )
         found[key] = present[actual.strip().lower()]
     for key in COLUMNS:
@@ -146,7 +151,7 @@ def _missing_columns(found: Mapping[str, str], previous_n: int | None) -> list[s
         if not has_value:
             needs.append(f"{rnd}_x or {rnd}_pct")
         if not has_n:
-            extra = " (or an assumed previous_n)" if rnd == "previous" else ""
+            extra = " (or an assumed {previous_n})" if rnd == "previous" else ""
             needs.append(f"{rnd}_n{extra}")
     return needs
 
@@ -156,6 +161,15 @@ def _label(i: int, row: Mapping[str, Any]) -> str:
     if len(text) > 40:
         text = text[:39].rstrip() + "..."
     return f"row {i + 1} ({text!r})" if text else f"row {i + 1}"
+
+
+def _cell(
+    where: str, detail: str, *, refs: list[str] | None = None, colon: bool = True
+) -> ParameterError:
+    """An error about one cell of the table: the row, then what is wrong with it."""
+    return ParameterError(
+        "table", f"{where}{': ' if colon else ' '}{detail}", refs=refs or [], sentence=True
+    )
 
 
 def _number(where: str, name: str, value: Any, *, percent: bool = False) -> float | None:
@@ -171,13 +185,13 @@ def _number(where: str, name: str, value: Any, *, percent: bool = False) -> floa
         try:
             return float(text)
         except ValueError:
-            raise ValueError(f"{where}: {name} must be a number; got {value!r}") from None
+            raise _cell(where, f"{name} must be a number; got {value!r}") from None
     if isinstance(value, bool):
-        raise ValueError(f"{where}: {name} must be a number; got {value!r}")
+        raise _cell(where, f"{name} must be a number; got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: {name} must be a number; got {value!r}") from None
+        raise _cell(where, f"{name} must be a number; got {value!r}") from None
     return None if math.isnan(number) else number
 
 
@@ -185,7 +199,7 @@ def _whole(where: str, name: str, value: float, minimum: int) -> int:
     try:
         return int(check_integer(name, value, minimum=minimum))
     except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+        raise _cell(where, render_error(exc)) from None
 
 
 def _decimals(where: str, name: str, pct: float) -> int:
@@ -193,9 +207,10 @@ def _decimals(where: str, name: str, pct: float) -> int:
         scaled = pct * 10**d
         if abs(scaled - round(scaled)) <= 1e-9 * max(1.0, abs(scaled)):
             return d
-    raise ValueError(
-        f"{where}: {name} must have at most {MAX_DECIMALS} decimals; got {format_value(pct)} "
-        "(give the counts instead)"
+    raise _cell(
+        where,
+        f"{name} must have at most {MAX_DECIMALS} decimals; got {format_value(pct)} "
+        "(give the counts instead)",
     )
 
 
@@ -206,7 +221,7 @@ def _count_from_pct(where: str, name: str, pct: float, n: int, notes: list[str])
             warnings.simplefilter("ignore", AmbiguousPercentageWarning)
             found = counts_from_percentage(pct, n, decimals=decimals)
     except ValueError as exc:
-        raise ValueError(f"{where}: {name}: {exc}") from None
+        raise _cell(where, f"{name}: {render_error(exc)}") from None
     if len(found.candidates) > 1:
         listed = ", ".join(map(str, found.candidates))
         notes.append(
@@ -218,7 +233,7 @@ def _count_from_pct(where: str, name: str, pct: float, n: int, notes: list[str])
 
 def _check_pct(where: str, name: str, pct: float) -> None:
     if not 0 <= pct <= 100:
-        raise ValueError(f"{where}: {name} must be between 0 and 100; got {format_value(pct)}")
+        raise _cell(where, f"{name} must be between 0 and 100; got {format_value(pct)}")
 
 
 def _resolve(
@@ -237,9 +252,11 @@ def _resolve(
     empty = {f"{prefix}_x": math.nan, f"{prefix}_n": math.nan, f"{prefix}_pct": math.nan}
     if x is None and pct is None:
         if required:
-            raise ValueError(
-                f"{where} has neither counts ({prefix}_x and {prefix}_n) nor a percentage "
-                f"({prefix}_pct) for the {prefix} round"
+            raise _cell(
+                where,
+                f"has neither counts ({prefix}_x and {prefix}_n) nor a percentage "
+                f"({prefix}_pct) for the {prefix} round",
+                colon=False,
             )
         return {**empty, f"{prefix}_n_assumed": False, f"{prefix}_from_pct": False}
     if pct is not None:
@@ -255,15 +272,17 @@ def _resolve(
                 f"{prefix}_n_assumed": False,
                 f"{prefix}_from_pct": False,
             }
-        option = f" or assume one with {prefix}_n=" if prefix != "current" else ""
-        raise ValueError(f"{where}: {prefix}_n is missing; give it in the table{option}")
+        option = f" or assume one with {{{prefix}_n}}" if prefix != "current" else ""
+        raise _cell(
+            where,
+            f"{prefix}_n is missing; give it in the table{option}",
+            refs=[f"{prefix}_n"] if option else [],
+        )
     n_int = _whole(where, f"{prefix}_n", n, 1)
     if x is not None:
         x_int = _whole(where, f"{prefix}_x", x, 0)
         if x_int > n_int:
-            raise ValueError(
-                f"{where}: {prefix}_x must be at most {prefix}_n ({n_int}); got {x_int}"
-            )
+            raise _cell(where, f"{prefix}_x must be at most {prefix}_n ({n_int}); got {x_int}")
         if pct is not None:
             decimals = _decimals(where, f"{prefix}_pct", pct)
             shown = round(100 * x_int / n_int, decimals)
@@ -274,10 +293,11 @@ def _resolve(
                 except ValueError:
                     fits = False
             if not fits:
-                raise ValueError(
-                    f"{where}: {prefix}_x = {x_int} of {prefix}_n = {n_int} is "
+                raise _cell(
+                    where,
+                    f"{prefix}_x = {x_int} of {prefix}_n = {n_int} is "
                     f"{format_value(shown)}%, but {prefix}_pct is {format_value(pct)}; "
-                    "give one or make them agree"
+                    "give one or make them agree",
                 )
         else:
             pct = float(percent_half_up(x_int, n_int))
@@ -299,9 +319,11 @@ def _check_proportions(frame: pd.DataFrame, found: Mapping[str, str]) -> None:
             continue
         values = pd.to_numeric(frame[found[key]], errors="coerce").dropna()
         if len(values) and values.max() <= 1 and (values != values.round()).any():
-            raise ValueError(
+            raise ParameterError(
+                "table",
                 f"{key} must hold whole percentages (74 for 74%); got proportions such as "
-                f"{format_value(float(values[values != values.round()].iloc[0]))}"
+                f"{format_value(float(values[values != values.round()].iloc[0]))}",
+                sentence=True,
             )
 
 
@@ -323,7 +345,9 @@ def prepare_input(
     assumed_previous = _optional_n("previous_n", previous_n)
     assumed_comparator = _optional_n("comparator_n", comparator_n)
     if columns is not None and not isinstance(columns, Mapping):
-        raise TypeError(f"columns must be a mapping of report name to table name; got {columns!r}")
+        raise ParameterTypeError(
+            "columns", f"must be a mapping of report name to table name; got {columns!r}"
+        )
     raw = read_table(source, sheet=sheet)
     found, assumptions = _match_columns(raw, columns)
     missing = _missing_columns(found, assumed_previous)
@@ -332,7 +356,8 @@ def prepare_input(
             "table",
             f"is missing columns: needs {'; '.join(missing)}; "
             f"it has: {', '.join(map(str, raw.columns)) or 'no columns'} (name a differently "
-            "called column with columns={'report name': 'table name'})",
+            "called column with {columns}, report name = table name)",
+            refs=["columns", "previous_n"],
         )
     if raw.empty:
         raise ParameterError("table", "has no rows; got only the header")
@@ -345,7 +370,7 @@ def prepare_input(
         notes: list[str] = []
         label = cells.get("key_question")
         if label is None or (isinstance(label, float) and math.isnan(label)):
-            raise ValueError(f"{where}: key_question is empty")
+            raise _cell(where, "key_question is empty")
         standard = cells.get("standard")
         row: dict[str, Any] = {
             "standard": "" if standard is None or pd.isna(standard) else str(standard).strip(),
