@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint typecheck docs notebooks clean bench r-references
+.PHONY: example test lint typecheck docs notebooks clean bench r-references app screenshots
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ example: $(STAMP)
 	$(PY) -m sampling draw sampling/data/example_population.csv --id case_id \
 		--strata gender,disposal,risk --n auto --seed 2026 --reserves 2 --out out/example --force
 	$(PY) -m sampling published
+
+# The web app for methodology staff, on this computer only (prints the address to open).
+app: $(STAMP)
+	$(PY) -m webapp
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,35 @@
+"""The app's frame: page settings, the navigation between the five pages, the privacy note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+__all__ = ["PAGES", "main"]
+
+HERE = Path(__file__).resolve().parent
+# (script, title, url path); the first is the start page.
+PAGES = (
+    ("pages/size.py", "How many cases", "size"),
+    ("pages/draw.py", "Draw the sample", "draw"),
+    ("pages/change.py", "Test a change", "change"),
+    ("pages/findings.py", "Findings", "findings"),
+    ("pages/ratings.py", "Ratings", "ratings"),
+)
+
+
+def main() -> None:
+    """Run the app: set up the page and hand over to the chosen page's script."""
+    st.set_page_config(page_title="Inspection toolkit", layout="wide")
+    pages = [
+        st.Page(str(HERE / script), title=title, url_path=url, default=i == 0)
+        for i, (script, title, url) in enumerate(PAGES)
+    ]
+    page = st.navigation(pages)
+    with st.sidebar:
+        st.caption(
+            "Runs on this computer only: nothing you type or upload leaves it. Uploaded files are "
+            "held for this browser session only and removed when it ends."
+        )
+    page.run()

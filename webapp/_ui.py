@@ -1,0 +1,109 @@
+"""What every page shares: library errors named by form field, warnings, the session's folder.
+
+* :func:`attempt` calls a library function; a ``ValueError`` or ``TypeError`` becomes one line
+  in the page (the library's own message, each parameter named by its form label), warnings are
+  shown beside the result, and the app keeps running.
+* :func:`session_folder` is this browser session's temporary folder (a
+  :class:`tempfile.TemporaryDirectory` held in the session's state, so it is removed when
+  Streamlit discards the session, and at the latest when the app stops). :func:`staged` puts an
+  upload there for as long as a library function needs a path, then removes it.
+* :func:`png` renders a matplotlib figure (the library's charts, made without pyplot) to bytes.
+
+No case data is cached: nothing here (nor anywhere in the app) uses ``st.cache_data`` or
+``st.cache_resource``; uploads live in the session's state and its folder only.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import io
+import shutil
+import tempfile
+import warnings
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import streamlit as st
+
+from inspection_core.errors import render_error
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["VERSION", "attempt", "error_text", "png", "scratch", "session_folder", "staged"]
+
+T = TypeVar("T")
+VERSION = importlib.metadata.version("inspection-toolkit")
+FOLDER_KEY = "_webapp_session_folder"
+
+
+def error_text(exc: BaseException, labels: Mapping[str, str]) -> str:
+    """The library's one-line message with each API parameter named by its form label.
+
+    Examples
+    --------
+    >>> from inspection_core.errors import ParameterError
+    >>> err = ParameterError("x1", "must be at most {n1} (100); got 120", refs=["n1"])
+    >>> error_text(err, {"x1": "Met (this round)", "n1": "Cases (this round)"})
+    'Met (this round) must be at most Cases (this round) (100); got 120'
+    >>> error_text(ValueError("cases.csv is empty"), {})
+    'cases.csv is empty'
+    """
+    return render_error(exc, lambda name: labels.get(name, name))
+
+
+def attempt(call: Callable[[], T], labels: Mapping[str, str]) -> T | None:
+    """Run ``call``; show its error (one line, form labels) and warnings in the page.
+
+    Returns the result, or None when the library refused the input (the message is on the page).
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = call()
+        except (ValueError, TypeError) as exc:
+            st.error(error_text(exc, labels))
+            return None
+    for item in caught:
+        st.warning(" ".join(str(item.message).split()))
+    return result
+
+
+def session_folder() -> Path:
+    """The session's temporary folder, made on first use and removed with the session."""
+    holder = st.session_state.get(FOLDER_KEY)
+    if not isinstance(holder, tempfile.TemporaryDirectory):
+        holder = tempfile.TemporaryDirectory(prefix="inspection-webapp-")
+        st.session_state[FOLDER_KEY] = holder
+    return Path(holder.name)
+
+
+@contextmanager
+def staged(name: str, data: bytes) -> Iterator[Path]:
+    """An uploaded file written into the session's folder under its own name, removed after."""
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=session_folder()))
+    path = folder / (Path(name).name or "upload")
+    try:
+        path.write_bytes(data)
+        yield path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def scratch() -> Iterator[Path]:
+    """An empty folder inside the session's folder, removed after use (for written outputs)."""
+    folder = Path(tempfile.mkdtemp(prefix="out-", dir=session_folder()))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def png(figure: Figure) -> bytes:
+    """A figure as PNG bytes (150 dpi, as the library saves its charts)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150)
+    return buffer.getvalue()
