@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -19,8 +21,30 @@ PAGES = (
 )
 
 
+# Imported in the background when the app first runs, so the first draw or report does not wait
+# for them (the first page does not need them).
+HEAVY = (
+    "pandas",
+    "scipy.optimize",
+    "scipy.stats",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "openpyxl",
+    "significance.report",
+)
+_warm: list[threading.Thread] = []
+
+
+def _import_heavy() -> None:
+    for name in HEAVY:
+        importlib.import_module(name)
+
+
 def main() -> None:
     """Run the app: set up the page and hand over to the chosen page's script."""
+    if not _warm:
+        _warm.append(threading.Thread(target=_import_heavy, name="webapp-warm-up", daemon=True))
+        _warm[0].start()
     st.set_page_config(page_title="Inspection toolkit", layout="wide")
     pages = [
         st.Page(str(HERE / script), title=title, url_path=url, default=i == 0)

@@ -41,11 +41,13 @@ def _band() -> None:
         x = int(c.number_input("Cases meeting the standard", value=64, step=1, key="rating_x"))
         n = int(d.number_input("Cases inspected", value=100, step=1, key="rating_n"))
     band = attempt(lambda: rating_band(percentage, basis=basis), LABELS)
+    if band is None:
+        return
     flags = attempt(
         lambda: near_boundary(percentage, x, n, basis=basis),
         {**LABELS, "x": "Cases meeting the standard", "n": "Cases inspected"},
     )
-    if band is None or flags is None:
+    if flags is None:
         return
     reasons, others = flags
     options = [band, *(o for o in others if o != band)]

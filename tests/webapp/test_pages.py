@@ -1,5 +1,7 @@
 """The pages driven headless (Streamlit AppTest): How many cases, Test a change, Ratings, Findings.
 
+Bad input through the forms is in test_robustness_in_forms.py; the draw page in test_draw_page.py.
+
 Expected values have their sources beside them: the published rule's worked figures in
 docs/methods.md and the domain notes (250 -> 100, +/-4.97 points; 254 implied by 100; 165 for a
 very large population), the README's command-line outputs (74/100 vs 65/100: z 1.382, p 0.1669,
@@ -83,33 +85,6 @@ def test_subgroup_margins_curve_implied_population_and_record(size_page: AppTest
     assert len(at.get("arrow_line_chart")) + len(at.get("vega_lite_chart")) >= 1
 
 
-@pytest.mark.parametrize(
-    ("key", "value", "message"),
-    [
-        # robustness table: "size population zero", "negative"
-        ("size_population", 0, "Eligible population must be a whole number of at least 1; got 0"),
-        ("size_population", -10, "Eligible population must be a whole number of at least 1"),
-        # "margin n above population"
-        ("size_sub0_n", 40, "Women: sampled must not exceed Women: eligible; got Women: sampled"),
-        # "implied n zero", and a published n no population gives
-        ("size_implied_n", 0, "Published sample size must be a whole number of at least 1"),
-        ("size_implied_n", 200, "Published sample size must be at most 165"),
-    ],
-)
-def test_bad_input_shows_the_library_message_and_the_page_recovers(
-    size_page: AppTest, key: str, value: int, message: str
-) -> None:
-    at = size_page
-    good = at.number_input(key=key).value
-    at.number_input(key=key).set_value(value).run()
-    assert not at.exception
-    assert any(e.startswith(message) for e in errors(at)), errors(at)
-    assert len(errors(at)) == 1  # one line, in its place; the rest of the page still works
-    at.number_input(key=key).set_value(good).run()
-    assert errors(at) == []
-    assert metrics(at)["Cases to inspect"] == "100"
-
-
 # --- page 3: test a change --------------------------------------------------------------------
 
 
@@ -164,42 +139,6 @@ def test_comparator_and_one_sided_test(change_page: AppTest) -> None:
     assert "Smallest detectable increase" in text and "decrease" not in text
 
 
-@pytest.mark.parametrize(
-    ("settings", "message"),
-    [
-        # robustness table rows a form can produce
-        ({"change_x1": 120}, "Met (this round) must be at most Cases (this round) (100); got 120"),
-        ({"change_x1": -1}, "Met (this round)"),
-        ({"change_n1": 0, "change_x1": 0}, "Cases (this round) must be a whole number of at least"),
-        ({"change_alpha": 10.0}, "Significance level must be between 0 and 1"),
-    ],
-)
-def test_bad_counts_show_the_library_message(
-    change_page: AppTest, settings: dict[str, float], message: str
-) -> None:
-    at = change_page
-    for key, value in settings.items():
-        at.number_input(key=key).set_value(value).run()
-    assert not at.exception
-    assert len(errors(at)) == 1 and errors(at)[0].startswith(message), errors(at)
-    at.number_input(key="change_x1").set_value(74).run()
-    at.number_input(key="change_n1").set_value(100).run()
-    at.number_input(key="change_alpha").set_value(0.1).run()
-    assert errors(at) == [] and metrics(at)["z"] == "1.382"
-
-
-def test_impossible_and_out_of_range_percentages(change_page: AppTest) -> None:
-    at = change_page
-    at.radio(key="change_kind").set_value("Published percentages").run()
-    at.number_input(key="change_n1").set_value(44).run()
-    at.number_input(key="change_p1").set_value(79.0).run()  # robustness: no count of 44 gives 79%
-    assert errors(at) == ["no count out of n = 44 rounds to 79%: 34 gives 77% and 35 gives 80%"]
-    at.number_input(key="change_p1").set_value(120.0).run()
-    assert len(errors(at)) == 1 and "Published % (this round)" in errors(at)[0]
-    at.number_input(key="change_p1").set_value(77.0).run()
-    assert errors(at) == [] and shown_json(at)["x1"] == 34
-
-
 def test_whole_table_report_chart_and_workbook(change_page: AppTest) -> None:
     at = change_page
     at.radio(key="change_mode").set_value("A table of key questions").run()
@@ -210,18 +149,6 @@ def test_whole_table_report_chart_and_workbook(change_page: AppTest) -> None:
     assert len(at.dataframe) == 3  # report, standards, sensitivity
     labels = [getattr(b, "label", None) for b in at.get("download_button")]
     assert labels == ["Download the report workbook (.xlsx)", "Download the chart (.png)"]
-
-
-def test_whole_table_refuses_a_case_list(change_page: AppTest) -> None:
-    from importlib.resources import files
-
-    at = change_page
-    at.radio(key="change_mode").set_value("A table of key questions").run()
-    data = (files("sampling") / "data" / "example_population.csv").read_bytes()
-    at.file_uploader(key="change_table").set_value(("cases.csv", data, "text/csv")).run()
-    at.checkbox(key="change_use_example").uncheck().run()
-    assert not at.exception
-    assert len(errors(at)) == 1 and "column" in errors(at)[0]  # robustness: compare wrong columns
 
 
 def test_workbook_download_is_the_report(change_page: AppTest, downloads: Downloads) -> None:
@@ -277,14 +204,6 @@ def test_provider_rating_of_the_published_example(ratings_page: AppTest) -> None
     for code in ("1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "4.1", "4.2"):
         at.selectbox(key=f"rating_std_{code}").set_value("Outstanding").run()
     assert metrics(at)["Provider rating"] == "Outstanding"
-
-
-def test_rating_above_100_shows_the_library_message(ratings_page: AppTest) -> None:
-    at = ratings_page
-    at.number_input(key="rating_pct").set_value(140.0).run()  # robustness: rating above 100
-    assert errors(at)[0] == "Key question's result (%) must be a number from 0 to 100; got 140"
-    at.number_input(key="rating_pct").set_value(64.0).run()
-    assert errors(at) == [] and metrics(at)["Band"] == "Requires improvement"
 
 
 # --- page 4: findings -------------------------------------------------------------------------
