@@ -23,7 +23,7 @@ from tests.webapp.conftest import Downloads, errors, open_page
 from webapp._draw import pack_names
 from webapp._ui import FOLDER_KEY
 
-EXAMPLE = files("sampling") / "data" / "example_population.csv"
+EXAMPLE = Path(str(files("sampling") / "data" / "example_population.csv"))
 DATA = EXAMPLE.read_bytes()
 PACK = [
     "fieldwork-pack/balance.csv",
