@@ -25,6 +25,10 @@ example: $(STAMP)
 app: $(STAMP)
 	$(PY) -m webapp
 
+# Refresh the docs' screenshots of the web app (docs/img/webapp-*.png) from the browser test.
+screenshots: $(STAMP)
+	WEBAPP_SCREENSHOTS=docs/img $(PY) -m pytest tests/webapp/test_browser.py -q -p no:xdist
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

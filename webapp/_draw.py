@@ -480,8 +480,16 @@ def step_substitutions() -> None:
     )
 
 
+# Settings kept while a file is replaced (Streamlit drops a widget's value in a run that does
+# not show it, as happens while a new file uploads).
+KEEP = ("draw_n_how", "draw_n", "draw_seed", "draw_reserves", "draw_blank_level")
+
+
 def render() -> None:
     """Draw the page, step by step."""
+    for key in KEEP:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     st.title("Draw the sample")
     st.write(
         "A stratified random sample whose gender, disposal and RoSH shares match the eligible "
