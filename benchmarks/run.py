@@ -10,6 +10,7 @@ modules, which also run alone:
   scikit-learn ``train_test_split(stratify=...)``), margin misses, the whole ``draw`` command;
 * ``bench_ztest``: one million z-tests vs the bare numpy expression and statsmodels per call;
 * ``bench_startup``: cold start of the command line vs ``python -c pass``.
+* ``bench_webapp``: the web app's interactions, a 100,000-case upload and its start-up.
 
 This module adds the scikit-learn comparison, the coverage simulation's throughput and the
 draw's scaling from 10^3 to 10^7 cases. ``--quick`` runs small sizes and writes nothing unless
@@ -38,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_draw  # sibling modules, importable once the folder is on the path
 import bench_startup
+import bench_webapp
 import bench_ztest
 
 from sampling import draw
@@ -565,6 +567,7 @@ def write_page(results: dict[str, Any], path: Path, plot: str) -> None:
         f"take about {1000 * 200_000 / c['vectorised_per_second']:.0f} ms, which is why the "
         "simulation can run in every test run.",
         "",
+        *bench_webapp.page_lines(results.get("webapp")),
         "## Re-running",
         "",
         "```bash",
@@ -617,6 +620,8 @@ def main() -> None:
     print("coverage simulation ...")
     results["coverage"] = _best_of(lambda: coverage_throughput(200_000, 2_000), 3 if quick else 5)
     print("  ", results["coverage"])
+    print("web app ...")
+    results["webapp"] = bench_webapp.measure(quick=quick)
     print("scaling ...")
     sizes = [10**3, 10**4, 10**5] if quick else [10**3, 10**4, 10**5, 10**6, 10**7]
     results["scaling"] = scaling(sizes, 0.01)
