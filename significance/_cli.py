@@ -228,8 +228,15 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     cmp.add_argument(
         "--comparator-includes-provider", dest="comparator_includes_provider",
-        action="store_true", default=default("comparator_includes_provider"),
-        help="the comparator's counts include this provider's (taken out first)",
+        action=argparse.BooleanOptionalAction, default=default("comparator_includes_provider"),
+        help="whether the comparator's cases include this provider's (default: they do; they "
+        "are taken out, or without the comparator's n both ends are reported)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--max-provider-share", dest="max_provider_share", type=_number("--max-provider-share"),
+        default=default("max_provider_share"),
+        help="without the comparator's n: the largest share of its cases that may be this "
+        f"provider's (default {default('max_provider_share')})",
     )  # fmt: skip
     cmp.add_argument(
         "--unrounded", dest="band_basis", action="store_const", const="unrounded",
@@ -432,6 +439,7 @@ def run_compare(args: argparse.Namespace) -> None:
         sheet=args.sheet,
         test=args.test,
         comparator_includes_provider=args.comparator_includes_provider,
+        max_provider_share=args.max_provider_share,
         band_basis=args.band_basis,
         standard_ratings=ratings or None,
     )

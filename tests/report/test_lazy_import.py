@@ -64,6 +64,7 @@ def test_report_names_load_on_first_use() -> None:
         ("sheet", "sheet"),
         ("test", "test"),
         ("comparator_includes_provider", "comparator_includes_provider"),
+        ("max_provider_share", "max_provider_share"),
         ("band_basis", "band_basis"),
     ],
 )
