@@ -4,7 +4,8 @@ A thin layer over the public API: parse, call, print. Bad input is one line on s
 status 2, with no traceback and no output file; caveats (a small expected count, an ambiguous
 percentage) are printed as ``warning:`` lines on stderr. ``ztest``, ``power``, ``mdd`` and
 ``sample-size`` import numpy and scipy only; ``compare`` imports pandas (and matplotlib for
-``--plot``) inside its handler.
+``--plot``) only when it is chosen: its options are added on first use (:class:`LazyParser`),
+since their defaults and ``--test`` choices come from :mod:`significance.report`.
 """
 
 from __future__ import annotations

@@ -19,15 +19,13 @@ from inspection_core.checks import check_choice, check_flag, check_fraction
 from .._inputs import check_scalar_fraction
 from .._multiple import adjust_pvalues
 from .._ratings import rating_band
+from .comparator import Comparator, ComparatorTest, comparator_test
 from .input import prepare_input
 from .methods import (
     DEFAULT_TEST_NAME,
-    Comparator,
-    ComparatorTest,
     RoundOptions,
     RoundTest,
     RoundTestFunction,
-    comparator_test,
     points,
     round_test,
 )
