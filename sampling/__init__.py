@@ -10,6 +10,7 @@ from ._manifest import file_sha256, make_manifest, reproduce_draw
 from ._output import write_draw
 from ._planning import planning_table
 from ._plot import plot_balance
+from ._published import published_samples
 from ._selection import Draw, draw
 from ._sizes import (
     ImpliedPopulation,
@@ -37,6 +38,7 @@ __all__ = [
     "margin_of_error",
     "planning_table",
     "plot_balance",
+    "published_samples",
     "read_cases",
     "reproduce_draw",
     "sample_size",

@@ -17,6 +17,7 @@ from typing import Any
 from inspection_core.checks import check_choice, format_value
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
+from inspection_core.rounding import percent_half_up
 
 __all__ = [
     "BAND_EDGES",
@@ -36,19 +37,6 @@ NEAR_BOUNDARY_POINTS = 5
 STANDARDS: tuple[str, ...] = (
     "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "4.1", "4.2",
 )  # fmt: skip
-
-
-def percent_half_up(x: int, n: int) -> int:
-    """Whole percentage of ``x`` out of ``n``, rounded half up in exact integer arithmetic.
-
-    Examples
-    --------
-    >>> percent_half_up(47, 62), percent_half_up(1, 8), percent_half_up(48, 79)
-    (76, 13, 61)
-    """
-    if n < 1 or not 0 <= x <= n:
-        raise ParameterError("x", f"must be between 0 and n; got x = {x} with n = {n}")
-    return (200 * x + n) // (2 * n)
 
 
 def _check_percentage(percentage: Any) -> float:

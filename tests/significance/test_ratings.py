@@ -33,7 +33,8 @@ STANDARDS = ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "4.1", "4.2
     ],
 )  # fmt: skip
 def test_bands_from_the_published_method(pct: float, band: str) -> None:
-    # shared/domain.md rule 6: <50 Inadequate, 50-64 RI, 65-79 Good, >=80 Outstanding
+    # docs/published-method.md (rating bands):
+    # <50 Inadequate, 50-64 RI, 65-79 Good, >=80 Outstanding
     assert rating_band(pct) == band
 
 
@@ -43,7 +44,7 @@ def test_unrounded_basis() -> None:
 
 
 def test_cross_checks_from_reports() -> None:
-    # shared/domain.md: 47/62 = 76%, 18/38 = 47%, total 65/100; 51/62 = 82%, 23/38 = 61%
+    # docs/published-method.md: 47/62 = 76%, 18/38 = 47%, total 65/100; 51/62 = 82%, 23/38 = 61%
     assert [percent_half_up(x, n) for x, n in [(47, 62), (18, 38), (65, 100)]] == [76, 47, 65]
     assert [percent_half_up(x, n) for x, n in [(51, 62), (23, 38), (74, 100)]] == [82, 61, 74]
     assert percent_half_up(1, 8) == 13  # 12.5 rounds half up

@@ -11,6 +11,9 @@ from statsmodels.stats.proportion import proportion_effectsize
 from significance import GroupSize, minimum_detectable_difference, power, sample_size_per_group
 
 
+# A transcription of R's code, kept for now: tests/test_r_references.py checks the same
+# functions against R's own outputs (tests/r/references.csv, written by
+# tests/r/make_references.R).
 def r_power_prop_test(
     n: float,
     p1: float,
@@ -86,7 +89,8 @@ def test_sample_size_matches_r_uniroot(p1: float, p2: float, target: float) -> N
 
 
 def test_worked_figure() -> None:
-    # issue 4: 100 a round, baseline 65%, alpha 0.1 two-sided, power 0.8 -> about 80.6%
+    # docs/published-method.md: 100 a round, baseline 65%, alpha 0.1 two-sided, power 0.8
+    # -> about 80.6%
     result = minimum_detectable_difference(100, 100, 0.65)
     assert round(result.detectable_rate, 3) == 0.806
     assert result.difference == pytest.approx(100 * (result.detectable_rate - 0.65))

@@ -23,6 +23,9 @@ from significance import (
 from significance._intervals import newcombe, wilson
 
 
+# A transcription of R's code, kept for now: tests/test_r_references.py checks the same
+# functions against R's own outputs (tests/r/references.csv, written by
+# tests/r/make_references.R).
 def r_prop_test(
     x: tuple[int, int],
     n: tuple[int, int],
@@ -84,7 +87,7 @@ def test_default_matches_statsmodels_and_r(x1: int, n1: int, x2: int, n2: int) -
 
 
 def test_published_cross_check_pairs() -> None:
-    # shared/domain.md: 47/62 vs 18/38 (76% vs 47%), 51/62 vs 23/38 (82% vs 61%)
+    # docs/published-method.md: 47/62 vs 18/38 (76% vs 47%), 51/62 vs 23/38 (82% vs 61%)
     r = ztest(47, 62, 18, 38)
     assert (round(100 * r.p1), round(100 * r.p2)) == (76, 47)
     assert round(r.difference, 1) == 28.4 and r.significant  # 29 points between the rounded figures

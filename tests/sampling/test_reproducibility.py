@@ -22,7 +22,7 @@ from sampling._cli import main
 from sampling._manifest import SELECTION
 from sampling._selection import rank_within_cells
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sampling" / "data" / "example_population.csv"
 DATA_FILES = ("sample.csv", "reserves.csv", "balance.csv")
 TIMESTAMP = "created_utc"
@@ -162,7 +162,8 @@ STREAM_CHANGED = (
     "sample would change with it: a manifest from an older numpy would no longer reproduce. "
     "Pin numpy to the version in the manifests' numpy_version, or record the change in the "
     "CHANGELOG and the methods page (docs/methods-sampling-draw.md), re-pin these values and "
-    "PINNED_2026 in tests/test_selection.py, and tell users that old seeds give new samples."
+    "PINNED_2026 in tests/sampling/test_selection.py, and tell users that old seeds give new "
+    "samples."
 )
 
 

@@ -16,8 +16,7 @@ from significance import (
     ztest,
     ztest_one_sample,
 )
-
-from .strategies import alphas, alternatives, count_pairs, proportions
+from tests.strategies import alphas, alternatives, count_pairs, proportions
 
 SWAP = {"two-sided": "two-sided", "greater": "less", "less": "greater"}
 

@@ -31,7 +31,7 @@ import pytest
 from sampling._cli import main as sampling_main
 from significance._cli import main as significance_main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sampling" / "data" / "example_population.csv"
 KEY_QUESTIONS = ROOT / "significance" / "data" / "thames_valley_2019_key_questions.csv"
 MAINS: dict[str, Callable[[list[str]], int]] = {

@@ -11,10 +11,9 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import samplesize_confint_proportion
 
 from sampling import implied_population, margin_of_error, planning_table, sample_size
+from tests.strategies import confidence_levels, margins, population_sizes, proportions
 
-from .strategies import confidence_levels, margins, population_sizes, proportions
-
-Z80 = 1.2815515655446004  # scipy.special.ndtri(0.9); the value shared/domain.md fixes
+Z80 = 1.2815515655446004  # scipy.special.ndtri(0.9); the value docs/published-method.md fixes
 
 
 def raosoft(population: int, margin_pct: float = 5, confidence: float = 0.80) -> int:
@@ -100,7 +99,7 @@ def test_design_effect_inflates_before_correction() -> None:
 
 
 def test_achieved_margin_at_published_example() -> None:
-    # shared/domain.md: at N = 250, n = 100 the margin is 0.0497
+    # docs/published-method.md: at N = 250, n = 100 the margin is 0.0497
     assert sample_size(250).achieved_margin == pytest.approx(0.0497, abs=5e-5)
     assert margin_of_error(100, 250) == pytest.approx(
         Z80 * math.sqrt(0.25 / 100 * 150 / 249), rel=1e-14
@@ -127,7 +126,8 @@ def test_margin_arrays() -> None:
 @pytest.mark.parametrize(
     ("n", "about", "smallest", "largest"),
     [
-        # shared/domain.md: 100 implies about 254, 98 about 241, 120 about 443, 129 about 597
+        # docs/published-method.md: 100 implies about 254, 98 about 241, 120 about 443,
+        # 129 about 597
         (100, 254, 248, 254),
         (98, 241, 236, 241),
         (120, 443, 430, 442),

@@ -20,8 +20,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from sampling import MarginWarning, allocate, balance_report, draw, sample_size
-
-from .strategies import case_lists
+from tests.strategies import case_lists
 
 BRUTE_FORCE_LIMIT = 14  # cells rounded up or not: 2**14 subsets at most
 
