@@ -213,7 +213,8 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
         help="comparator n to assume (without one: a one-sample test against its rate)",
     )  # fmt: skip
     cmp.add_argument(
-        "--column", dest="columns", action="append", default=[], metavar="NAME=ACTUAL",
+        "--column", dest="columns", action="append", default=default("columns"),
+        metavar="NAME=ACTUAL",
         help="the table's name for a report column, e.g. comparator_pct=all_crcs_pct",
     )  # fmt: skip
     cmp.add_argument("--sheet", default=default("sheet"), help="Excel sheet (default: the first)")
@@ -223,8 +224,8 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
         help=f"the test of each change: {', '.join(tests)} (default {default('test')})",
     )  # fmt: skip
     cmp.add_argument(
-        "--standard-rating", dest="standard_ratings", action="append", default=[],
-        metavar="STANDARD=RATING",
+        "--standard-rating", dest="standard_ratings", action="append",
+        default=default("standard_ratings"), metavar="STANDARD=RATING",
         help="a standard's rating from elsewhere, e.g. 1.1=Good (all ten give the provider rating)",
     )  # fmt: skip
     cmp.add_argument(
@@ -426,8 +427,8 @@ def run_compare(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} would overwrite the input table {args.table!r}")
     if out is not None and plot is not None and out.resolve() == plot.resolve():
         raise UsageError("--out and --plot must be different files")
-    columns = _pairs("--column", args.columns)
-    ratings = _pairs("--standard-rating", args.standard_ratings)
+    columns = _pairs("--column", args.columns or [])
+    ratings = _pairs("--standard-rating", args.standard_ratings or [])
 
     from .report import compare_rounds, plot_comparison
 
