@@ -41,6 +41,15 @@ _LAZY = {
     "sensitivity_to_previous_n": "._report_sensitivity",
 }
 
+# The findings subpackage (case answers to published figures; needs pandas), also lazy.
+if TYPE_CHECKING:
+    from .findings import CaseFindings, case_findings, check_case_answers, design_proportion
+_LAZY.update(
+    dict.fromkeys(
+        ("CaseFindings", "case_findings", "check_case_answers", "design_proportion"), ".findings"
+    )
+)
+
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
@@ -56,6 +65,7 @@ __all__ = [
     "BAND_EDGES",
     "RATINGS",
     "AmbiguousPercentageWarning",
+    "CaseFindings",
     "ConfidenceInterval",
     "DetectableDifference",
     "GroupSize",
@@ -67,8 +77,11 @@ __all__ = [
     "StandardRating",
     "ZTestResult",
     "adjust_pvalues",
+    "case_findings",
+    "check_case_answers",
     "compare_rounds",
     "counts_from_percentage",
+    "design_proportion",
     "minimum_detectable_difference",
     "percent_half_up",
     "plot_comparison",
