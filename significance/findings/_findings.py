@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import check_confidence_level, check_scalar_fraction
 from inspection_core.errors import ParameterError, ParameterTypeError
 
-from ._catalogue import read_catalogue
-from ._draw import DrawDesign, read_draw
-from ._key_questions import key_question_table
-from ._result import CaseFindings
-from ._results import CaseAnswers, check_answers, prepare_answers, read_results
-from ._standards import rate_from_findings
-from ._subgroups import subgroup_tables
+if TYPE_CHECKING:  # the rest needs pandas: imported when the functions run
+    import pandas as pd
+
+    from ._draw import DrawDesign
+    from ._result import CaseFindings
+    from ._results import CaseAnswers
 
 __all__ = ["case_findings", "check_case_answers"]
 
@@ -30,6 +26,8 @@ def _listed(ids: Sequence[str], limit: int = 10) -> str:
 def _statements(
     design: DrawDesign, answers: CaseAnswers, table: pd.DataFrame, source: str
 ) -> tuple[list[str], bool]:
+    import numpy as np
+
     weights = answers.cases["design_weight"].to_numpy(dtype=float)
     pi = answers.cases["inclusion_probability"].to_numpy(dtype=float)
     equal = bool(np.allclose(weights, weights[0], rtol=1e-12, atol=0))
@@ -86,6 +84,10 @@ def _statements(
 
 
 def _inputs(results: Any, sample: Any, catalogue: Any, sheet: Any) -> tuple[Any, ...]:
+    from ._catalogue import read_catalogue
+    from ._draw import read_draw
+    from ._results import read_results
+
     design = read_draw(sample)
     cat = read_catalogue(catalogue)
     raw = read_results(results, sheet=sheet)
@@ -109,6 +111,8 @@ def check_case_answers(
         rows), case IDs not in the draw, key questions not in the catalogue, answers from cases
         a sub-sample rule excludes, repeated or blank case IDs.
     """
+    from ._results import check_answers
+
     design, cat, raw = _inputs(results, sample, catalogue, sheet)
     return check_answers(raw, design, cat)
 
@@ -191,6 +195,14 @@ def case_findings(
     alpha = check_scalar_fraction("alpha", alpha)
     if isinstance(groups, str) or not isinstance(groups, Sequence):
         raise ParameterTypeError("groups", f"must be a list of column names; got {groups!r}")
+    import pandas as pd
+
+    from ._key_questions import key_question_table
+    from ._result import CaseFindings
+    from ._results import prepare_answers
+    from ._standards import rate_from_findings
+    from ._subgroups import subgroup_tables
+
     design, cat, raw = _inputs(results, sample, catalogue, sheet)
     answers = prepare_answers(raw, design, cat)
     table = key_question_table(answers, cat.table, level)

@@ -327,11 +327,18 @@ class CaseFindings(Result):
         """The round-on-round comparison report with these findings as the current round.
 
         ``previous`` is as for :meth:`comparison_table`; ``previous_n`` and ``options`` go to
-        :func:`significance.compare_rounds` (``alpha`` defaults to this result's).
+        :func:`significance.compare_rounds` (``alpha`` and the supplied ``standard_ratings``
+        default to this result's).
         """
         import significance
 
         options.setdefault("alpha", self.alpha)
+        supplied = self.standards[self.standards["supplied_rating"] != ""]
+        if len(supplied):
+            options.setdefault(
+                "standard_ratings",
+                dict(zip(supplied["standard"], supplied["supplied_rating"], strict=True)),
+            )
         return significance.compare_rounds(
             self.comparison_table(previous), previous_n=previous_n, **options
         )
