@@ -5,8 +5,8 @@ grade) or from the sample (gender, disposal, RoSH, office). ``disposal`` is grou
 reports group it: community order and suspended sentence order are "community", licence and
 post-sentence supervision "licence". Two groups are compared with each other; with more, each
 group is compared with all the other cases together. The test is :func:`significance.ztest`
-(pooled, two-sided, ``alpha``), or Boschloo's exact test when an expected count is below 5;
-the ``test`` column names the one used.
+(pooled, two-sided, ``alpha``), or Boschloo's exact test (two-sided, scipy) when an expected
+count is below 5; the ``test`` column names the one used.
 """
 
 from __future__ import annotations
