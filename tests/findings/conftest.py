@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -46,3 +47,23 @@ FULL_RATINGS |= {"4.1": "Good", "4.2": "Outstanding"}
 def example_findings(example_draw: Path) -> CaseFindings:
     """Findings of the example results, with the standards the case files do not rate."""
     return case_findings(RESULTS, sample=example_draw, standard_ratings=FULL_RATINGS)
+
+
+def row(frame: pd.DataFrame, **keys: str) -> dict[str, Any]:
+    """The one row of ``frame`` whose columns equal ``keys``, as a dict."""
+    mask = pd.Series(True, index=frame.index)
+    for column, value in keys.items():
+        mask &= frame[column] == value
+    found = frame[mask].to_dict("records")
+    assert len(found) == 1, f"{len(found)} rows match {keys}"
+    return {str(k): v for k, v in found[0].items()}
+
+
+def by(frame: pd.DataFrame, *columns: str) -> dict[Any, dict[str, Any]]:
+    """Rows of ``frame`` as dicts, keyed by one column's value or a tuple of several."""
+    out: dict[Any, dict[str, Any]] = {}
+    for record in frame.to_dict("records"):
+        clean = {str(k): v for k, v in record.items()}
+        key = tuple(clean[c] for c in columns) if len(columns) > 1 else clean[columns[0]]
+        out[key] = clean
+    return out

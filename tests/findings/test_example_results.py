@@ -15,7 +15,7 @@ import pytest
 
 from significance.findings import CaseFindings
 
-from .conftest import RESULTS
+from .conftest import RESULTS, by
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +57,7 @@ def test_harm_questions_are_blank_for_low_rosh_cases(example_draw: Path) -> None
 @pytest.mark.parametrize("kq", sorted(SCRIPT.PLANTED))
 def test_findings_reproduce_the_planted_counts(kq: str, example_findings: CaseFindings) -> None:
     yes, answered, not_applicable = SCRIPT.PLANTED[kq]
-    row = example_findings.key_questions.set_index("key_question").loc[kq]
+    row = by(example_findings.key_questions, "key_question")[kq]
     assert (row["yes"], row["answered"], row["not_applicable"]) == (yes, answered, not_applicable)
     assert row["pct"] == (200 * yes + answered) // (2 * answered)  # half up, exact integers
     assert row["unanswered"] == 0
@@ -67,7 +67,7 @@ def test_findings_reproduce_the_planted_community_licence_splits(
     example_findings: CaseFindings,
 ) -> None:
     groups = example_findings.subgroups
-    disposal = groups[groups["group"] == "disposal"].set_index(["key_question", "level"])
+    disposal = by(groups[groups["group"] == "disposal"], "key_question", "level")
     for kq, (community, licence) in SCRIPT.PLANTED_SPLITS.items():
-        assert disposal.loc[(kq, "community"), ["yes", "answered"]].tolist() == [community, 59]
-        assert disposal.loc[(kq, "licence"), ["yes", "answered"]].tolist() == [licence, 41]
+        assert [disposal[(kq, "community")][c] for c in ("yes", "answered")] == [community, 59]
+        assert [disposal[(kq, "licence")][c] for c in ("yes", "answered")] == [licence, 41]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,27 +16,27 @@ from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 from sampling import margin_of_error
 from significance.findings import CaseFindings, case_findings
 
-from .conftest import RESULTS
+from .conftest import RESULTS, by
 
 Z80 = 1.2815515655446004  # scipy.special.ndtri(0.9)
 
 
-def _kq(findings: CaseFindings) -> pd.DataFrame:
-    return findings.key_questions.set_index("key_question")
+def _kq(findings: CaseFindings) -> dict[Any, dict[str, Any]]:
+    return by(findings.key_questions, "key_question")
 
 
 def test_sub_sample_population_is_the_cells_it_covers(example_findings: CaseFindings) -> None:
     t = _kq(example_findings)
     # all cases: 250 less the 4 in cells allocated none; harm: 144 not-low less those 4
-    assert t.loc["2.1.1", "population_estimate"] == pytest.approx(246, rel=1e-12)
-    assert t.loc["2.1.3", "population_estimate"] == pytest.approx(140, rel=1e-12)
+    assert t["2.1.1"]["population_estimate"] == pytest.approx(246, rel=1e-12)
+    assert t["2.1.3"]["population_estimate"] == pytest.approx(140, rel=1e-12)
 
 
 @pytest.mark.parametrize("kq", ["2.1.1", "2.1.3", "2.4.1"])
 def test_margin_is_the_sampling_rule_margin_on_the_estimated_population(
     kq: str, example_findings: CaseFindings
 ) -> None:
-    r = _kq(example_findings).loc[kq]
+    r = _kq(example_findings)[kq]
     n, big_n = int(r["answered"]), float(r["population_estimate"])
     if abs(big_n - round(big_n)) < 1e-9:  # the sampling package's margin (p = 0.5, FPC)
         assert r["margin_of_error"] == pytest.approx(margin_of_error(n, round(big_n)), rel=1e-12)
@@ -48,7 +49,7 @@ def test_margin_is_the_sampling_rule_margin_on_the_estimated_population(
 def test_wilson_interval_with_the_correction_equals_statsmodels_at_the_shrunk_z(
     kq: str, example_findings: CaseFindings
 ) -> None:
-    r = _kq(example_findings).loc[kq]
+    r = _kq(example_findings)[kq]
     x, n, big_n = int(r["yes"]), int(r["answered"]), float(r["population_estimate"])
     z = Z80 * math.sqrt((big_n - n) / (big_n - 1))  # z^2 f: Wilson with the finite correction
     low, high = proportion_confint(x, n, alpha=2 * float(ndtr(-z)), method="wilson")
@@ -59,17 +60,17 @@ def test_bands_spanned_and_one_case_differently(example_findings: CaseFindings) 
     t = _kq(example_findings)
     # 65 of 100 is Good; its interval 60.2-69.6 reaches into Requires improvement; 64 of 100
     # is Requires improvement, so one case judged differently changes the band
-    assert t.loc["2.1.1", "band"] == "Good"
-    assert t.loc["2.1.1", "interval_bands"] == "Requires improvement, Good"
-    assert bool(t.loc["2.1.1", "one_case_changes_band"])
-    assert t.loc["2.1.1", "one_case_bands"] == "Requires improvement"
-    assert "spans Requires improvement and Good" in t.loc["2.1.1", "sentence"]
+    assert t["2.1.1"]["band"] == "Good"
+    assert t["2.1.1"]["interval_bands"] == "Requires improvement, Good"
+    assert bool(t["2.1.1"]["one_case_changes_band"])
+    assert t["2.1.1"]["one_case_bands"] == "Requires improvement"
+    assert "spans Requires improvement and Good" in t["2.1.1"]["sentence"]
     # 81 of 100: 80 and 82 are Outstanding too; 2.2.1 (74%) lies within Good
-    assert not bool(t.loc["2.1.2", "one_case_changes_band"])
-    assert t.loc["2.2.1", "interval_bands"] == "Good"
-    assert "lies within Good" in t.loc["2.2.1", "sentence"]
+    assert not bool(t["2.1.2"]["one_case_changes_band"])
+    assert t["2.2.1"]["interval_bands"] == "Good"
+    assert "lies within Good" in t["2.2.1"]["sentence"]
     # half up: 41 of 58 is 70.69 -> 71; 55 of 96 is 57.29 -> 57
-    assert (t.loc["2.1.3", "pct"], t.loc["2.4.1", "pct"]) == (71, 57)
+    assert (t["2.1.3"]["pct"], t["2.4.1"]["pct"]) == (71, 57)
 
 
 def test_key_question_sentences_never_say_significant(example_findings: CaseFindings) -> None:
@@ -77,24 +78,24 @@ def test_key_question_sentences_never_say_significant(example_findings: CaseFind
 
 
 def test_standard_ratings_follow_the_published_rules(example_findings: CaseFindings) -> None:
-    s = example_findings.standards.set_index("standard")
+    s = by(example_findings.standards, "standard")
     # lowest key question: 2.1 is rated by 2.1.1 (65%), Good; one case differently gives RI
-    assert s.loc["2.1", ["lowest_key_question", "lowest_pct", "rule_rating"]].tolist() == [
+    assert [s["2.1"][c] for c in ["lowest_key_question", "lowest_pct", "rule_rating"]] == [
         "2.1.1", 65, "Good",
     ]  # fmt: skip
-    assert s.loc["2.1", "panel_options"] == "Good or Requires improvement"
-    assert "one case judged differently (64 of 100)" in s.loc["2.1", "reasons"]
+    assert s["2.1"]["panel_options"] == "Good or Requires improvement"
+    assert "one case judged differently (64 of 100)" in s["2.1"]["reasons"]
     # within 5 points: 2.2's lowest is 2.2.3 at 60%, 5 points below 65%: the panel may say Good
-    assert s.loc["2.2", ["lowest_key_question", "rule_rating"]].tolist() == [
+    assert [s["2.2"][c] for c in ["lowest_key_question", "rule_rating"]] == [
         "2.2.3", "Requires improvement",
     ]  # fmt: skip
-    assert s.loc["2.2", "panel_options"] == "Requires improvement or Good"
-    assert "60% is within 5 points of 65%" in s.loc["2.2", "reasons"]
+    assert s["2.2"]["panel_options"] == "Requires improvement or Good"
+    assert "60% is within 5 points of 65%" in s["2.2"]["reasons"]
     # 2.3's lowest is 44%: 6 points from 50%, and 43 or 45 of 100 stay Inadequate: no options
-    assert s.loc["2.3", ["lowest_pct", "rule_rating", "panel_options"]].tolist() == [
+    assert [s["2.3"][c] for c in ["lowest_pct", "rule_rating", "panel_options"]] == [
         44, "Inadequate", "Inadequate",
     ]  # fmt: skip
-    assert not bool(s.loc["2.3", "near_boundary"])
+    assert not bool(s["2.3"]["near_boundary"])
 
 
 def test_provider_rating_with_domain_one_supplied(example_findings: CaseFindings) -> None:
@@ -123,11 +124,11 @@ def test_one_case_rule_on_a_small_sub_sample(example_draw: Path) -> None:
     answers = dict(zip(ids, ["Yes", "Yes", "Yes", "No", "No"], strict=True))
     results = _with_answers(example_draw, "2.1.1", answers)
     findings = case_findings(results, sample=example_draw, groups=[])
-    row = findings.key_questions.set_index("key_question").loc["2.1.1"]
+    row = _kq(findings)["2.1.1"]
     assert (row["yes"], row["answered"], row["not_applicable"]) == (3, 5, 95)
     assert row["band"] == "Requires improvement"
     assert row["one_case_bands"] == "Inadequate or Outstanding"
-    s = findings.standards.set_index("standard").loc["2.1"]
+    s = by(findings.standards, "standard")["2.1"]
     assert (s["lowest_key_question"], s["rule_rating"]) == ("2.1.1", "Requires improvement")
     assert "60% is within 5 points of 65%" in s["reasons"]
     assert "one case judged differently (2 of 5) gives Inadequate" in s["reasons"]
@@ -135,8 +136,7 @@ def test_one_case_rule_on_a_small_sub_sample(example_draw: Path) -> None:
 
 
 def test_subgroup_z_test_equals_statsmodels(example_findings: CaseFindings) -> None:
-    tests = example_findings.subgroup_tests.set_index(["group", "key_question"])
-    r = tests.loc[("disposal", "2.1.1")]
+    r = by(example_findings.subgroup_tests, "group", "key_question")[("disposal", "2.1.1")]
     assert (r["group1"], r["x1"], r["n1"], r["group2"], r["x2"], r["n2"]) == (
         "community", 45, 59, "licence", 20, 41,
     )  # fmt: skip
@@ -148,8 +148,7 @@ def test_subgroup_z_test_equals_statsmodels(example_findings: CaseFindings) -> N
 
 
 def test_subgroup_small_counts_use_boschloo(example_findings: CaseFindings) -> None:
-    tests = example_findings.subgroup_tests.set_index(["group", "key_question"])
-    r = tests.loc[("gender", "2.3.3")]
+    r = by(example_findings.subgroup_tests, "group", "key_question")[("gender", "2.3.3")]
     assert (r["x1"], r["n1"], r["x2"], r["n2"]) == (8, 10, 19, 48)
     # expected count of women answering no: 10 x 31 / 58 = 5.3; answering yes 10 x 27 / 58 = 4.66
     assert r["test"].startswith("Boschloo's exact test (smallest expected count 4.7")
@@ -168,8 +167,8 @@ def test_significant_is_said_only_where_a_test_passed(example_findings: CaseFind
 
 
 def test_subgroup_margins_are_flagged_above_five_points(example_findings: CaseFindings) -> None:
-    g = example_findings.subgroups.set_index(["group", "level", "key_question"])
-    community = g.loc[("disposal", "community", "2.1.1")]
+    g = by(example_findings.subgroups, "group", "level", "key_question")
+    community = g[("disposal", "community", "2.1.1")]
     assert community["answered"] == 59
     assert community["margin_of_error"] == pytest.approx(
         Z80
@@ -194,9 +193,7 @@ def test_a_results_column_can_be_a_group(example_draw: Path) -> None:
     results = pd.read_csv(RESULTS, dtype=str, keep_default_na=False)
     po = results["officer_grade"] == "PO"
     yes = results.loc[po, "2.1.1"].str.lower().isin(["yes", "y"]).sum()
-    row = findings.subgroups.set_index(["group", "level", "key_question"]).loc[
-        ("officer_grade", "PO", "2.1.1")
-    ]
+    row = by(findings.subgroups, "group", "level", "key_question")[("officer_grade", "PO", "2.1.1")]
     assert (row["yes"], row["answered"]) == (yes, po.sum())
 
 
@@ -220,7 +217,7 @@ def test_missing_sampled_cases_are_counted_and_stated(example_draw: Path) -> Non
     results = pd.read_csv(RESULTS, dtype=str, keep_default_na=False)
     dropped = results["case_id"].iloc[:3].tolist()
     findings = case_findings(results.iloc[3:], sample=example_draw, groups=[])
-    assert _kq(findings).loc["2.1.1", "answered"] == 97
+    assert _kq(findings)["2.1.1"]["answered"] == 97
     text = " ".join(findings.statements)
     assert "3 sampled cases have no answers" in text and all(c in text for c in dropped)
 
@@ -229,7 +226,7 @@ def test_a_blank_answer_in_the_sub_sample_is_counted(example_draw: Path) -> None
     results = pd.read_csv(RESULTS, dtype=str, keep_default_na=False)
     results.loc[0, "2.1.1"] = ""
     findings = case_findings(results, sample=example_draw, groups=[])
-    assert _kq(findings).loc["2.1.1", ["answered", "unanswered"]].tolist() == [99, 1]
+    assert [_kq(findings)["2.1.1"][c] for c in ["answered", "unanswered"]] == [99, 1]
     assert any("left a key question blank" in s and "2.1.1 (1)" in s for s in findings.statements)
 
 
@@ -244,4 +241,4 @@ def test_a_reserve_case_is_a_substitute(example_draw: Path) -> None:
     text = " ".join(findings.statements)
     assert "1 reserve cases replaced sampled ones" in text and same_cell in text
     assert "1 sampled cases have no answers" in text and gone in text
-    assert _kq(findings).loc["2.1.1", "answered"] == 100
+    assert _kq(findings)["2.1.1"]["answered"] == 100

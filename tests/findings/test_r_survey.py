@@ -7,6 +7,7 @@ svyciprop(method = "logit", level = 0.8, df = Inf) with survey.lonely.psu = "adj
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,7 @@ import pytest
 
 from significance.findings import case_findings, design_proportion
 
-from .conftest import RESULTS
+from .conftest import RESULTS, by
 
 R_DIR = Path(__file__).resolve().parents[1] / "r"
 REFERENCES = pd.read_csv(
@@ -22,8 +23,8 @@ REFERENCES = pd.read_csv(
 )
 
 
-def _rows(design: str) -> pd.DataFrame:
-    return REFERENCES[REFERENCES["design"] == design].set_index("key_question")
+def _rows(design: str) -> dict[Any, dict[str, Any]]:
+    return by(REFERENCES[REFERENCES["design"] == design], "key_question")
 
 
 def test_reference_file_names_its_r_version() -> None:
@@ -36,11 +37,11 @@ def test_example_design_estimates_equal_r(
     design: str, example_draw: Path, self_weighting_draw: Path
 ) -> None:
     folder = example_draw if design == "example_allocation" else self_weighting_draw
-    table = case_findings(RESULTS, sample=folder).key_questions.set_index("key_question")
+    table = by(case_findings(RESULTS, sample=folder).key_questions, "key_question")
     expected = _rows(design)
-    assert sorted(table.index) == sorted(expected.index)
-    for kq, r in expected.iterrows():
-        got = table.loc[kq]
+    assert sorted(table) == sorted(expected)
+    for kq, r in expected.items():
+        got = table[kq]
         assert got["answered"] == r["n"]
         assert got["population_estimate"] == pytest.approx(r["population"], rel=1e-12)
         assert got["design_estimate"] == pytest.approx(r["estimate"], rel=1e-12)
@@ -80,7 +81,7 @@ def test_disproportionate_design_equals_r() -> None:
             stratum_sizes=data["N"].to_numpy(dtype=float),
             domain=answered,
         )
-        r = expected.loc[kq]
+        r = expected[kq]
         assert got.n == r["n"]
         assert got.population_estimate == pytest.approx(r["population"], rel=1e-12)
         assert got.estimate == pytest.approx(r["estimate"], rel=1e-12)
