@@ -332,6 +332,13 @@ class CaseFindings(Result):
         """
         import significance
 
+        table = self.comparison_table(previous)
+        if "previous_x" not in table and "previous_n" not in table and previous_n is None:
+            raise ParameterError(
+                "previous_n",
+                "is needed: the previous round gives percentages without case counts; assume "
+                "one (e.g. 100) and the report shows how the calls depend on it",
+            )
         options.setdefault("alpha", self.alpha)
         supplied = self.standards[self.standards["supplied_rating"] != ""]
         if len(supplied):
@@ -339,9 +346,7 @@ class CaseFindings(Result):
                 "standard_ratings",
                 dict(zip(supplied["standard"], supplied["supplied_rating"], strict=True)),
             )
-        return significance.compare_rounds(
-            self.comparison_table(previous), previous_n=previous_n, **options
-        )
+        return significance.compare_rounds(table, previous_n=previous_n, **options)
 
     def write(self, path: str | Path, *, overwrite: bool = False) -> Path:
         """Write the findings; the format follows the suffix (.xlsx, .md, .html or .csv).

@@ -172,3 +172,15 @@ def test_cli_refuses_to_replace_files(
                  "--force"])  # fmt: skip
     assert code == 2 and "would replace an input" in capsys.readouterr().err
     assert copy.read_bytes() == Path(RESULTS).read_bytes()
+
+
+def test_cli_previous_percentages_need_an_n(
+    example_draw: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    previous = (
+        Path(__file__).resolve().parents[2]
+        / "significance/data/thames_valley_2019_key_questions.csv"
+    )
+    code = main(["findings", RESULTS, "--sample", str(example_draw), "--previous", str(previous)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("error: --previous-n is needed: the previous round gives")
