@@ -51,6 +51,7 @@ notebooks: $(STAMP)
 # (needs Rscript; the tests read the committed file and do not need R).
 r-references:
 	Rscript tests/r/make_references.R
+	Rscript tests/r/findings_references.R
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -157,7 +157,49 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     add_report_commands(sub)
+    add_findings_command(sub)
     return parser
+
+
+def add_findings_command(sub: Any) -> None:
+    """The ``findings`` subcommand (its handler imports pandas only when it runs)."""
+    from .findings._findings import case_findings  # light: no pandas until it is called
+
+    level, alpha = default_of(case_findings, "confidence_level"), default_of(case_findings, "alpha")
+    f = sub.add_parser("findings", help="key-question findings from inspectors' case answers")
+    f.add_argument("results", metavar="RESULTS", help="case-level results: CSV, Excel or Parquet")
+    f.add_argument("--sample", required=True, metavar="DRAW_DIR", help="the draw's folder")
+    f.add_argument("--catalogue", default=None, help="key-question catalogue (default: CRC)")
+    f.add_argument(
+        "--confidence", dest="confidence_level", type=_number("--confidence"), default=level,
+        help=f"confidence level of margins and intervals (default {level})",
+    )  # fmt: skip
+    f.add_argument("--alpha", type=_number("--alpha"), default=alpha, help=f"default {alpha}")
+    f.add_argument(
+        "--group", dest="groups", action="append", default=None, metavar="COLUMN",
+        help="split by this sample or results column (repeat; default gender and disposal)",
+    )  # fmt: skip
+    f.add_argument(
+        "--standard-rating", dest="standard_ratings", action="append", default=[],
+        metavar="STANDARD=RATING", help="a rating from elsewhere, e.g. 1.1=Good",
+    )  # fmt: skip
+    f.add_argument("--previous", default=None, help="previous round: findings or percentages")
+    f.add_argument(
+        "--previous-n", type=_number("--previous-n", percent=False), default=None,
+        help="previous-round n to assume where --previous has none",
+    )  # fmt: skip
+    f.add_argument("--sheet", default=None, help="the results workbook's sheet")
+    f.add_argument("--out", default=None, help="findings file: .xlsx, .md, .html or .csv")
+    f.add_argument("--plot", default=None, help="chart of the key questions: .png or .svg")
+    f.add_argument("--force", action="store_true", help="replace existing output files")
+    f.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def run_findings(args: argparse.Namespace) -> None:
+    """``findings``: case answers and the draw to the published figures."""
+    from .findings._command import run
+
+    run(args)
 
 
 class LazyParser(OneLineParser):
@@ -540,6 +582,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "compare": run_compare,
     "rating": run_rating,
     "provider-rating": run_provider_rating,
+    "findings": run_findings,
 }
 
 
