@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NoReturn
 
+from ._cli_check import COMMANDS as CHECK_COMMANDS
 from ._cli_frames import COMMANDS as FRAME_COMMANDS
 from ._result import to_builtin
 
@@ -186,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ._cli_frames import add_commands
 
     add_commands(sub)
+    from ._cli_check import add_check_commands
+
+    add_check_commands(sub)
     return parser
 
 
@@ -446,6 +450,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "plan": run_plan,
 }
 COMMANDS.update(FRAME_COMMANDS)
+COMMANDS.update(CHECK_COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

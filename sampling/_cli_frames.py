@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ._cli_check import add_reading_flags, read_for_cli, reading_flags_given
+
 __all__ = ["COMMANDS", "add_commands"]
 
 _METHODS = "controlled (default), largest-remainder, minimum or equal"
@@ -60,6 +62,7 @@ def _common(parser: argparse.ArgumentParser, *, n_required: bool) -> None:
         default=None,
         help="'error' (default) refuses blank strata values; 'level' keeps them as '(blank)'",
     )
+    add_reading_flags(parser)
 
 
 def add_commands(sub: Any) -> None:
@@ -121,21 +124,15 @@ def _emit_warnings(caught: list[warnings.WarningMessage]) -> None:
 def run_allocate(args: argparse.Namespace) -> None:
     """``allocate``: print the allocation (table or JSON)."""
     from ._allocation import allocate
-    from ._frame import read_cases
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with progress(f"reading {args.cases}"):
-            cases = read_cases(
-                args.cases,
-                id_column=args.id_column or "case_id",
-                strata=_strata(args),
-                blank_strata=args.blank_strata or "error",
-            )
+            listing = read_for_cli(args)
         result = allocate(
-            cases,
+            listing.cases,
             _n(args.n),
-            strata=_strata(args),
+            strata=listing.strata,
             method=args.method or "controlled",
             minimum=_whole("--minimum", args.minimum, 1),
         )
@@ -143,6 +140,7 @@ def run_allocate(args: argparse.Namespace) -> None:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result)
+        print(f"\n{listing.summary()}")
     _emit_warnings(caught)
 
 
@@ -164,6 +162,7 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         )
         if value is not None
     ]
+    given += reading_flags_given(args)
     if given:
         raise UsageError(f"--manifest sets the draw; do not also give {', '.join(given)}")
     # The manifest's messages name its keys ("manifest lacks seed, method"), not flags the user
@@ -192,25 +191,19 @@ def run_draw(args: argparse.Namespace) -> None:
         else:
             if args.n is None:
                 raise UsageError("the following arguments are required: --n (or --manifest)")
-            from ._frame import read_cases
             from ._selection import draw
 
             blank = args.blank_strata or "error"
             with progress(f"reading {args.cases}"):
-                cases = read_cases(
-                    args.cases,
-                    id_column=args.id_column or "case_id",
-                    strata=_strata(args),
-                    blank_strata=blank,
-                )
+                listing = read_for_cli(args)
             n_requested = _n(args.n)
             with progress("drawing"):
                 result = draw(
-                    cases,
+                    listing.cases,
                     n_requested,
                     seed=None if args.seed is None else _whole("--seed", args.seed, 0),
-                    id_column=args.id_column or "case_id",
-                    strata=_strata(args),
+                    id_column=listing.id_column,
+                    strata=listing.strata,
                     reserves=_whole("--reserves", args.reserves, 2),
                     method=args.method or "controlled",
                     minimum=_whole("--minimum", args.minimum, 1),

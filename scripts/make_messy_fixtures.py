@@ -1,4 +1,4 @@
-"""Write the messy case-list fixtures: a provider's workbook as it really arrives, and its clean twin.
+"""Write the messy case-list fixtures: a provider's workbook as it arrives, and its clean twin.
 
 Every value is made up (seed 20240301); no real person or case is described. The output is the
 same on every run, byte for byte (the workbook's zip timestamps and document dates are fixed).
@@ -7,10 +7,11 @@ Written to ``tests/fixtures/messy/`` (or ``--out``):
 
 * ``clean_cases.csv``: 300 eligible cases, one row each, in the toolkit's spellings (columns
   ``case_id, gender, disposal, risk, start_date, office, offender_manager``; UTF-8, comma).
-* ``messy_cases.xlsx``: the same cases as a provider sends them. Sheet ``Cases``: a title row and
-  a blank row above the header ``CRN, Gender, Sentence Type, RoSH, Start Date, Office, Offender
-  Manager``; variant spellings (``Male/M/male /MALE``, ``Female/F``, ``Community Order``, ``SSO`` and
-  ``Suspended Sentence Order``, ``Licence``, ``PSS``, ``Low/Medium/medium/High/Very High``); two
+* ``messy_cases.xlsx``: the same cases as a provider sends them. Sheet ``Cases``: a title row
+  and a blank row above the header ``CRN, Gender, Sentence Type, RoSH, Start Date, Office,
+  Offender Manager``; variant spellings (``Male/M/male /MALE``, ``Female/F``, ``Community
+  Order``, ``SSO`` and ``Suspended Sentence Order``, ``Licence``, ``PSS``,
+  ``Low/Medium/medium/High/Very High``); two
   blank RoSH cells; one case's row repeated word for word (same CRN); a ``Total | 301`` row and a
   footer line; dates as real dates. Sheet ``Notes``: a few lines of text.
 * ``messy_cases_cp1252.csv`` (Windows-1252, comma, CRLF, as Excel's "CSV" writes it),
@@ -51,7 +52,9 @@ CLEAN_HEADER = [
     "office",
     "offender_manager",
 ]
-TITLE = "Eligible population \u2013 case supervision, Thames Valley (synthetic) \u2013 run 01/03/2024"
+TITLE = (
+    "Eligible population \u2013 case supervision, Thames Valley (synthetic) \u2013 run 01/03/2024"
+)
 FOOTER = "Source: synthetic extract made by scripts/make_messy_fixtures.py; no real cases."
 DISPOSALS = ["community order", "suspended sentence order", "licence", "post-sentence supervision"]
 RISKS = ["low", "medium", "high", "very high"]
@@ -150,9 +153,7 @@ def make_messy(cases: list[dict[str, str]], seed: int = SEED) -> tuple[list[list
     source = int(rng.integers(20, 120))
     repeat_at = int(rng.integers(180, CASES))
     # Two blank RoSH cells (low or medium cases other than the repeated one).
-    candidates = [
-        i for i, c in enumerate(cases) if c["risk"] in ("low", "medium") and i != source
-    ]
+    candidates = [i for i, c in enumerate(cases) if c["risk"] in ("low", "medium") and i != source]
     blank_at = sorted(int(i) for i in rng.choice(candidates, size=2, replace=False))
     for i in blank_at:
         body[i][3] = None
@@ -228,8 +229,11 @@ def _fixed_zip(path: Path) -> None:
                     data.decode("utf-8"),
                 )
                 data = text.encode("utf-8")
-            target.writestr(zipfile.ZipInfo(name, date_time=STAMP.timetuple()[:6]), data,
-                            compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+            target.writestr(
+                zipfile.ZipInfo(name, date_time=STAMP.timetuple()[:6]),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
 
 
 def write_workbook(path: Path, rows: list[list[object]]) -> None:
@@ -313,7 +317,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=default)
     args = parser.parse_args()
     planted = write_all(args.out)
-    print(f"wrote {args.out}: {planted['cases']} cases, {planted['rows_with_a_crn']} rows with a CRN")
+    print(
+        f"wrote {args.out}: {planted['cases']} cases, {planted['rows_with_a_crn']} rows with a CRN"
+    )
 
 
 if __name__ == "__main__":

@@ -109,8 +109,14 @@ BAD = [
     (["allocate", EXAMPLE, "--n", "-3"], "--n must be a whole number of at least 1; got -3"),
     (["allocate", EXAMPLE, "--n", "many"], "--n must be a whole number or 'auto'; got 'many'"),
     (["allocate", EXAMPLE, "--n", "10", "--method", "neyman"], "--method must be one of"),
-    (["allocate", EXAMPLE, "--n", "10", "--id", "crn"], "ID column 'crn' not found"),
-    (["allocate", EXAMPLE, "--n", "10", "--strata", "sex"], "its columns are 'case_id', 'gender'"),
+    (
+        ["allocate", EXAMPLE, "--n", "10", "--id", "crn"],
+        "no column 'crn' in example_population.csv",
+    ),
+    (
+        ["allocate", EXAMPLE, "--n", "10", "--strata", "sex"],
+        "did you mean --strata gender? Its columns are 'case_id', 'gender'",
+    ),
     (["allocate", "{dupes.csv}", "--n", "1"], "repeats 1 ID: 'A1' (rows 2, 3)"),
     (["allocate", "{blank.csv}", "--n", "1"], "gender is blank in 1 row: 3 of blank.csv"),
     (["allocate", "{empty.csv}", "--n", "1"], "empty.csv is empty"),
