@@ -186,6 +186,9 @@ def run_draw(args: argparse.Namespace) -> None:
         warnings.simplefilter("always")
         if args.manifest is not None:
             result, record = _manifest_draw(args)
+            from ._case_table import list_for_manifest
+
+            listing = list_for_manifest(record, args.cases, quiet=True)
             n_requested: int | str = record.get("n_requested", result.n)
             blank = str(record.get("blank_strata", "error"))
         else:
@@ -222,16 +225,21 @@ def run_draw(args: argparse.Namespace) -> None:
                 n_requested=n_requested,
                 blank_strata=blank,
                 balance=balance,
+                case_list=listing,
             )
     if args.json:
         print(json.dumps(written["manifest"], indent=2))
     else:
+        if listing is not None:
+            print(listing.summary())
         print(result.summary())
         print(balance.report())
         print(
-            f"\nWrote {args.out}: sample.csv ({len(result.sample)} cases), reserves.csv "
-            f"({len(result.reserves)} cases), balance.csv, balance.png, manifest.json "
-            f"(seed {result.seed}, input SHA-256 {written['manifest']['input_sha256'][:12]}...)."
+            f"\nWrote {args.out}: fieldwork.xlsx (the sample, reserves, balance and how it was "
+            f"drawn, for people), sample.csv ({len(result.sample)} cases), reserves.csv "
+            f"({len(result.reserves)} cases), balance.csv, balance.txt, balance.png, "
+            f"manifest.json (seed {result.seed}, input SHA-256 "
+            f"{written['manifest']['input_sha256'][:12]}...)."
         )
     _emit_warnings(caught)
 

@@ -270,13 +270,19 @@ def load_mapping(
 
 
 def rename_columns(frame: pd.DataFrame, mapping: CaseMapping, where: str) -> pd.DataFrame:
-    """The frame with the mapping's columns renamed (file names matched regardless of case)."""
+    """The frame with the mapping's columns renamed (file names matched regardless of case).
+
+    A column the mapping renames that is missing while its new name exists is taken as renamed
+    already, so one mapping reads both a provider's list and a copy made with the new names.
+    """
     if not mapping.columns:
         return frame
     names = [str(c) for c in frame.columns]
     rename: dict[str, str] = {}
     for old, new in mapping.columns.items():
         found = match_column(old, names)
+        if not found and len(match_column(new, names)) == 1:
+            continue  # already named so (a list cleaned before, or converted with the names)
         if len(found) != 1:
             close = suggest_columns(old, names, role="strata")
             hint = f"; did you mean {close!r}?" if close else ""
