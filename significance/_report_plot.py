@@ -54,7 +54,9 @@ def plot_comparison(
     Returns
     -------
     matplotlib.figure.Figure
-        The chart (also saved when ``path`` is given).
+        The chart (also saved when ``path`` is given), made without pyplot (no open figure is
+        left behind); it renders itself as PNG (``_repr_png_``), so a notebook cell that returns
+        it shows the chart.
 
     Raises
     ------
@@ -75,13 +77,14 @@ def plot_comparison(
         target = Path(path)
         if target.suffix.lower() not in PLOT_SUFFIXES:
             raise ValueError(f"plot path must end in .png or .svg; got {str(target)!r}")
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    from sampling._figure import new_figure
+
     t = report.table
     k = len(t)
-    fig = Figure(figsize=(11, 1.2 + 0.5 * k), layout="constrained")
+    fig = new_figure(figsize=(11, 1.2 + 0.5 * k), layout="constrained")
     ax = fig.add_subplot()
     edges = (0, *BAND_EDGES, 100)
     for lo, hi, colour in zip(edges[:-1], edges[1:], BAND_COLOURS, strict=True):
