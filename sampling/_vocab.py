@@ -37,7 +37,7 @@ BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
         "male": ("male", "m", "man", "men", "males"),
     },
     "disposal": {
-        "community order": ("community order", "co", "community", "community sentence", "cjco"),
+        "community order": ("community order", "co", "community", "community sentence"),
         "suspended sentence order": (
             "suspended sentence order",
             "sso",

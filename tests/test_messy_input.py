@@ -479,3 +479,13 @@ def test_sheet_and_header_row_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and "--header-row must be a row number" in err
     code, _, err = run(capsys, "check", MESSY / "clean_cases.csv", "--sheet", "1")
     assert code == 2 and "applies to Excel workbooks" in err
+
+
+def test_the_docs_show_the_vocabularies_as_the_command_prints_them(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "vocab")
+    assert code == 0
+    assert (ROOT / "docs" / "vocabularies.txt").read_text(encoding="utf-8") == out, (
+        "run: python -m sampling vocab > docs/vocabularies.txt"
+    )
