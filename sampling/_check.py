@@ -282,20 +282,32 @@ def single_case_cells(
     """Cells (combinations of the strata) with one case, after any merges proposed above."""
     if not strata or len(frame) == 0:
         return []
-    keys = frame[list(strata)].copy()
-    for name in strata:
-        plan = plans.get(name)
-        if plan:
-            keys[name] = keys[name].map(lambda v, plan=plan: plan.get(v, v))
-    group = keys.groupby(list(strata), sort=False, dropna=False).ngroup().to_numpy()
-    positions = np.flatnonzero(np.bincount(group)[group] == 1)
+    import pandas as pd
+
+    codes, labels = [], []
+    for name in strata:  # each stratum's merged level as a code, worked out on distinct values
+        raw, uniques = pd.factorize(frame[name])
+        plan = plans.get(name, {})
+        merged = [plan.get(str(u), str(u)) for u in uniques]
+        merged_codes, merged_uniques = pd.factorize(pd.Index(merged, dtype=object))
+        codes.append(np.asarray(merged_codes, dtype=np.int64)[raw])
+        labels.append([str(u) for u in merged_uniques])
+    sizes = tuple(max(len(lv), 1) for lv in labels)
+    if float(np.prod(sizes, dtype=np.float64)) < 2**62:
+        cell = np.ravel_multi_index(tuple(codes), sizes)
+    else:  # pragma: no cover  # astronomically many combinations
+        cell = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)[1].ravel()
+    _, inverse, counts = np.unique(cell, return_inverse=True, return_counts=True)
+    positions = np.flatnonzero(counts[inverse.ravel()] == 1)
     if positions.size == 0:
         return []
     hit = sorted(int(r) for r in rows[positions])
     cells = []
     for pos in positions[:_SHOW]:
-        cell = " x ".join(str(keys.iloc[int(pos), j]) or "(blank)" for j in range(len(strata)))
-        cells.append(f"{cell} (row {int(rows[int(pos)])})")
+        cell_name = " x ".join(
+            labels[j][codes[j][int(pos)]] or "(blank)" for j in range(len(strata))
+        )
+        cells.append(f"{cell_name} (row {int(rows[int(pos)])})")
     more = f" and {len(positions) - _SHOW} more" if len(positions) > _SHOW else ""
     return [
         Problem(

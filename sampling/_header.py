@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from ._vocab import COLUMN_NAMES, normalise
 
@@ -50,10 +49,11 @@ ID_NAMES = (
     "pnc",
 )
 HEADER_SCAN = 50  # rows searched for the header
-_TOTAL = re.compile(r"^(grand\s+|sub[\s-]*)?totals?\b|^(sum|count|overall)\s*:?\s*$", re.I)
+_TOTAL = re.compile(r"^(?:grand\s+|sub[\s-]*)?totals?\b|^(?:sum|count|overall)\s*:?\s*$", re.I)
+_TOTAL_STARTS = ("total", "sub", "grand", "sum", "count", "overall")
 _FOOTER = re.compile(
-    r"^(source|sources|notes?|generated|produced|extracted|printed|run (on|by)|report (run|date)"
-    r"|page \d|data as at|end of report|prepared by)\b",
+    r"^(?:source|sources|notes?|generated|produced|extracted|printed|run (?:on|by)"
+    r"|report (?:run|date)|page \d|data as at|end of report|prepared by)\b",
     re.I,
 )
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)%?$")
@@ -157,10 +157,6 @@ def suggest_columns(
     return by_key[close[0]] if close else None
 
 
-def _cell_texts(frame: pd.DataFrame, name: str) -> npt.NDArray[np.object_]:
-    return np.asarray(frame[name].to_numpy(dtype=object), dtype=object)
-
-
 def find_totals(
     frame: pd.DataFrame, id_column: str | None, strata: Sequence[str]
 ) -> list[tuple[int, str]]:
@@ -179,38 +175,42 @@ def find_totals(
     >>> find_totals(frame, "CRN", ["Gender"])
     [(2, 'totals'), (3, 'footer')]
     """
-    import pandas as pd
-
     if len(frame) == 0 or len(frame.columns) == 0:
         return []
-    text = frame.astype("str")
-    filled = (text != "").to_numpy()
+    columns = [str(c) for c in frame.columns]
+    filled = (frame != "").to_numpy()
     width = filled.sum(axis=1)
     found: dict[int, str] = {}
-    looked = list(dict.fromkeys([str(frame.columns[0]), *(s for s in [id_column] if s), *strata]))
-    for name in looked:
-        if name not in frame.columns:
-            continue
-        values = pd.Series(_cell_texts(text, name))
-        uniques = values.drop_duplicates()
-        totals = {v for v in uniques if v and _TOTAL.match(v)}
-        if totals:
-            for i in np.flatnonzero(values.isin(totals).to_numpy()):
-                found.setdefault(int(i), "totals")
+    looked = list(dict.fromkeys([columns[0], *(s for s in [id_column] if s), *strata]))
+    for name in looked:  # a vectorised prefix test first, the regular expression on the few left
+        if name in frame.columns:
+            lowered = frame[name].str.lower()
+            maybe = lowered.str.startswith(_TOTAL_STARTS).fillna(False).to_numpy(dtype=bool)
+            for i in np.flatnonzero(maybe):
+                if _TOTAL.match(str(frame[name].iloc[int(i)])):
+                    found.setdefault(int(i), "totals")
     if id_column and id_column in frame.columns:
-        no_id = (text[id_column] == "").to_numpy()
-        for i in np.flatnonzero(no_id & (width > 0)):
-            cells = [c for c in text.iloc[int(i)].tolist() if c]
-            if all(_NUMBER.match(c) for c in cells):
+        rows = np.flatnonzero((frame[id_column] == "").to_numpy() & (width > 0))
+        if rows.size:
+            sub = frame.iloc[rows]
+            numbers = np.ones(len(rows), dtype=bool)
+            for name in columns:
+                cell = sub[name]
+                numeric = cell.str.match(_NUMBER.pattern).fillna(False).to_numpy(dtype=bool)
+                numbers &= (cell == "").to_numpy() | numeric
+            for i in rows[numbers]:
                 found.setdefault(int(i), "totals")
     wide = np.flatnonzero(width >= 2)
     last_case = int(wide[-1]) if wide.size else -1
-    columns = [str(c) for c in frame.columns]
-    for i in np.flatnonzero(width == 1):
-        row = text.iloc[int(i)].tolist()
-        at = next(j for j, c in enumerate(row) if c)
-        cell = row[at]
-        an_id = columns[at] == id_column and not re.search(r"\s|:", cell)  # a case, no strata
-        if _FOOTER.match(cell) or (int(i) > last_case and not an_id):
+    single = np.flatnonzero(width == 1)
+    if single.size:
+        sub = frame.iloc[single]
+        at = (sub != "").to_numpy().argmax(axis=1)
+        cells = sub.max(axis=1).astype("str")  # the one filled cell ("" sorts first)
+        note = cells.str.match("(?i)" + _FOOTER.pattern).fillna(False).to_numpy(dtype=bool)
+        spaced = cells.str.contains(r"\s|:").fillna(False).to_numpy(dtype=bool)
+        an_id = (np.array(columns, dtype=object)[at] == id_column) & ~spaced  # a case, no strata
+        footer = note | ((single > last_case) & ~an_id)
+        for i in single[footer]:
             found.setdefault(int(i), "footer")
     return sorted(found.items())

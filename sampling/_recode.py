@@ -41,7 +41,14 @@ from ._vocab import Vocabulary, build_vocabularies, vocabulary_for_column
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["VOCABULARY_MODES", "CaseMapping", "Recoding", "apply_mapping", "load_mapping"]
+__all__ = [
+    "VOCABULARY_MODES",
+    "CaseMapping",
+    "Recoding",
+    "apply_mapping",
+    "load_mapping",
+    "recode_series",
+]
 
 VOCABULARY_MODES = ("detect", "apply", "off")
 _KEYS = ("vocabularies", "columns", "values", "corrections", "vocabulary", "vocabulary_columns")
@@ -269,6 +276,20 @@ def load_mapping(
     )
 
 
+def recode_series(values: pd.Series, lookup: MappingABC[str, str]) -> pd.Series:
+    """``values`` with each value in ``lookup`` replaced (the work is on distinct values only)."""
+    import pandas as pd
+
+    if not lookup:
+        return values
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([lookup.get(str(u), u) for u in uniques], dtype=object)
+    out = pd.Series(mapped[codes], index=values.index)
+    if (codes < 0).any():  # missing values stay missing
+        out[codes < 0] = values[codes < 0]
+    return out.astype(values.dtype)
+
+
 def rename_columns(frame: pd.DataFrame, mapping: CaseMapping, where: str) -> pd.DataFrame:
     """The frame with the mapping's columns renamed (file names matched regardless of case).
 
@@ -376,8 +397,7 @@ def apply_mapping(
                 unused.append((target, value, level))
                 continue
             recodings.append(Recoding(target, value, level, matched, "mapping"))
-        lookup = {v: lv for v, lv in table.items()}
-        out[target] = values.map(lambda v, lookup=lookup: lookup.get(v, v))
+        out[target] = recode_series(values, table)
     if mapping.vocabularies == "apply":
         for name in strata:
             vocab = vocabulary_for_column(name, vocabularies, mapping.vocabulary_columns)
@@ -391,6 +411,5 @@ def apply_mapping(
                 if found is not None and found != spelling:
                     lookup[spelling] = found
                     recodings.append(Recoding(name, spelling, found, int(count), "vocabulary"))
-            if lookup:
-                out[name] = out[name].map(lambda v, lookup=lookup: lookup.get(v, v))
+            out[name] = recode_series(out[name], lookup)
     return out, recodings, corrections, unused

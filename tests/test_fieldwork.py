@@ -213,3 +213,31 @@ def test_write_draw_from_python_and_the_design_columns_when_present(tmp_path: Pa
     assert sheet.cell(row=2, column=len(header) - 1).value == pytest.approx(n / population)
     again = reproduce_draw(tmp_path / "d" / "manifest.json", WORKBOOK)
     assert again.sample["case_id"].tolist() == result.sample["case_id"].tolist()
+
+
+def test_a_manifest_sets_the_reading_too(
+    drawn: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        capsys,
+        "draw",
+        "--manifest",
+        drawn / "manifest.json",
+        WORKBOOK,
+        "--sheet",
+        "Cases",
+        "--drop-totals",
+        "--out",
+        tmp_path / "again",
+    )
+    assert code == 2 and "--manifest sets the draw; do not also give --sheet, --drop-totals" in err
+    assert not (tmp_path / "again").exists()
+
+
+def test_allocate_reads_the_messy_workbook_and_says_what_it_read(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "allocate", WORKBOOK, *READ, "--n", "auto")
+    assert code == 0 and err == ""
+    assert out.startswith("107 of 300 cases over 24 cells (gender x disposal x risk)")
+    assert out.rstrip().splitlines()[-1].startswith("Read 300 cases from sheet 'Cases' of ")
