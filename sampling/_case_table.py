@@ -18,8 +18,6 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -47,11 +45,13 @@ class DifferentFileWarning(UserWarning):
 
 
 def _lines(cases: pd.DataFrame, id_column: str, strata: Sequence[str]) -> list[str]:
+    from ._frame import sort_ids
+
     ids = cases[id_column].astype("str")
     line = ids.copy()
     for name in strata:
         line = line + "\t" + cases[name].astype("str")
-    order = np.argsort(ids.to_numpy(dtype=object), kind="stable")  # code point order
+    order, _ = sort_ids(ids)  # text order (UTF-8 bytes, so code points), as the draw sorts
     values = line.to_numpy(dtype=object)[order]
     return [str(v) for v in values]
 

@@ -246,7 +246,7 @@ def _read_csv(name: str, base: str, header_row: int | None, wanted: Sequence[str
     with open(name, "rb") as fh:
         raw = fh.read()
     text, codec = _decode(raw, base)
-    lines = text.splitlines()
+    lines = text[: 1 << 20].splitlines()[:400]  # the first lines: enough to find the header
     sample = [line for line in lines[:200] if line.strip()][:60]
     delimiter = _sniff_delimiter(sample)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
@@ -261,8 +261,10 @@ def _read_csv(name: str, base: str, header_row: int | None, wanted: Sequence[str
             break
     if not head:
         raise ValueError(f"{base} is empty")
-    last = len(lines)
+    last = text.count("\n") + (0 if text.endswith("\n") else 1)
     index = _check_header_row(header_row, last, "", base)
+    if index is not None and index >= len(lines) - 1:  # a header far down: split it all
+        lines = text.splitlines()
     if index is None:
         index = find_header(head, wanted)
         first_line = starts[index]
