@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: example test lint typecheck docs notebooks clean bench
+.PHONY: example test lint typecheck docs notebooks clean bench r-references
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ notebooks: $(STAMP)
 		$(VENV)/bin/jupyter nbconvert --log-level=ERROR --to notebook --execute --inplace \
 			"$${src%.py}.ipynb" || exit 1; \
 	done
+
+# Rewrite tests/r/references.csv, R's own outputs that tests/test_r_references.py compares with
+# (needs Rscript; the tests read the committed file and do not need R).
+r-references:
+	Rscript tests/r/make_references.R
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache .hypothesis

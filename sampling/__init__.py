@@ -11,6 +11,7 @@ from ._manifest import file_sha256, make_manifest, reproduce_draw
 from ._output import write_draw
 from ._planning import planning_table
 from ._plot import plot_balance
+from ._published import published_samples
 from ._recode import CaseMapping, load_mapping
 from ._selection import Draw, draw
 from ._sizes import (
@@ -46,6 +47,7 @@ __all__ = [
     "margin_of_error",
     "planning_table",
     "plot_balance",
+    "published_samples",
     "read_case_list",
     "read_cases",
     "reproduce_draw",

@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._checks import check_choice, check_integer, format_value
+from inspection_core.checks import check_choice, check_integer, format_value
+from inspection_core.errors import ParameterError
+from inspection_core.result import Result, to_builtin
+
 from ._frame import DEFAULT_STRATA, level_order, prepare_cases
-from ._result import Result, to_builtin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,9 +195,10 @@ def _proportional_with_minimum(n: int, population: IntArray, minimum: int) -> In
     """Proportional quotas, but each cell at least ``min(minimum, N_h)``; then largest remainder."""
     floor_h = np.minimum(minimum, population)
     if n < floor_h.sum():
-        raise ValueError(
-            f"n must be at least {int(floor_h.sum())} to give each of the {len(population)} cells "
-            f"at least {minimum} case{'s' if minimum > 1 else ''} (or all its cases); got {n}"
+        raise ParameterError(
+            "n",
+            f"must be at least {int(floor_h.sum())} to give each of the {len(population)} cells "
+            f"at least {minimum} case{'s' if minimum > 1 else ''} (or all its cases); got {n}",
         )
     fixed = np.zeros(len(population), dtype=bool)
     while True:  # cells whose proportional share falls below their minimum get the minimum
@@ -260,12 +263,13 @@ def resolve_n(n: Any, population_size: int) -> int:
         try:
             n = float(n)
         except ValueError:
-            raise ValueError(f"n must be a whole number or 'auto'; got {n!r}") from None
+            raise ParameterError("n", f"must be a whole number or 'auto'; got {n!r}") from None
     value = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
     if value > population_size:
-        raise ValueError(
-            f"n must be at most {population_size} (the number of eligible cases); "
-            f"got {format_value(n)}"
+        raise ParameterError(
+            "n",
+            f"must be at most {population_size} (the number of eligible cases); "
+            f"got {format_value(n)}",
         )
     return value
 
@@ -372,15 +376,17 @@ def _from_counts(counts: pd.Series) -> tuple[IntArray, IntArray, tuple[tuple[str
 
     names = [str(n) if n is not None else "" for n in counts.index.names]
     if any(not n for n in names):
-        raise ValueError("population counts need an index named after the strata; got no name")
+        raise ParameterError(
+            "population", "counts need an index named after the strata; got no name"
+        )
     values = np.asarray(counts.to_numpy(), dtype=np.float64)
     if values.size == 0 or np.any(~np.isfinite(values) | (values < 0) | (values % 1 != 0)):
-        raise ValueError("population counts must be whole numbers of at least 0")
+        raise ParameterError("population", "counts must be whole numbers of at least 0")
     frame = counts.index.to_frame(index=False).astype(str)
     frame["_count"] = values.astype(np.int64)
     frame = frame[frame["_count"] > 0].groupby(names, sort=False)["_count"].sum().reset_index()
     if frame.empty:
-        raise ValueError("population counts must include at least one case")
+        raise ParameterError("population", "counts must include at least one case")
     levels = tuple(tuple(level_order(list(pd.unique(frame[nm])))) for nm in names)
     codes = np.stack(
         [

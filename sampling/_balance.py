@@ -10,10 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from inspection_core.checks import check_confidence_level
+from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.result import Result, to_builtin
+
 from ._allocation import Allocation, largest_remainder
-from ._checks import check_confidence_level
 from ._frame import DEFAULT_STRATA, check_strata, level_order
-from ._result import Result, to_builtin
 from ._sizes import margin_of_error
 
 if TYPE_CHECKING:
@@ -223,22 +225,26 @@ def balance_report(
         names = check_strata(DEFAULT_STRATA if strata is None else strata)
         missing = [v for v in names if v not in population.columns]
         if missing:
-            raise ValueError(f"population lacks strata column(s) {', '.join(map(repr, missing))}")
+            raise ParameterError(
+                "population", f"lacks strata column(s) {', '.join(map(repr, missing))}"
+            )
         pop_counts = {v: _level_counts(population, v) for v in names}
     else:
-        raise TypeError(
-            f"population must be a DataFrame of cases or an Allocation; got "
-            f"{type(population).__name__}"
+        raise ParameterTypeError(
+            "population",
+            f"must be a DataFrame of cases or an Allocation; got {type(population).__name__}",
         )
     if not isinstance(sample, pd.DataFrame):
-        raise TypeError(f"sample must be a pandas DataFrame; got {type(sample).__name__}")
+        raise ParameterTypeError(
+            "sample", f"must be a pandas DataFrame; got {type(sample).__name__}"
+        )
     missing = [v for v in names if v not in sample.columns]
     if missing:
-        raise ValueError(f"sample lacks strata column(s) {', '.join(map(repr, missing))}")
+        raise ParameterError("sample", f"lacks strata column(s) {', '.join(map(repr, missing))}")
     n = len(sample)
     total = sum(pop_counts[names[0]].values())
     if not 1 <= n <= total:
-        raise ValueError(f"sample must hold 1 to {total} cases (the population); got {n}")
+        raise ParameterError("sample", f"must hold 1 to {total} cases (the population); got {n}")
     rows: list[tuple[Any, ...]] = [
         ("all", "all", total, 1.0, n, n, 1.0, 0, 0.0, margin_of_error(n, total, confidence_level=c))
     ]
@@ -248,8 +254,9 @@ def balance_report(
         got = _level_counts(sample, v)
         extra = sorted(set(got) - set(levels))
         if extra:
-            raise ValueError(
-                f"sample has {v} level(s) {', '.join(map(repr, extra))} that the population lacks"
+            raise ParameterError(
+                "sample",
+                f"has {v} level(s) {', '.join(map(repr, extra))} that the population lacks",
             )
         pop = np.array([pop_counts[v][lv] for lv in levels], dtype=np.int64)
         obs = np.array([got.get(lv, 0) for lv in levels], dtype=np.int64)

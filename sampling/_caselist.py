@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from inspection_core.checks import check_choice
+from inspection_core.result import Result
+
 from ._check import (
     Problem,
     Where,
@@ -32,12 +35,10 @@ from ._check import (
     single_case_cells,
     unknown_levels,
 )
-from ._checks import check_choice
 from ._frame import DEFAULT_STRATA, check_strata, prepare_cases
 from ._header import find_totals, flag_value, match_column, suggest_columns
 from ._read import DELIMITER_NAMES, ENCODING_NAMES, RawTable, read_table, sheet_with_columns
 from ._recode import CaseMapping, Recoding, apply_mapping, load_mapping, rename_columns
-from ._result import Result
 from ._vocab import vocabulary_for_column
 
 if TYPE_CHECKING:
@@ -205,7 +206,7 @@ class CaseList(Result):
 
     def to_dict(self) -> dict[str, Any]:
         """The reading record, as the manifest stores it (``reading``)."""
-        from ._result import to_builtin
+        from inspection_core.result import to_builtin
 
         record: dict[str, Any] = to_builtin(
             {

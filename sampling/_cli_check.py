@@ -33,7 +33,7 @@ _FLAGS = (
     ("--drop-repeats", "drop_repeats"),
     ("--mapping", "mapping"),
     ("--recode", "recode"),
-    ("--vocab", "vocab"),
+    ("--vocab", "vocabularies"),
     ("--keep-levels", "keep_levels"),
 )
 
@@ -61,6 +61,7 @@ def add_reading_flags(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--vocab",
+        dest="vocabularies",
         default=None,
         help="built-in vocabularies: detect (default: refuse variants), apply (merge) or off",
     )
@@ -75,7 +76,7 @@ def reading_flags_given(args: argparse.Namespace) -> list[str]:
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
-    from ._cli import UsageError
+    from inspection_core.cli import UsageError
 
     header_row = None
     if args.header_row is not None:
@@ -96,7 +97,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "drop_repeats": args.drop_repeats,
         "mapping": args.mapping,
         "recode": list(args.recode or ()),
-        "vocabularies": args.vocab,
+        "vocabularies": args.vocabularies,
         "keep_levels": args.keep_levels,
     }
 
@@ -107,8 +108,9 @@ def read_for_cli(args: argparse.Namespace) -> CaseList:
     One problem is one line (the usual ``error:``); several are one ``error:`` line each on
     stderr, then a summary line.
     """
+    from inspection_core.cli import UsageError
+
     from ._caselist import CaseListError, read_case_list
-    from ._cli import UsageError
 
     try:
         return read_case_list(args.cases, **_options(args))
@@ -126,8 +128,9 @@ def read_for_cli(args: argparse.Namespace) -> CaseList:
 
 def run_check(args: argparse.Namespace) -> None:
     """``check``: every problem of a case list, one line each, then a summary; exit 2 on errors."""
+    from inspection_core.cli import UsageError
+
     from ._caselist import inspect_cases
-    from ._cli import UsageError
 
     where, problems = inspect_cases(args.cases, **_options(args))
     errors = int(problems["blocks_draw"].sum())

@@ -1,7 +1,8 @@
 """Command line for case lists: ``allocate`` and ``draw`` (registered by :mod:`sampling._cli`).
 
 Thin handlers over the public API. pandas, scipy and matplotlib are imported inside the
-handlers, so other commands start quickly. Library warnings become ``warning:`` lines on stderr.
+handlers, so other commands start quickly. Library warnings become ``warning:`` lines on stderr
+(:func:`inspection_core.cli.run_command`). This module does not import :mod:`sampling._cli`.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import json
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from inspection_core.cli import UsageError, default_of
 
 from ._cli_check import add_reading_flags, read_for_cli, reading_flags_given
 
@@ -25,7 +27,13 @@ _METHODS = "controlled (default), largest-remainder, minimum or equal"
 
 @contextmanager
 def progress(label: str, *, after: float = 1.0) -> Iterator[None]:
-    """Say on stderr what is running when a step takes longer than ``after`` seconds."""
+    """Say on stderr what is running when a step takes longer than ``after`` seconds.
+
+    Only at a terminal: in scripts and tests the output must not depend on the clock.
+    """
+    if not sys.stderr.isatty():
+        yield
+        return
     start = time.perf_counter()
     shown = threading.Event()
 
@@ -87,8 +95,6 @@ def _strata(args: argparse.Namespace) -> list[str]:
 
 
 def _whole(flag: str, text: str | None, default: int) -> int:
-    from ._cli import UsageError
-
     if text is None:
         return default
     try:
@@ -105,8 +111,6 @@ def _whole(flag: str, text: str | None, default: int) -> int:
 
 
 def _n(text: str) -> int | str:
-    from ._cli import UsageError
-
     if text.strip().lower() == "auto":
         return "auto"
     try:
@@ -116,36 +120,27 @@ def _n(text: str) -> int | str:
     return int(value) if value.is_integer() else value  # type: ignore[return-value]
 
 
-def _emit_warnings(caught: list[warnings.WarningMessage]) -> None:
-    for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
-
-
 def run_allocate(args: argparse.Namespace) -> None:
     """``allocate``: print the allocation (table or JSON)."""
     from ._allocation import allocate
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with progress(f"reading {args.cases}"):
-            listing = read_for_cli(args)
-        result = allocate(
-            listing.cases,
-            _n(args.n),
-            strata=listing.strata,
-            method=args.method or "controlled",
-            minimum=_whole("--minimum", args.minimum, 1),
-        )
+    with progress(f"reading {args.cases}"):
+        listing = read_for_cli(args)
+    result = allocate(
+        listing.cases,
+        _n(args.n),
+        strata=listing.strata,
+        method=args.method or "controlled",
+        minimum=_whole("--minimum", args.minimum, default_of(allocate, "minimum")),
+    )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result)
         print(f"\n{listing.summary()}")
-    _emit_warnings(caught)
 
 
 def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
-    from ._cli import UsageError
     from ._manifest import load_manifest, reproduce_draw
 
     given = [
@@ -178,55 +173,52 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
 def run_draw(args: argparse.Namespace) -> None:
     """``draw``: draw, write the results folder atomically, print the balance report."""
-    from ._cli import UsageError
     from ._output import check_output_dir
 
     check_output_dir(args.out, force=args.force, input_path=args.cases)  # refuse before work
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        if args.manifest is not None:
-            result, record = _manifest_draw(args)
-            from ._case_table import list_for_manifest
+    if args.manifest is not None:
+        result, record = _manifest_draw(args)
+        from ._case_table import list_for_manifest
 
-            listing = list_for_manifest(record, args.cases, quiet=True)
-            n_requested: int | str = record.get("n_requested", result.n)
-            blank = str(record.get("blank_strata", "error"))
-        else:
-            if args.n is None:
-                raise UsageError("the following arguments are required: --n (or --manifest)")
-            from ._selection import draw
+        listing = list_for_manifest(record, args.cases, quiet=True)
+        n_requested: int | str = record.get("n_requested", result.n)
+        blank = str(record.get("blank_strata", "error"))
+    else:
+        if args.n is None:
+            raise UsageError("the following arguments are required: --n (or --manifest)")
+        from ._selection import draw
 
-            blank = args.blank_strata or "error"
-            with progress(f"reading {args.cases}"):
-                listing = read_for_cli(args)
-            n_requested = _n(args.n)
-            with progress("drawing"):
-                result = draw(
-                    listing.cases,
-                    n_requested,
-                    seed=None if args.seed is None else _whole("--seed", args.seed, 0),
-                    id_column=listing.id_column,
-                    strata=listing.strata,
-                    reserves=_whole("--reserves", args.reserves, 2),
-                    method=args.method or "controlled",
-                    minimum=_whole("--minimum", args.minimum, 1),
-                    blank_strata=blank,
-                )
-        from ._balance import balance_report
-        from ._output import write_draw
-
-        balance = balance_report(result.allocation, result.sample)
-        with progress(f"writing {args.out}"):
-            written = write_draw(
-                result,
-                args.out,
-                input_path=args.cases,
-                force=args.force,
-                n_requested=n_requested,
+        blank = args.blank_strata or "error"
+        with progress(f"reading {args.cases}"):
+            listing = read_for_cli(args)
+        n_requested = _n(args.n)
+        with progress("drawing"):
+            result = draw(
+                listing.cases,
+                n_requested,
+                seed=None if args.seed is None else _whole("--seed", args.seed, 0),
+                id_column=listing.id_column,
+                strata=listing.strata,
+                reserves=_whole("--reserves", args.reserves, default_of(draw, "reserves")),
+                method=args.method or "controlled",
+                minimum=_whole("--minimum", args.minimum, 1),
                 blank_strata=blank,
-                balance=balance,
-                case_list=listing,
             )
+    from ._balance import balance_report
+    from ._output import write_draw
+
+    balance = balance_report(result.allocation, result.sample)
+    with progress(f"writing {args.out}"):
+        written = write_draw(
+            result,
+            args.out,
+            input_path=args.cases,
+            force=args.force,
+            n_requested=n_requested,
+            blank_strata=blank,
+            balance=balance,
+            case_list=listing,
+        )
     if args.json:
         print(json.dumps(written["manifest"], indent=2))
     else:
@@ -241,7 +233,6 @@ def run_draw(args: argparse.Namespace) -> None:
             f"manifest.json (seed {result.seed}, input SHA-256 "
             f"{written['manifest']['input_sha256'][:12]}...)."
         )
-    _emit_warnings(caught)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {

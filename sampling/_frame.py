@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from ._checks import check_choice
+from inspection_core.checks import check_choice
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,18 +59,22 @@ def check_strata(strata: Any, id_column: Any = None) -> tuple[str, ...]:
     if isinstance(strata, str):
         strata = [s.strip() for s in strata.split(",") if s.strip()]
     if not isinstance(strata, Sequence) or not all(isinstance(s, str) for s in strata):
-        raise TypeError(f"strata must be a list of column names; got {strata!r}")
+        raise ParameterTypeError("strata", f"must be a list of column names; got {strata!r}")
     names = tuple(strata)
     if not names:
-        raise ValueError("strata must name at least one column; got none")
+        raise ParameterError("strata", "must name at least one column; got none")
     repeated = sorted({s for s in names if names.count(s) > 1})
     if repeated:
-        raise ValueError(f"strata must not repeat a column; got {', '.join(map(repr, repeated))}")
+        raise ParameterError(
+            "strata", f"must not repeat a column; got {', '.join(map(repr, repeated))}"
+        )
     if id_column is not None:
         if not isinstance(id_column, str) or not id_column:
-            raise TypeError(f"id_column must be a column name; got {id_column!r}")
+            raise ParameterTypeError("id_column", f"must be a column name; got {id_column!r}")
         if id_column in names:
-            raise ValueError(f"id_column must not also be a stratum; got {id_column!r} in both")
+            raise ParameterError(
+                "id_column", f"must not also be a stratum; got {id_column!r} in both"
+            )
     return names
 
 
@@ -277,7 +282,7 @@ def prepare_cases(
     import pandas as pd
 
     if not isinstance(cases, pd.DataFrame):
-        raise TypeError(f"cases must be a pandas DataFrame; got {type(cases).__name__}")
+        raise ParameterTypeError("cases", f"must be a pandas DataFrame; got {type(cases).__name__}")
     names = check_strata(strata, id_column)
     blank_strata = check_choice("blank_strata", blank_strata, ("error", "level"))
     columns = [str(c) for c in cases.columns]

@@ -19,6 +19,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from inspection_core.intervals import wilson
+from inspection_core.normal import fpc_factor, z_value
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -29,82 +32,12 @@ METHODS = ("normal", "wilson", "exact")
 _TOL = 1e-9
 
 
-def z_value(confidence_level: FloatArray | float) -> FloatArray:
-    """Two-sided standard normal quantile for ``confidence_level`` (scipy's ``ndtri``).
-
-    ``(1 + c) / 2`` is used rather than ``1 - (1 - c) / 2`` so that c = 0.80 gives exactly
-    ``ndtri(0.9) = 1.2815515655446004``.
-    """
-    from scipy.special import ndtri  # lazy: keeps `python -m sampling size` start-up small
-
-    return np.asarray(ndtri((1.0 + np.asarray(confidence_level, dtype=float)) / 2.0))
-
-
-def fpc_factor(n: FloatArray, population_size: FloatArray) -> FloatArray:
-    """Finite population factor ``(N - n) / (N - 1)``; 1 for an infinite population, 0 at n = N."""
-    n = np.asarray(n, dtype=float)
-    big_n = np.asarray(population_size, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(np.isinf(big_n), 1.0, (big_n - n) / (big_n - 1.0))
-    return np.asarray(np.where(n >= big_n, 0.0, f))
-
-
 def normal_half_width(
     n: FloatArray, z: FloatArray, proportion: FloatArray, population_size: FloatArray
 ) -> FloatArray:
     """Wald half-width with the finite population correction."""
     p = np.asarray(proportion, dtype=float)
     return np.asarray(z * np.sqrt(p * (1 - p) / n * fpc_factor(n, population_size)))
-
-
-def wilson(
-    x: FloatArray,
-    n: FloatArray,
-    z: FloatArray | float,
-    f: FloatArray | float = 1.0,
-    *,
-    continuity: bool = False,
-) -> tuple[FloatArray, FloatArray]:
-    """Wilson score interval for ``x / n`` (continuity-corrected on request).
-
-    Parameters
-    ----------
-    x, n : ndarray
-        Successes and trials (floats holding whole numbers).
-    z : float or ndarray
-        Standard normal quantile (``ndtri(1 - alpha / 2)`` for a two-sided interval).
-    f : ndarray or float, default 1.0
-        Finite population factor ``(N - n) / (N - 1)``; multiplies ``z**2``.
-    continuity : bool, default False
-        Newcombe's method 4 (the interval R ``prop.test(x, n, correct = TRUE)`` reports).
-
-    Returns
-    -------
-    tuple of ndarray
-        Lower and upper bounds, within [0, 1].
-
-    Examples
-    --------
-    >>> low, high = wilson(np.array(74.0), np.array(100.0), 1.959963984540054)
-    >>> round(float(low), 4), round(float(high), 4)
-    (0.6463, 0.816)
-    """
-    z2 = np.asarray(z, dtype=float) ** 2 * np.asarray(f, dtype=float)
-    p = x / n
-    denom = 2.0 * (n + z2)
-    if not continuity:
-        centre = 2.0 * x + z2
-        half = np.sqrt(z2) * np.sqrt(4.0 * x * (1.0 - p) + z2)
-        return (centre - half) / denom, (centre + half) / denom
-    zz = np.sqrt(z2)
-    with np.errstate(invalid="ignore"):
-        low_root = np.sqrt(np.maximum(z2 - 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) + 1.0), 0.0))
-        high_root = np.sqrt(np.maximum(z2 + 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) - 1.0), 0.0))
-    low = (2.0 * x + z2 - 1.0 - zz * low_root) / denom
-    high = (2.0 * x + z2 + 1.0 + zz * high_root) / denom
-    low = np.where(x <= 0, 0.0, np.clip(low, 0.0, 1.0))
-    high = np.where(x >= n, 1.0, np.clip(high, 0.0, 1.0))
-    return low, high
 
 
 def wilson_half_width(

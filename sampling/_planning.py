@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from inspection_core.checks import check_confidence_level, check_population_size
+from inspection_core.errors import ParameterError
+
 from ._sizes import sample_size
 
 if TYPE_CHECKING:
@@ -71,8 +74,13 @@ def planning_table(
 
     pops = list(DEFAULT_POPULATIONS if population_sizes is None else population_sizes)
     if not pops or not list(confidence_levels):
-        raise ValueError("population_sizes and confidence_levels must each hold at least one value")
-    levels = np.asarray(confidence_levels, dtype=float)
+        raise ParameterError(
+            "population_sizes", "and confidence_levels must each hold at least one value"
+        )
+    levels = check_confidence_level(list(confidence_levels), name="confidence_levels")
+    finite = [p for p in pops if p is not None and not (isinstance(p, float) and np.isinf(p))]
+    if finite:
+        check_population_size(finite, name="population_sizes")
     index = pd.Index([np.inf if p is None else float(p) for p in pops], name="population_size")
     grid: dict[Any, Any] = {}
     for level in levels:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from inspection_core.errors import ParameterTypeError
+
 from ._balance import Balance
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
     from ._figure import new_figure
 
     if not isinstance(balance, Balance):
-        raise TypeError(f"balance must be a Balance; got {type(balance).__name__}")
+        raise ParameterTypeError("balance", f"must be a Balance; got {type(balance).__name__}")
     table = balance.table[balance.table["variable"] != "all"]
     variables = list(dict.fromkeys(table["variable"]))
     heights = [max(1.2, 0.45 * (table["variable"] == v).sum() + 0.6) for v in variables]

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from inspection_core.errors import ParameterError, ParameterTypeError
+
 from ._header import find_header
 
 if TYPE_CHECKING:
@@ -218,13 +220,14 @@ def _check_header_row(header_row: int | None, last: int, where: str, base: str) 
     if header_row is None:
         return None
     if isinstance(header_row, bool) or not isinstance(header_row, int | np.integer):
-        raise TypeError(f"header_row must be a whole number (a row number); got {header_row!r}")
+        raise ParameterTypeError(
+            "header_row", f"must be a whole number (a row number); got {header_row!r}"
+        )
     if header_row < 1:
-        raise ValueError(f"header_row (--header-row) counts rows from 1; got {header_row}")
+        raise ParameterError("header_row", f"counts rows from 1; got {header_row}")
     if header_row > last:
-        raise ValueError(
-            f"header_row (--header-row) {header_row} is beyond the last row ({last}) of "
-            f"{where}{base}"
+        raise ParameterError(
+            "header_row", f"{header_row} is beyond the last row ({last}) of {where}{base}"
         )
     return int(header_row) - 1
 
@@ -337,16 +340,19 @@ def _pick_sheet(book: Any, sheet: str | int | None, base: str) -> Any:
         if sheet.strip().isdigit():
             sheet = int(sheet.strip())
         else:
-            raise ValueError(
+            raise ParameterError(
+                "sheet",
                 f"no sheet {sheet!r} in {base}; its sheets are {', '.join(map(repr, names))} "
-                f"(--sheet takes a name or a number, 1 for the first)"
+                "({sheet} takes a name or a number, 1 for the first)",
+                sentence=True,
             )
     if isinstance(sheet, bool) or not isinstance(sheet, int | np.integer):
-        raise TypeError(f"sheet must be a sheet name or number; got {sheet!r}")
+        raise ParameterTypeError("sheet", f"must be a sheet name or number; got {sheet!r}")
     if not 1 <= sheet <= len(sheets):
-        raise ValueError(
-            f"sheet (--sheet) numbers count from 1 and {base} has {len(sheets)} "
-            f"sheet{'s' if len(sheets) != 1 else ''} ({', '.join(map(repr, names))}); got {sheet}"
+        raise ParameterError(
+            "sheet",
+            f"numbers count from 1 and {base} has {len(sheets)} "
+            f"sheet{'s' if len(sheets) != 1 else ''} ({', '.join(map(repr, names))}); got {sheet}",
         )
     return sheets[int(sheet) - 1]
 
@@ -454,13 +460,13 @@ def read_table(
     if not head:
         raise ValueError(f"{base} is empty")
     if sheet is not None and kind != "excel":
-        raise ValueError(f"sheet (--sheet) applies to Excel workbooks; {base} is a {kind} file")
+        raise ParameterError("sheet", f"applies to Excel workbooks; {base} is a {kind} file")
     if kind == "csv":
         return _read_csv(name, base, header_row, wanted)
     if kind == "excel":
         return _read_excel(name, base, sheet, header_row, wanted)
     if header_row is not None:
-        raise ValueError(f"header_row (--header-row) does not apply to Parquet files ({base})")
+        raise ParameterError("header_row", f"does not apply to Parquet files ({base})")
     return _read_parquet(name, base)
 
 

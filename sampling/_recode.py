@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from inspection_core.errors import ParameterError
+
 from ._header import column_key, match_column, suggest_columns
 from ._vocab import Vocabulary, build_vocabularies, vocabulary_for_column
 
@@ -193,8 +195,8 @@ def parse_recode(text: str) -> tuple[str, str, str]:
     column, colon, rest = text.partition(":")
     value, equals, level = rest.partition("=")
     if not colon or not equals or not column.strip() or not level.strip():
-        raise ValueError(
-            f"--recode must be COLUMN:FROM=TO (e.g. --recode 'Gender:M=male'); got {text!r}"
+        raise ParameterError(
+            "recode", f"must be COLUMN:FROM=TO (e.g. 'Gender:M=male'); got {text!r}"
         )
     return column.strip(), value.strip(), level.strip()
 
@@ -260,9 +262,8 @@ def load_mapping(
         values.setdefault(column, {})[value] = level
     mode = base.vocabularies if vocabularies is None else vocabularies
     if mode not in VOCABULARY_MODES:
-        raise ValueError(
-            f"vocabularies (--vocab) must be one of {', '.join(map(repr, VOCABULARY_MODES))}; "
-            f"got {mode!r}"
+        raise ParameterError(
+            "vocabularies", f"must be one of {', '.join(map(repr, VOCABULARY_MODES))}; got {mode!r}"
         )
     sources = base.sources + (("--recode",) if recode else ())
     return CaseMapping(

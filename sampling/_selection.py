@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from inspection_core.checks import check_choice, check_integer
+from inspection_core.errors import ParameterError
+from inspection_core.result import Result
+
 from ._allocation import METHODS, Allocation, build_allocation, resolve_n
-from ._checks import check_choice, check_integer
 from ._frame import DEFAULT_STRATA, prepare_cases
-from ._result import Result
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -112,7 +114,7 @@ def resolve_seed(seed: Any) -> int:
         return int(entropy) % 10**12  # type: ignore[arg-type]  # an int when not given
     if isinstance(seed, int | np.integer) and not isinstance(seed, bool | np.bool_):
         if seed < 0:
-            raise ValueError(f"seed must be a whole number of at least 0; got {seed}")
+            raise ParameterError("seed", f"must be a whole number of at least 0; got {seed}")
         return int(seed)  # exact: no trip through float for large seeds
     return int(check_integer("seed", seed, minimum=0))
 
@@ -194,7 +196,7 @@ def draw(
     seed: int | None,
     id_column: str = "case_id",
     strata: Any = None,
-    reserves: int = 0,
+    reserves: int = 2,
     method: str = "controlled",
     minimum: int = 1,
     blank_strata: str = "error",
@@ -214,7 +216,7 @@ def draw(
         Column identifying each case (text; filled in; unique).
     strata : sequence of str, optional
         Stratification columns, default ``("gender", "disposal", "risk")``.
-    reserves : int, default 0
+    reserves : int, default 2
         Reserve cases to list for each cell with a sampled case (fewer if the cell runs out).
     method, minimum, blank_strata
         As in :func:`sampling.allocate`.

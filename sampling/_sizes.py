@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ._checks import (
+from inspection_core.checks import (
     check_choice,
     check_confidence_level,
     check_fraction,
@@ -18,8 +18,11 @@ from ._checks import (
     check_proportion,
     format_value,
 )
-from ._intervals import METHODS, half_width, normal_half_width, smallest_n, z_value
-from ._result import Result
+from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.normal import ceil_guarded, z_value
+from inspection_core.result import Result
+
+from ._intervals import METHODS, half_width, normal_half_width, smallest_n
 
 __all__ = [
     "ImpliedPopulation",
@@ -30,23 +33,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-# Relative tolerance when rounding up: 100.00000000001 is 100, not 101.
-_ROUND_TOL = 1e-10
-
-
-def ceil_guarded(x: FloatArray) -> FloatArray:
-    """Round up, but treat values within a relative 1e-10 of a whole number as that number.
-
-    Examples
-    --------
-    >>> ceil_guarded(np.array([99.36, 100.00000000001, 100.0]))
-    array([100., 100., 100.])
-    """
-    x = np.asarray(x, dtype=float)
-    nearest = np.round(x)
-    close = np.abs(x - nearest) <= _ROUND_TOL * np.maximum(1.0, np.abs(x))
-    return np.asarray(np.where(close, nearest, np.ceil(x)))
 
 
 def _population_array(population_size: Any) -> FloatArray:
@@ -204,14 +190,18 @@ def sample_size(
     p = check_proportion(proportion)
     deff = np.asarray(design_effect, dtype=float) if not isinstance(design_effect, bool) else None
     if deff is None or deff.dtype.kind != "f":
-        raise TypeError(f"design_effect must be a number of at least 1; got {design_effect!r}")
+        raise ParameterTypeError(
+            "design_effect", f"must be a number of at least 1; got {design_effect!r}"
+        )
     if np.any(~(deff >= 1)) or np.any(~np.isfinite(deff)):
         bad = deff[~((deff >= 1) & np.isfinite(deff))] if deff.ndim else deff
-        raise ValueError(
-            f"design_effect must be a number of at least 1; got {format_value(np.ravel(bad)[0])}"
+        raise ParameterError(
+            "design_effect", f"must be a number of at least 1; got {format_value(np.ravel(bad)[0])}"
         )
     if method != "normal" and np.any(deff != 1):
-        raise ValueError(f"design_effect applies to method='normal' only; got method={method!r}")
+        raise ParameterError(
+            "design_effect", f"applies to method='normal' only; got method={method!r}"
+        )
 
     scalar = all(
         np.ndim(v) == 0
@@ -331,8 +321,11 @@ def margin_of_error(
     if over.any():
         i = np.flatnonzero(over.ravel())[0]
         got_n, got_pop = format_value(n_b.ravel()[i]), format_value(pop_b.ravel()[i])
-        raise ValueError(
-            f"n must not exceed population_size; got n = {got_n} with population_size = {got_pop}"
+        raise ParameterError(
+            "n",
+            f"must not exceed {{population_size}}; got {{n}} = {got_n} with "
+            f"{{population_size}} = {got_pop}",
+            refs=["population_size"],
         )
     scalar = all(np.ndim(v) == 0 for v in (n, population_size, confidence_level, proportion))
     out = half_width_many(method, n_arr, c, p, pop)
@@ -418,7 +411,7 @@ def implied_population(
     """
     check_integer("n", n, minimum=1, what="a whole number of at least 1")
     if np.ndim(n):
-        raise TypeError(f"n must be a single whole number; got {n!r}")
+        raise ParameterTypeError("n", f"must be a single whole number; got {n!r}")
     n = int(n)
     rule: dict[str, Any] = {
         "margin_of_error": margin_of_error,
@@ -428,9 +421,10 @@ def implied_population(
     infinite = sample_size(None, **rule)
     n0 = float(infinite.n0)
     if n > infinite.n:
-        raise ValueError(
-            f"n must be at most {infinite.n} under this rule (its size for an infinite "
-            f"population); got {n}"
+        raise ParameterError(
+            "n",
+            f"must be at most {infinite.n} under this rule (its size for an infinite "
+            f"population); got {n}",
         )
 
     def size_at(big_n: int) -> int:

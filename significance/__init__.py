@@ -26,27 +26,33 @@ from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
 from ._ztest import ConfidenceInterval, ZTestResult, ztest
 
 if TYPE_CHECKING:
-    from ._report import compare_rounds
-    from ._report_plot import plot_comparison
-    from ._report_result import RoundComparison
-    from ._report_sensitivity import sensitivity_to_previous_n
-    from ._report_standards import rate_standards
+    from . import report  # noqa: F401 - the subpackage, loaded on first use
+    from .report import (
+        ROUND_TESTS,
+        RoundComparison,
+        compare_rounds,
+        plot_comparison,
+        rate_standards,
+        sensitivity_to_previous_n,
+    )
 
-# Public name -> private module, imported when the name is first used (they need pandas).
-_LAZY = {
-    "RoundComparison": "._report_result",
-    "compare_rounds": "._report",
-    "plot_comparison": "._report_plot",
-    "rate_standards": "._report_standards",
-    "sensitivity_to_previous_n": "._report_sensitivity",
-}
+# Names from the report subpackage (it needs pandas), imported when one is first used.
+_LAZY = (
+    "ROUND_TESTS",
+    "RoundComparison",
+    "compare_rounds",
+    "plot_comparison",
+    "rate_standards",
+    "sensitivity_to_previous_n",
+)
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _LAZY or name == "report":
         import importlib
 
-        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        report = importlib.import_module(".report", __name__)
+        value = report if name == "report" else getattr(report, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -55,6 +61,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BAND_EDGES",
     "RATINGS",
+    "ROUND_TESTS",
     "AmbiguousPercentageWarning",
     "ConfidenceInterval",
     "DetectableDifference",

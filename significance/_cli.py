@@ -12,54 +12,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import re
-import sys
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sampling._cli import OneLineParser, UsageError, outside_quotes, parse_number
-from sampling._result import to_builtin
+from inspection_core.cli import (
+    OneLineParser,
+    UsageError,
+    default_of,
+    parse_number,
+    parse_population,
+    run_command,
+)
+from inspection_core.errors import render_error
+from inspection_core.files import atomic_write
+from inspection_core.result import to_builtin
 
 PROG = "python -m significance"
-
-# API argument names as the command line spells them, so messages name the flag typed.
-FLAG_NAMES = {
-    "population_size1": "--population1",
-    "population_size2": "--population2",
-    "population_size": "--population",
-    "x1": "--x1",
-    "n1": "--n1",
-    "x2": "--x2",
-    "n2": "--n2",
-    "p1": "--p1",
-    "p2": "--p2",
-    "alpha": "--alpha",
-    "power": "--power",
-    "baseline": "--baseline",
-    "alternative": "--alternative",
-    "direction": "--direction",
-    "interval": "--interval",
-    "exact": "--exact",
-    "method": "--method",
-}
-
-
-def flag_message(exc: Exception) -> str:
-    """Rewrite a library message so it names the command-line flags.
-
-    Examples
-    --------
-    >>> flag_message(ValueError("x1 must be at most n1 (100); got 120"))
-    '--x1 must be at most --n1 (100); got 120'
-    """
-
-    def rename(part: str) -> str:
-        for api, flag in FLAG_NAMES.items():
-            part = re.sub(rf"(?<![\w-]){api}\b", flag, part)
-        return part
-
-    return outside_quotes(str(exc), rename)
 
 
 def _number(flag: str, *, percent: bool = True) -> Callable[[str], float]:
@@ -71,9 +39,7 @@ def _number(flag: str, *, percent: bool = True) -> Callable[[str], float]:
 
 def _population(flag: str) -> Callable[[str], float | None]:
     def parse(text: str) -> float | None:
-        if text.strip().lower() in {"inf", "infinite", "none"}:
-            return None
-        return parse_number(flag, text)
+        return parse_population(flag, text)
 
     return parse
 
@@ -92,20 +58,28 @@ def _published_percentage(flag: str, text: str) -> float:
     )
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--alpha", type=_number("--alpha"), default=0.1, help="default 0.1")
+def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -> None:
+    alpha = default_of(function, "alpha")
+    alternative = default_of(function, "alternative")
+    parser.add_argument("--alpha", type=_number("--alpha"), default=alpha, help=f"default {alpha}")
     parser.add_argument(
-        "--alternative", default="two-sided", help="two-sided (default), greater or less"
+        "--alternative",
+        default=alternative,
+        help=f"two-sided, greater or less (default {alternative})",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m significance``."""
+    from ._detectable import minimum_detectable_difference
+    from ._power import power, sample_size_per_group
+    from ._ztest import ztest
+
     parser = OneLineParser(
         prog=PROG, description="Z-tests, power and detectable change for inspection findings."
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=LazyParser)
 
     z = sub.add_parser("ztest", help="two-sample z-test of a change between rounds or groups")
     for g in ("1", "2"):
@@ -114,39 +88,70 @@ def build_parser() -> argparse.ArgumentParser:
             f"--n{g}", type=_number(f"--n{g}", percent=False), required=True, help="cases"
         )
         z.add_argument(f"--p{g}", help="published percentage instead of a count, e.g. 74%%")
-        z.add_argument(f"--population{g}", type=_population(f"--population{g}"), default=None)
-    _add_common(z)
+        z.add_argument(
+            f"--population{g}",
+            dest=f"population_size{g}",
+            type=_population(f"--population{g}"),
+            default=None,
+        )
+    _add_common(z, ztest)
     z.add_argument("--unpooled", action="store_true", help="unpooled standard error")
     z.add_argument("--continuity", action="store_true", help="continuity correction")
     z.add_argument("--exact", default=None, help="fisher, barnard or boschloo p-value")
-    z.add_argument("--interval", default="newcombe", help="newcombe (default) or wald")
+    z.add_argument(
+        "--interval",
+        default=default_of(ztest, "interval"),
+        help=f"newcombe or wald (default {default_of(ztest, 'interval')})",
+    )
 
     pw = sub.add_parser("power", help="power of the z-test")
     for g in ("1", "2"):
         pw.add_argument(f"--n{g}", type=_number(f"--n{g}", percent=False), required=True)
         pw.add_argument(f"--p{g}", type=_number(f"--p{g}"), required=True, help="true rate")
-        pw.add_argument(f"--population{g}", type=_population(f"--population{g}"), default=None)
-    _add_common(pw)
+        pw.add_argument(
+            f"--population{g}",
+            dest=f"population_size{g}",
+            type=_population(f"--population{g}"),
+            default=None,
+        )
+    _add_common(pw, power)
     pw.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     pw.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     mdd = sub.add_parser("mdd", help="minimum detectable difference from a baseline")
     for g in ("1", "2"):
         mdd.add_argument(f"--n{g}", type=_number(f"--n{g}", percent=False), required=True)
-        mdd.add_argument(f"--population{g}", type=_population(f"--population{g}"), default=None)
+        mdd.add_argument(
+            f"--population{g}",
+            dest=f"population_size{g}",
+            type=_population(f"--population{g}"),
+            default=None,
+        )
     mdd.add_argument("--baseline", type=_number("--baseline"), required=True, help="p2")
-    mdd.add_argument("--power", type=_number("--power"), default=0.8, help="default 0.8")
+    mdd.add_argument(
+        "--power",
+        type=_number("--power"),
+        default=default_of(minimum_detectable_difference, "power"),
+        help=f"default {default_of(minimum_detectable_difference, 'power')}",
+    )
     mdd.add_argument("--direction", default=None, help="increase (default) or decrease")
-    _add_common(mdd)
+    _add_common(mdd, minimum_detectable_difference)
     mdd.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     mdd.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     ss = sub.add_parser("sample-size", help="cases per round to detect a change")
     ss.add_argument("--p1", type=_number("--p1"), required=True, help="current rate")
     ss.add_argument("--p2", type=_number("--p2"), required=True, help="previous rate")
-    ss.add_argument("--power", type=_number("--power"), default=0.8, help="default 0.8")
-    ss.add_argument("--population", type=_population("--population"), default=None)
-    _add_common(ss)
+    ss.add_argument(
+        "--power",
+        type=_number("--power"),
+        default=default_of(sample_size_per_group, "power"),
+        help=f"default {default_of(sample_size_per_group, 'power')}",
+    )
+    ss.add_argument(
+        "--population", dest="population_size", type=_population("--population"), default=None
+    )
+    _add_common(ss, sample_size_per_group)
     ss.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
@@ -154,37 +159,94 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_report_commands(sub: Any) -> None:
-    """The ``compare``, ``rating`` and ``provider-rating`` subcommands."""
-    cmp = sub.add_parser("compare", help="round-on-round comparison report of key questions")
+class LazyParser(OneLineParser):
+    """A subcommand parser whose options are added on first use.
+
+    ``compare`` reads its defaults and its ``--test`` choices from the report (pandas), so its
+    options are added only when ``compare`` is parsed or its help shown: the other commands
+    never import :mod:`significance.report`.
+    """
+
+    def __init__(self, *args: Any, populate: Callable[[Any], None] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self._populate = populate
+
+    def _ready(self) -> None:
+        if self._populate is not None:
+            populate, self._populate = self._populate, None
+            populate(self)
+
+    def parse_known_args(self, *args: Any, **kw: Any) -> Any:
+        self._ready()
+        return super().parse_known_args(*args, **kw)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._ready()
+        return super().format_usage()
+
+
+def _compare_options(cmp: argparse.ArgumentParser) -> None:
+    """``compare``'s options: each ``dest`` is :func:`compare_rounds`' parameter name."""
+    from .report import ROUND_TESTS, compare_rounds
+
+    def default(name: str) -> Any:
+        return default_of(compare_rounds, name)
+
     cmp.add_argument("table", help="CSV or Excel table, one row per key question")
-    cmp.add_argument("--alpha", type=_number("--alpha"), default=0.1, help="default 0.1")
     cmp.add_argument(
-        "--previous-n", type=_number("--previous-n", percent=False), default=None,
+        "--alpha", type=_number("--alpha"), default=default("alpha"),
+        help=f"default {default('alpha')}",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--previous-n", dest="previous_n", type=_number("--previous-n", percent=False),
+        default=default("previous_n"),
         help="previous-round n to assume where the table has none (stated in the report)",
     )  # fmt: skip
     cmp.add_argument(
-        "--comparator-n", type=_number("--comparator-n", percent=False), default=None,
+        "--comparator-n", dest="comparator_n", type=_number("--comparator-n", percent=False),
+        default=default("comparator_n"),
         help="comparator n to assume (without one: a one-sample test against its rate)",
     )  # fmt: skip
     cmp.add_argument(
-        "--column", action="append", default=[], metavar="NAME=ACTUAL",
+        "--column", dest="columns", action="append", default=[], metavar="NAME=ACTUAL",
         help="the table's name for a report column, e.g. comparator_pct=all_crcs_pct",
     )  # fmt: skip
-    cmp.add_argument("--sheet", default=None, help="Excel sheet (default: the first)")
+    cmp.add_argument("--sheet", default=default("sheet"), help="Excel sheet (default: the first)")
+    tests = list(ROUND_TESTS)
     cmp.add_argument(
-        "--standard-rating", action="append", default=[], metavar="STANDARD=RATING",
+        "--test", dest="test", choices=tests, default=default("test"),
+        help=f"the test of each change: {', '.join(tests)} (default {default('test')})",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--standard-rating", dest="standard_ratings", action="append", default=[],
+        metavar="STANDARD=RATING",
         help="a standard's rating from elsewhere, e.g. 1.1=Good (all ten give the provider rating)",
     )  # fmt: skip
     cmp.add_argument(
-        "--comparator-includes-provider", action="store_true",
+        "--comparator-includes-provider", dest="comparator_includes_provider",
+        action="store_true", default=default("comparator_includes_provider"),
         help="the comparator's counts include this provider's (taken out first)",
     )  # fmt: skip
-    cmp.add_argument("--unrounded", action="store_true", help="band the unrounded x / n")
+    cmp.add_argument(
+        "--unrounded", dest="band_basis", action="store_const", const="unrounded",
+        default=default("band_basis"), help="band the unrounded x / n",
+    )  # fmt: skip
     cmp.add_argument("--out", default=None, help="write the report: .csv, .xlsx, .md or .html")
     cmp.add_argument("--plot", default=None, help="write a dumbbell chart: .png or .svg")
     cmp.add_argument("--force", action="store_true", help="replace existing output files")
     cmp.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def add_report_commands(sub: Any) -> None:
+    """The ``compare``, ``rating`` and ``provider-rating`` subcommands."""
+    sub.add_parser(
+        "compare", help="round-on-round comparison report of key questions",
+        populate=_compare_options,
+    )  # fmt: skip
 
     rating = sub.add_parser("rating", help="rating band of a key question's percentage")
     rating.add_argument("percentage", help="e.g. 64 or 64%%")
@@ -217,7 +279,7 @@ def _group_count(args: argparse.Namespace, g: str) -> float:
     try:
         return float(counts_from_percentage(_published_percentage(f"--p{g}", p), n).count)
     except ValueError as exc:
-        raise UsageError(f"--p{g}: {flag_message(exc)}") from None
+        raise UsageError(f"--p{g}: {render_error(exc)}") from None
 
 
 def run_ztest(args: argparse.Namespace) -> None:
@@ -234,8 +296,8 @@ def run_ztest(args: argparse.Namespace) -> None:
         alternative=args.alternative,
         pooled=not args.unpooled,
         continuity=args.continuity,
-        population_size1=args.population1,
-        population_size2=args.population2,
+        population_size1=args.population_size1,
+        population_size2=args.population_size2,
         exact=args.exact,
         interval=args.interval,
     )
@@ -258,8 +320,8 @@ def run_power(args: argparse.Namespace) -> None:
         alternative=args.alternative,
         method=args.method,
         strict=args.strict,
-        population_size1=args.population1,
-        population_size2=args.population2,
+        population_size1=args.population_size1,
+        population_size2=args.population_size2,
     )
     record = {
         "power": value,
@@ -270,8 +332,8 @@ def run_power(args: argparse.Namespace) -> None:
         "alpha": args.alpha,
         "alternative": args.alternative,
         "method": args.method,
-        "population_size1": args.population1,
-        "population_size2": args.population2,
+        "population_size1": args.population_size1,
+        "population_size2": args.population_size2,
     }
     text = (
         f"Power {value:.4f} to detect {100 * args.p2:.1f}% -> {100 * args.p1:.1f}% with "
@@ -295,8 +357,8 @@ def run_mdd(args: argparse.Namespace) -> None:
         direction=args.direction,
         method=args.method,
         strict=args.strict,
-        population_size1=args.population1,
-        population_size2=args.population2,
+        population_size1=args.population_size1,
+        population_size2=args.population_size2,
     )
     _emit(result.to_dict(), str(result), args.json)
 
@@ -313,40 +375,9 @@ def run_sample_size(args: argparse.Namespace) -> None:
         alternative=args.alternative,
         method=args.method,
         strict=args.strict,
-        population_size=args.population,
+        population_size=args.population_size,
     )
     _emit(result.to_dict(), str(result), args.json)
-
-
-# Library phrases in compare's messages, as the command line spells them.
-COMPARE_PHRASES = (
-    ("or assume one with previous_n=", "or assume one with --previous-n"),
-    ("or assume one with comparator_n=", "or assume one with --comparator-n"),
-    ("(or an assumed previous_n)", "(or --previous-n)"),
-    ("columns={'report name': 'table name'}", "--column NAME=ACTUAL"),
-    ("e.g. {'comparator_pct': 'all_crcs_pct'}", "e.g. --column comparator_pct=all_crcs_pct"),
-    ("columns keys", "--column names"),
-    ("columns maps ", "--column maps "),
-    ("standard_ratings keys", "--standard-rating standards"),
-    ("pass overwrite=True to replace it", "pass --force to replace it"),
-    ("alpha must", "--alpha must"),
-    ("previous_n must", "--previous-n must"),
-    ("comparator_n must", "--comparator-n must"),
-)
-
-
-def compare_message(exc: Exception) -> str:
-    """Rewrite a report message so it names the command-line options.
-
-    Examples
-    --------
-    >>> compare_message(ValueError("row 2: previous_n is missing; or assume one with previous_n="))
-    'row 2: previous_n is missing; or assume one with --previous-n'
-    """
-    text = str(exc)
-    for api, flag in COMPARE_PHRASES:
-        text = text.replace(api, flag)
-    return text
 
 
 def _pairs(flag: str, items: Sequence[str]) -> dict[str, str]:
@@ -387,39 +418,34 @@ def run_compare(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} would overwrite the input table {args.table!r}")
     if out is not None and plot is not None and out.resolve() == plot.resolve():
         raise UsageError("--out and --plot must be different files")
-    columns = _pairs("--column", args.column)
-    ratings = _pairs("--standard-rating", args.standard_rating)
+    columns = _pairs("--column", args.columns)
+    ratings = _pairs("--standard-rating", args.standard_ratings)
 
-    from ._report import compare_rounds
+    from .report import compare_rounds, plot_comparison
 
+    report = compare_rounds(
+        args.table,
+        alpha=args.alpha,
+        previous_n=args.previous_n,
+        comparator_n=args.comparator_n,
+        columns=columns or None,
+        sheet=args.sheet,
+        test=args.test,
+        comparator_includes_provider=args.comparator_includes_provider,
+        band_basis=args.band_basis,
+        standard_ratings=ratings or None,
+    )
+    figure = None if plot is None else plot_comparison(report)
+    written = []
     try:
-        report = compare_rounds(
-            args.table,
-            alpha=args.alpha,
-            previous_n=args.previous_n,
-            comparator_n=args.comparator_n,
-            columns=columns or None,
-            sheet=args.sheet,
-            comparator_includes_provider=args.comparator_includes_provider,
-            band_basis="unrounded" if args.unrounded else "published",
-            standard_ratings=ratings or None,
-        )
-        figure = None
-        if plot is not None:
-            from ._report_plot import plot_comparison
-
-            figure = plot_comparison(report)
-        written = []
         if out is not None:
             written.append(str(report.write(out, overwrite=args.force)))
         if figure is not None:
-            from ._report_output import atomic_write
-
             fmt = plot.suffix.lower().lstrip(".")
             atomic_write(plot, lambda p: figure.savefig(p, format=fmt, dpi=150), overwrite=True)
             written.append(str(plot))
-    except (ValueError, TypeError, OSError) as exc:
-        raise UsageError(compare_message(exc)) from None
+    except OSError as exc:
+        raise UsageError(render_error(exc)) from None
     if args.json:
         _emit({**report.to_dict(), "written": written}, "", True)
         return
@@ -436,7 +462,7 @@ def _percentage_arg(text: str) -> float:
 def run_rating(args: argparse.Namespace) -> None:
     """``rating``: the band of a percentage, and whether it is near a band edge."""
     from ._ratings import rating_band
-    from ._report_standards import near_boundary
+    from .report.standards import near_boundary
 
     value = _percentage_arg(args.percentage)
     basis = "unrounded" if args.unrounded else "published"
@@ -482,7 +508,7 @@ def _rating_words(words: Sequence[str]) -> list[str]:
 def run_provider_rating(args: argparse.Namespace) -> None:
     """``provider-rating``: the score and rating from ten standard ratings."""
     from ._ratings import RATINGS, STANDARDS, provider_rating
-    from ._report_standards import STANDARD_NAMES
+    from .report.standards import STANDARD_NAMES
 
     ratings = _rating_words(args.ratings)
     result = provider_rating(ratings)
@@ -508,19 +534,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 success, 2 bad input)."""
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            COMMANDS[args.command](args)
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError) as exc:
-        print(f"error: {flag_message(exc)}", file=sys.stderr)
-        return 2
-    for w in caught:
-        print(f"warning: {w.message}", file=sys.stderr)
-    return 0
+    """Run the command line; return the exit status (0 success, 2 bad input, 130 Ctrl-C)."""
+    return run_command(build_parser(), COMMANDS, argv)

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from sampling._checks import check_choice, check_fraction
-from sampling._result import Result
+from inspection_core.checks import check_choice, check_fraction
+from inspection_core.result import Result
 
 from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
 from ._inputs import whole as whole_numbers

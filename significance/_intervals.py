@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from sampling._intervals import wilson
+from inspection_core.intervals import wilson
 
 __all__ = ["INTERVALS", "newcombe", "wald", "wilson"]
 

@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from sampling._checks import check_choice
+from inspection_core.checks import check_choice
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 __all__ = ["adjust_pvalues"]
 
@@ -70,17 +71,19 @@ def adjust_pvalues(pvalues: Any, *, method: str = "holm") -> FloatArray:
     """
     method = check_choice("method", method, ADJUSTMENTS, ADJUSTMENT_HINTS)
     if isinstance(pvalues, str | bytes | bool):
-        raise TypeError(f"pvalues must be an array of numbers; got {pvalues!r}")
+        raise ParameterTypeError("pvalues", f"must be an array of numbers; got {pvalues!r}")
     try:
         arr = np.asarray(pvalues, dtype=float)
     except (TypeError, ValueError):
-        raise TypeError(f"pvalues must be an array of numbers; got {pvalues!r}") from None
+        raise ParameterTypeError(
+            "pvalues", f"must be an array of numbers; got {pvalues!r}"
+        ) from None
     if arr.size == 0:
-        raise ValueError("pvalues must not be empty; got an empty array")
+        raise ParameterError("pvalues", "must not be empty; got an empty array")
     flat = arr.ravel()
     bad = ~((flat >= 0) & (flat <= 1))
     if bad.any():
-        raise ValueError(f"pvalues must be between 0 and 1; got {flat[bad][0]:g}")
+        raise ParameterError("pvalues", f"must be between 0 and 1; got {flat[bad][0]:g}")
     m = flat.size
     order = np.argsort(flat, kind="stable")
     ranked = flat[order]

@@ -8,8 +8,11 @@ from typing import Any
 
 import numpy as np
 
-from sampling._checks import check_choice, check_fraction
-from sampling._result import Result
+from inspection_core.checks import check_choice, check_fraction
+from inspection_core.errors import ParameterError
+from inspection_core.normal import critical_value as quantile
+from inspection_core.normal import pvalue_from_z
+from inspection_core.result import Result
 
 from ._inputs import check_alternative, check_flag, check_scalar_fraction, counts, fpc, output
 from ._inputs import population as population_array
@@ -19,8 +22,6 @@ from ._ztest import (
     ZTestResult,
     interval_text,
     one_sided,
-    pvalue_from_z,
-    quantile,
     safe_ratio,
     ztest,
 )
@@ -277,10 +278,11 @@ def ztest_against_aggregate(
     rest_n = ana - na
     rest_x = axa - xa
     if np.any(rest_n < 1) or np.any(rest_x < 0) or np.any(rest_x > rest_n):
-        raise ValueError(
-            "aggregate_x and aggregate_n must include the provider's x and n "
+        raise ParameterError(
+            "aggregate_x",
+            "and aggregate_n must include the provider's x and n "
             "(aggregate_n above n, aggregate_x - x between 0 and aggregate_n - n); "
-            "pass includes_provider=False for an aggregate of other providers"
+            "pass includes_provider=False for an aggregate of other providers",
         )
     scalar = all(np.ndim(v) == 0 for v in (x, n, aggregate_x, aggregate_n))
     rx: Any = int(rest_x) if scalar else rest_x.astype(np.int64)

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from sampling._checks import check_integer, format_value
-from sampling._result import Result
+from inspection_core.checks import check_integer, format_value
+from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.result import Result
 
 from ._warnings import AmbiguousPercentageWarning
 from ._ztest import ZTestResult, ztest
@@ -109,17 +110,17 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
     n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
     arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
     if arr is None or arr.dtype.kind not in "iuf" or arr.ndim:
-        raise TypeError(f"percentage must be a single number; got {percentage!r}")
+        raise ParameterTypeError("percentage", f"must be a single number; got {percentage!r}")
     pct = float(arr)
     if not 0 <= pct <= 100:
-        raise ValueError(f"percentage must be between 0 and 100; got {format_value(pct)}")
+        raise ParameterError("percentage", f"must be between 0 and 100; got {format_value(pct)}")
     scaled = round(pct * 10**dec)
     if abs(pct * 10**dec - scaled) > 1e-9 * max(1.0, abs(scaled)):
         hint = ""
         if 0 < pct < 1 and dec == 0:
             hint = f". Did you mean {format_value(round(pct * 100, 10))}?"
         places = "a whole number" if dec == 0 else f"a number with at most {dec} decimals"
-        raise ValueError(f"percentage must be {places}; got {format_value(pct)}{hint}")
+        raise ParameterError("percentage", f"must be {places}; got {format_value(pct)}{hint}")
     scale = 100 * 10**dec
     xs = np.arange(n_int + 1, dtype=np.int64)
     shown = _rounded(xs, n_int, scale)

@@ -19,19 +19,21 @@ two-sided power counts the far tail only with ``strict=True`` (R's ``strict = TR
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from sampling._checks import check_choice, check_fraction, format_value
-from sampling._result import Result
+from inspection_core.checks import check_choice, check_fraction, format_value
+from inspection_core.errors import ParameterError
+from inspection_core.normal import ceil_guarded
+from inspection_core.normal import critical_value as quantile
+from inspection_core.result import Result
 
 from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
 from ._inputs import whole as whole_numbers
-from ._ztest import quantile, safe_ratio
+from ._ztest import safe_ratio
 
 __all__ = [
     "GroupSize",
@@ -48,7 +50,6 @@ METHOD_NAMES = {
 }
 DIRECTIONS = ("increase", "decrease")
 # Relative tolerance when rounding n up: 76.00000000001 is 76.
-_ROUND_TOL = 1e-10
 
 
 def _power(
@@ -174,13 +175,6 @@ def power(
     return output(result, scalar)
 
 
-def _ceil_guarded(x: float) -> int:
-    nearest = round(x)
-    if abs(x - nearest) <= _ROUND_TOL * max(1.0, abs(x)):
-        return int(nearest)
-    return math.ceil(x)
-
-
 @dataclass(frozen=True)
 class GroupSize(Result):
     """Cases per round needed to detect a change with a given power.
@@ -295,7 +289,11 @@ def sample_size_per_group(
     strict = check_flag("strict", strict)
     p1a, p2a = np.broadcast_arrays(check_fraction("p1", p1), check_fraction("p2", p2))
     if np.any(p1a == p2a):
-        raise ValueError(f"p1 and p2 must differ; got both {format_value(p1a[p1a == p2a][0])}")
+        raise ParameterError(
+            "p1",
+            f"and {{p2}} must differ; got both {format_value(p1a[p1a == p2a][0])}",
+            refs=["p2"],
+        )
     wrong = {"greater": p1a < p2a, "less": p1a > p2a}.get(alternative)
     if wrong is not None and wrong.any():
         raise ValueError(
@@ -337,7 +335,7 @@ def sample_size_per_group(
         with np.errstate(invalid="ignore"):
             n_unrounded = np.where(np.isinf(big), n0, n0 * big / (n0 + big - 1.0))
     n_unrounded = np.asarray(n_unrounded, dtype=float)
-    n = np.vectorize(_ceil_guarded, otypes=[float])(n_unrounded)
+    n = ceil_guarded(n_unrounded)
     if big is not None:
         n = np.minimum(n, big)
     fz = fpc(n, big)

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sampling._checks import check_choice, format_value
-from sampling._result import Result
+from inspection_core.checks import check_choice, format_value
+from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.result import Result
+from inspection_core.rounding import percent_half_up
 
 __all__ = [
     "BAND_EDGES",
@@ -37,25 +39,16 @@ STANDARDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def percent_half_up(x: int, n: int) -> int:
-    """Whole percentage of ``x`` out of ``n``, rounded half up in exact integer arithmetic.
-
-    Examples
-    --------
-    >>> percent_half_up(47, 62), percent_half_up(1, 8), percent_half_up(48, 79)
-    (76, 13, 61)
-    """
-    if n < 1 or not 0 <= x <= n:
-        raise ValueError(f"x must be between 0 and n; got x = {x} with n = {n}")
-    return (200 * x + n) // (2 * n)
-
-
 def _check_percentage(percentage: Any) -> float:
     if isinstance(percentage, bool) or not isinstance(percentage, int | float):
-        raise TypeError(f"percentage must be a number from 0 to 100; got {percentage!r}")
+        raise ParameterTypeError(
+            "percentage", f"must be a number from 0 to 100; got {percentage!r}"
+        )
     value = float(percentage)
     if not 0 <= value <= 100 or math.isnan(value):
-        raise ValueError(f"percentage must be a number from 0 to 100; got {format_value(value)}")
+        raise ParameterError(
+            "percentage", f"must be a number from 0 to 100; got {format_value(value)}"
+        )
     return value
 
 
@@ -90,12 +83,14 @@ def rating_band(percentage: float, *, basis: str = "published") -> str:
 def normalise_rating(name: Any) -> str:
     """Map a rating name, in any case and with ``-``/``_`` for spaces, to its canonical spelling."""
     if not isinstance(name, str):
-        raise TypeError(f"rating must be one of {', '.join(map(repr, RATINGS))}; got {name!r}")
+        raise ParameterTypeError(
+            "rating", f"must be one of {', '.join(map(repr, RATINGS))}; got {name!r}"
+        )
     key = " ".join(name.replace("_", " ").replace("-", " ").split()).lower()
     for rating in RATINGS:
         if key == rating.lower():
             return rating
-    raise ValueError(f"rating must be one of {', '.join(map(repr, RATINGS))}; got {name!r}")
+    raise ParameterError("rating", f"must be one of {', '.join(map(repr, RATINGS))}; got {name!r}")
 
 
 def _shift(rating: str, step: int) -> str | None:
@@ -199,10 +194,10 @@ def standard_rating(
     """
     values = [_check_percentage(p) for p in percentages]
     if not values:
-        raise ValueError("percentages must hold at least one key question; got none")
+        raise ParameterError("percentages", "must hold at least one key question; got none")
     if counts is not None and len(counts) != len(values):
-        raise ValueError(
-            f"counts must have one (x, n) per percentage; got {len(counts)} for {len(values)}"
+        raise ParameterError(
+            "counts", f"must have one (x, n) per percentage; got {len(counts)} for {len(values)}"
         )
     i = min(range(len(values)), key=lambda k: values[k])
     x, n = counts[i] if counts is not None else (None, None)
@@ -267,10 +262,12 @@ def provider_rating(ratings: Sequence[str]) -> ProviderRating:
     ProviderRating(score=17, rating='Good', scores=(2, 2, 2, 2, 2, 2, 0, 0, 2, 3))
     """
     if isinstance(ratings, str) or not isinstance(ratings, Sequence):
-        raise TypeError(f"ratings must be a sequence of ten rating names; got {ratings!r}")
+        raise ParameterTypeError(
+            "ratings", f"must be a sequence of ten rating names; got {ratings!r}"
+        )
     if len(ratings) != len(STANDARDS):
-        raise ValueError(
-            f"ratings must hold exactly ten standard ratings (1.1 to 4.2); got {len(ratings)}"
+        raise ParameterError(
+            "ratings", f"must hold exactly ten standard ratings (1.1 to 4.2); got {len(ratings)}"
         )
     scores = tuple(RATINGS.index(normalise_rating(r)) for r in ratings)
     total = sum(scores)

@@ -11,8 +11,10 @@ from typing import Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from sampling._checks import check_choice
-from sampling._result import Result, to_builtin
+from inspection_core.checks import check_choice
+from inspection_core.normal import critical_value as quantile
+from inspection_core.normal import pvalue_from_z
+from inspection_core.result import Result, to_builtin
 
 from ._exact import EXACT_TESTS, NAMES, exact_pvalue, exact_pvalues
 from ._inputs import (
@@ -42,17 +44,6 @@ class ConfidenceInterval(NamedTuple):
     high: Any
 
 
-def pvalue_from_z(z: FloatArray, alternative: str) -> FloatArray:
-    """Normal p-value of ``z`` for the alternative ('two-sided', 'greater' or 'less')."""
-    from scipy.special import erfc, ndtr
-
-    if alternative == "two-sided":  # 2 Phi(-|z|) = erfc(|z| / sqrt 2), in place
-        a = np.abs(z)
-        a *= 1.0 / math.sqrt(2.0)
-        return np.asarray(erfc(a, out=a) if a.ndim else erfc(a))
-    return np.asarray(ndtr(-z) if alternative == "greater" else ndtr(z))
-
-
 def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
     """``d / se``; 0 when both are 0 (no difference, no variance), +/-inf when only se is."""
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -60,13 +51,6 @@ def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
     if np.any(se == 0):
         z = np.where(se == 0, np.where(d == 0, 0.0, np.copysign(np.inf, d)), z)
     return np.asarray(z, dtype=float)
-
-
-def quantile(alpha: float, alternative: str) -> float:
-    """Critical value: ``ndtri(1 - alpha/2)`` two-sided, ``ndtri(1 - alpha)`` one-sided."""
-    from scipy.special import ndtri
-
-    return float(ndtri(1.0 - alpha / 2.0 if alternative == "two-sided" else 1.0 - alpha))
 
 
 def one_sided(

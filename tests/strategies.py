@@ -1,5 +1,9 @@
-"""Hypothesis strategies shared by the test modules."""
+"""Hypothesis strategies shared by the test modules (the one home for them)."""
 
+import itertools
+
+import numpy as np
+import pandas as pd
 from hypothesis import strategies as st
 
 population_sizes = st.integers(min_value=1, max_value=200_000)
@@ -24,10 +28,6 @@ alternatives = st.sampled_from(["two-sided", "greater", "less"])
 
 
 # --- Stratified allocation and selection (sampling._allocation, sampling._selection) ---------
-
-import itertools  # noqa: E402  # kept beside the strategies that use it
-
-import numpy as np  # noqa: E402
 
 
 @st.composite
@@ -64,7 +64,6 @@ case_ids = (
 
 # --- Whole pipeline (size -> allocate -> draw -> balance) on generated case lists -------------
 
-import pandas as pd  # noqa: E402  # kept beside the strategy that uses it
 
 PIPELINE_STRATA = ("gender", "disposal", "risk")
 level_labels = (

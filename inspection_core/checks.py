@@ -1,0 +1,188 @@
+"""Validation at the public boundary, shared by ``sampling`` and ``significance``.
+
+Every check raises :class:`~inspection_core.errors.ParameterTypeError` (a ``TypeError``) for a
+wrong kind and :class:`~inspection_core.errors.ParameterError` (a ``ValueError``) for a wrong
+value, with one message style: ``"<name> must be <what is valid>; got <value>. Did you mean
+<hint>?"``. The error carries the parameter's name, so the command line names its flag instead.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import ParameterError, ParameterTypeError
+
+__all__ = [
+    "check_choice",
+    "check_confidence_level",
+    "check_flag",
+    "check_fraction",
+    "check_integer",
+    "check_population_size",
+    "check_proportion",
+    "check_scalar_fraction",
+    "format_value",
+    "whole",
+]
+
+
+def format_value(value: Any) -> str:
+    """Render a value for an error message: numbers plainly, strings quoted."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, np.generic):
+        return str(value.item())
+    return str(value)
+
+
+def _as_numeric(name: str, value: Any) -> npt.NDArray[np.float64]:
+    """Return ``value`` as a float array, rejecting booleans, strings and other non-numbers."""
+    if isinstance(value, (bool | np.bool_, str | bytes)):
+        raise ParameterTypeError(name, f"must be a number; got {format_value(value)}")
+    if isinstance(value, numbers.Number):
+        return np.asarray(float(value))  # type: ignore[arg-type]
+    try:
+        arr = np.asarray(value)
+    except Exception as exc:  # ragged lists and other oddities
+        raise ParameterTypeError(
+            name, f"must be a number or an array of numbers; got {value!r}"
+        ) from exc
+    if arr.dtype == bool or arr.dtype.kind not in "iuf":
+        raise ParameterTypeError(name, f"must be a number or an array of numbers; got {value!r}")
+    if arr.size == 0:
+        raise ParameterError(name, "must not be empty; got an empty array")
+    return arr.astype(np.float64)
+
+
+def _first_bad(arr: npt.NDArray[np.float64], bad: npt.NDArray[np.bool_]) -> float:
+    return float(arr[bad].flat[0]) if arr.ndim else float(arr)
+
+
+def _percent_hint(value: float, decimals: int) -> str:
+    """'. Did you mean 0.80?' when ``value`` looks like a percentage (more than 1, at most 100)."""
+    if 1 < value <= 100:
+        fraction = value / 100
+        text = f"{fraction:.{decimals}f}"
+        if float(text) != round(fraction, 12):  # 1.2 -> 0.012, not 0.01
+            text = f"{round(fraction, 12):g}"
+        return f". Did you mean {text}?"
+    return ""
+
+
+def check_fraction(
+    name: str,
+    value: Any,
+    *,
+    what: str = "between 0 and 1 (exclusive)",
+    hint_decimals: int = 2,
+) -> npt.NDArray[np.float64]:
+    """Check a value (or array) lies strictly between 0 and 1; hint when a percentage was given.
+
+    Examples
+    --------
+    >>> float(check_fraction("margin_of_error", 0.05))
+    0.05
+    >>> check_fraction("margin_of_error", 5)
+    Traceback (most recent call last):
+    ...
+    inspection_core.errors.ParameterError: margin_of_error must be between 0 and 1 (exclusive); got 5. Did you mean 0.05?
+    """  # noqa: E501 - a doctest line cannot wrap
+    arr = _as_numeric(name, value)
+    bad = ~((arr > 0) & (arr < 1))
+    if bad.any():
+        v = _first_bad(arr, bad)
+        raise ParameterError(
+            name, f"must be {what}; got {format_value(v)}{_percent_hint(v, hint_decimals)}"
+        )
+    return arr
+
+
+def check_confidence_level(value: Any, name: str = "confidence_level") -> npt.NDArray[np.float64]:
+    """Check a confidence level lies strictly between 0 and 1 (80 hints 0.80)."""
+    return check_fraction(name, value)
+
+
+def check_proportion(value: Any, name: str = "proportion") -> npt.NDArray[np.float64]:
+    """Check an expected proportion lies strictly between 0 and 1."""
+    return check_fraction(name, value)
+
+
+def check_integer(
+    name: str, value: Any, *, minimum: int = 0, what: str | None = None
+) -> npt.NDArray[np.float64]:
+    """Check a whole number (or array of them) at least ``minimum``; floats like 254.0 pass."""
+    arr = _as_numeric(name, value)
+    valid = what or f"a whole number of at least {minimum}"
+    bad = ~np.isfinite(arr) | (arr != np.floor(arr)) | (arr < minimum)
+    if bad.any():
+        v = _first_bad(arr, bad)
+        raise ParameterError(name, f"must be {valid}; got {format_value(v)}")
+    return arr
+
+
+def check_population_size(value: Any, name: str = "population_size") -> npt.NDArray[np.float64]:
+    """Check a population size: a whole number of at least 1 (``None`` is handled by callers)."""
+    return check_integer(name, value, minimum=1, what="a whole number of at least 1")
+
+
+def check_choice(
+    name: str, value: Any, choices: Iterable[str], hints: dict[str, str] | None = None
+) -> str:
+    """Check ``value`` is one of ``choices``; suggest the right one for known mistakes.
+
+    Examples
+    --------
+    >>> check_choice("method", "normal", ("normal", "wilson", "exact"))
+    'normal'
+    >>> check_choice("method", "wald", ("normal", "wilson", "exact"))
+    Traceback (most recent call last):
+    ...
+    inspection_core.errors.ParameterError: method must be one of 'normal', 'wilson', 'exact'; got 'wald'
+    """  # noqa: E501 - a doctest line cannot wrap
+    options = tuple(choices)
+    if not isinstance(value, str):
+        raise ParameterTypeError(
+            name, f"must be one of {', '.join(map(repr, options))}; got {value!r}"
+        )
+    if value not in options:
+        hint = (hints or {}).get(value)
+        extra = f". Did you mean {hint!r}?" if hint else ""
+        raise ParameterError(
+            name, f"must be one of {', '.join(map(repr, options))}; got {value!r}{extra}"
+        )
+    return value
+
+
+def check_scalar_fraction(name: str, value: Any) -> float:
+    """A single number strictly between 0 and 1 (``alpha``, ``power``)."""
+    arr = check_fraction(name, value)
+    if arr.ndim:
+        raise ParameterTypeError(
+            name, f"must be a single number; got an array of shape {arr.shape}"
+        )
+    return float(arr)
+
+
+def check_flag(name: str, value: Any) -> bool:
+    """A ``True``/``False`` option."""
+    if not isinstance(value, bool | np.bool_):
+        raise ParameterTypeError(name, f"must be True or False; got {value!r}")
+    return bool(value)
+
+
+def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
+    """Whole numbers of at least ``minimum``: integer arrays as they are, anything else as floats.
+
+    Integer arrays take a fast path (one pass for the minimum, no copy).
+    """
+    fast = isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size
+    if fast and value.min() >= minimum:
+        return np.asarray(value)
+    return check_integer(name, value, minimum=minimum)

@@ -1,0 +1,132 @@
+"""Counts from published percentages, and adjusted p-values for a family of tests."""
+
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
+from scipy.stats import false_discovery_control
+from statsmodels.stats.multitest import multipletests
+
+from significance import (
+    AmbiguousPercentageWarning,
+    adjust_pvalues,
+    counts_from_percentage,
+    ztest,
+    ztest_from_percentages,
+)
+
+
+def half_up(x: int, n: int) -> int:
+    """Whole percentage rounded half up, with Python's exact fractions."""
+    from fractions import Fraction
+
+    value = Fraction(100 * x, n)
+    return int(value + Fraction(1, 2)) if value >= 0 else 0
+
+
+def test_domain_examples() -> None:
+    # docs/published-method.md: 61% of 79 is 48; 79% of 44 is impossible
+    assert counts_from_percentage(61, 79).count == 48
+    assert counts_from_percentage(61, 79).candidates == (48,)
+    with pytest.raises(
+        ValueError, match="no count out of n = 44 rounds to 79%: 34 gives 77% and 35 gives 80%"
+    ):
+        counts_from_percentage(79, 44)
+    # the harm sub-sample and whole-sample figures: 74% and 65% of 100
+    assert counts_from_percentage(74, 100).count == 74
+
+
+def test_halves_round_up() -> None:
+    # 1 of 8 is 12.5% -> 13%; 1 of 200 is 0.5% -> 1%
+    assert counts_from_percentage(13, 8).candidates == (1,)
+    with pytest.warns(AmbiguousPercentageWarning):  # 0.5% and 1.0% round to 1%; 1.5% to 2%
+        assert counts_from_percentage(1, 200).candidates == (1, 2)
+
+
+def test_several_candidates_warn() -> None:
+    with pytest.warns(AmbiguousPercentageWarning, match="149, 150, 151"):
+        result = counts_from_percentage(50, 300)
+    assert result.candidates == (149, 150, 151) and result.count == 150
+    assert "could be 149, 150, 151" in str(result)
+
+
+@given(st.integers(min_value=1, max_value=400), st.integers(min_value=0, max_value=100))
+def test_candidates_are_exactly_the_counts_that_round(n: int, pct: int) -> None:
+    expected = tuple(x for x in range(n + 1) if half_up(x, n) == pct)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AmbiguousPercentageWarning)
+        if not expected:
+            event("no count rounds to the percentage")
+            with pytest.raises(ValueError, match="no count out of"):
+                counts_from_percentage(pct, n)
+        else:
+            result = counts_from_percentage(pct, n)
+            assert result.candidates == expected
+            assert result.count in expected
+
+
+def test_decimals() -> None:
+    assert counts_from_percentage(60.8, 79, decimals=1).candidates == (48,)
+    with pytest.raises(ValueError, match=r"percentage must be a whole number; got 60\.8"):
+        counts_from_percentage(60.8, 79)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((120, 100), ValueError, "percentage must be between 0 and 100; got 120"),
+        ((0.61, 79), ValueError, "percentage must be a whole number; got 0.61. Did you mean 61?"),
+        ((61, 0), ValueError, "n must be a whole number of at least 1; got 0"),
+        (("61%", 79), TypeError, "percentage must be a single number"),
+    ],
+)
+def test_bad_percentages(args: tuple[object, object], error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=__import__("re").escape(message)):
+        counts_from_percentage(*args)
+
+
+def test_ztest_from_percentages() -> None:
+    r = ztest_from_percentages(61, 79, 74, 100)
+    direct = ztest(48, 79, 74, 100)
+    assert (r.x1, r.x2) == (48, 74) and r.pvalue == direct.pvalue
+    assert "published percentages" in r.method
+    arr = ztest_from_percentages(np.array([61, 74]), np.array([79, 100]), 65, 100)
+    assert arr.x1.tolist() == [48, 74]
+    with pytest.raises(ValueError, match="79%"):
+        ztest_from_percentages(79, 44, 65, 100)
+
+
+# --- multiple comparisons ---------------------------------------------------------------------
+
+
+@settings(max_examples=40)
+@given(st.lists(st.floats(min_value=0, max_value=1), min_size=1, max_size=30))
+def test_adjustments_match_statsmodels(pvalues: list[float]) -> None:
+    p = np.array(pvalues)
+    np.testing.assert_allclose(adjust_pvalues(p), multipletests(p, method="holm")[1], atol=1e-12)
+    np.testing.assert_allclose(
+        adjust_pvalues(p, method="bh"), multipletests(p, method="fdr_bh")[1], atol=1e-12
+    )
+
+
+def test_bh_matches_scipy_and_published_example() -> None:
+    # R: p.adjust(c(0.01, 0.04, 0.03, 0.20), "holm") = 0.04 0.09 0.09 0.20 (hand-checked:
+    # sorted 0.01*4, 0.03*3, 0.04*2 -> max-accumulated 0.09, 0.20*1)
+    np.testing.assert_allclose(adjust_pvalues([0.01, 0.04, 0.03, 0.20]), [0.04, 0.09, 0.09, 0.20])
+    p = np.array([0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216])
+    np.testing.assert_allclose(
+        adjust_pvalues(p, method="bh"), false_discovery_control(p), atol=1e-12
+    )
+
+
+def test_adjust_errors() -> None:
+    with pytest.raises(ValueError, match=r"between 0 and 1; got 1\.5"):
+        adjust_pvalues([0.2, 1.5])
+    with pytest.raises(ValueError, match="Did you mean 'bh'"):
+        adjust_pvalues([0.2], method="fdr_bh")
+    with pytest.raises(ValueError, match="must not be empty"):
+        adjust_pvalues([])
+    with pytest.raises(TypeError, match="array of numbers"):
+        adjust_pvalues("0.1")
