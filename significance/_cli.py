@@ -4,7 +4,8 @@ A thin layer over the public API: parse, call, print. Bad input is one line on s
 status 2, with no traceback and no output file; caveats (a small expected count, an ambiguous
 percentage) are printed as ``warning:`` lines on stderr. ``ztest``, ``power``, ``mdd`` and
 ``sample-size`` import numpy and scipy only; ``compare`` imports pandas (and matplotlib for
-``--plot``) inside its handler.
+``--plot``) only when it is chosen: its options are added on first use (:class:`LazyParser`),
+since their defaults and ``--test`` choices come from :mod:`significance.report`.
 """
 
 from __future__ import annotations
@@ -212,7 +213,8 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
         help="comparator n to assume (without one: a one-sample test against its rate)",
     )  # fmt: skip
     cmp.add_argument(
-        "--column", dest="columns", action="append", default=[], metavar="NAME=ACTUAL",
+        "--column", dest="columns", action="append", default=default("columns"),
+        metavar="NAME=ACTUAL",
         help="the table's name for a report column, e.g. comparator_pct=all_crcs_pct",
     )  # fmt: skip
     cmp.add_argument("--sheet", default=default("sheet"), help="Excel sheet (default: the first)")
@@ -222,14 +224,21 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
         help=f"the test of each change: {', '.join(tests)} (default {default('test')})",
     )  # fmt: skip
     cmp.add_argument(
-        "--standard-rating", dest="standard_ratings", action="append", default=[],
-        metavar="STANDARD=RATING",
+        "--standard-rating", dest="standard_ratings", action="append",
+        default=default("standard_ratings"), metavar="STANDARD=RATING",
         help="a standard's rating from elsewhere, e.g. 1.1=Good (all ten give the provider rating)",
     )  # fmt: skip
     cmp.add_argument(
         "--comparator-includes-provider", dest="comparator_includes_provider",
-        action="store_true", default=default("comparator_includes_provider"),
-        help="the comparator's counts include this provider's (taken out first)",
+        action=argparse.BooleanOptionalAction, default=default("comparator_includes_provider"),
+        help="whether the comparator's cases include this provider's (default: they do; they "
+        "are taken out, or without the comparator's n both ends are reported)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--max-provider-share", dest="max_provider_share", type=_number("--max-provider-share"),
+        default=default("max_provider_share"),
+        help="without the comparator's n: the largest share of its cases that may be this "
+        f"provider's (default {default('max_provider_share')})",
     )  # fmt: skip
     cmp.add_argument(
         "--unrounded", dest="band_basis", action="store_const", const="unrounded",
@@ -418,8 +427,8 @@ def run_compare(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} would overwrite the input table {args.table!r}")
     if out is not None and plot is not None and out.resolve() == plot.resolve():
         raise UsageError("--out and --plot must be different files")
-    columns = _pairs("--column", args.columns)
-    ratings = _pairs("--standard-rating", args.standard_ratings)
+    columns = _pairs("--column", args.columns or [])
+    ratings = _pairs("--standard-rating", args.standard_ratings or [])
 
     from .report import compare_rounds, plot_comparison
 
@@ -432,6 +441,7 @@ def run_compare(args: argparse.Namespace) -> None:
         sheet=args.sheet,
         test=args.test,
         comparator_includes_provider=args.comparator_includes_provider,
+        max_provider_share=args.max_provider_share,
         band_basis=args.band_basis,
         standard_ratings=ratings or None,
     )

@@ -117,7 +117,7 @@ def plot_comparison(
     ys = list(range(k))[::-1]
     for y, r in zip(ys, t.to_dict("records"), strict=True):
         a, b = float(r["previous_pct"]), float(r["current_pct"])
-        sig = bool(r["significant"])
+        sig = r["significant"] is True  # None (the call depends on a count) draws as grey
         colour = "#1f3b73" if sig else "#7f7f7f"
         ax.plot([a, b], [y, y], color=colour, linewidth=3 if sig else 1.5, zorder=2)
         ax.scatter([a], [y], s=45, facecolors="white", edgecolors=colour, zorder=3)
