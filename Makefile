@@ -38,6 +38,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir site
+	@echo "Documentation built: open site/index.html in a browser (file://$(CURDIR)/site/index.html)"
 
 # Regenerate the executed notebooks from their percent-format sources (notebooks/*.py).
 notebooks: $(STAMP)

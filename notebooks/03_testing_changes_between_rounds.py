@@ -101,7 +101,7 @@ for _, row in report.table[report.table["significant"]].iterrows():
     print(row["key_question"], "\n   ", row["sentence"])
 
 # %%
-fig = plot_comparison(report)
+plot_comparison(report)  # a figure that shows itself inline
 
 # %% [markdown]
 # Two of fifteen changes pass: the rise from 34% to 47% in implementation and delivery supporting
