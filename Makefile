@@ -46,6 +46,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet --site-dir site
+	@echo "Documentation built: open site/index.html in a browser (file://$(CURDIR)/site/index.html)"
 
 # Regenerate the executed notebooks from their percent-format sources (notebooks/*.py).
 notebooks: $(STAMP)
@@ -59,6 +60,7 @@ notebooks: $(STAMP)
 # (needs Rscript; the tests read the committed file and do not need R).
 r-references:
 	Rscript tests/r/make_references.R
+	Rscript tests/r/findings_references.R
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -119,15 +119,20 @@ print(balance.summary())
 balance.table
 
 # %%
-fig = plot_balance(balance)
+plot_balance(balance)  # a figure that shows itself inline (no pyplot needed)
 
 # %% [markdown]
 # ## The audit trail
 #
-# Writing the draw produces the sample, the reserves, the balance table and chart, and a
-# **manifest**: the toolkit version, the input file's SHA-256 fingerprint and row count, the
-# columns used, the sample size, method, seed and allocation. Given the manifest and the same input
-# file, anyone can reproduce the sample exactly; a changed input file is refused.
+# Writing the draw produces the **fieldwork pack** `fieldwork.xlsx` (the sample with IDs kept as
+# text and dates as dates, the reserves in the order they must be used with the rule written above
+# them, the balance, the allocation, and a plain-language record of how the sample was drawn), the
+# same tables as CSV, the printed balance report as text, the chart, and a **manifest**: the
+# toolkit version, the input file's SHA-256 fingerprint and row count, the columns used, the sample
+# size, method, seed and allocation, and a fingerprint of the cases themselves (IDs and strata
+# after reading and recoding). Given the manifest and the same cases (the same file, or the same
+# cases re-saved in a spreadsheet or converted to another format), anyone can reproduce the sample
+# exactly; a list with other cases is refused, with the cases added, removed or changed counted.
 
 # %%
 out = Path(tempfile.mkdtemp()) / "draw"

@@ -24,6 +24,7 @@ from inspection_core.cli import (
 from inspection_core.result import to_builtin
 from inspection_core.tables import text_table
 
+from ._cli_check import COMMANDS as CHECK_COMMANDS
 from ._cli_frames import COMMANDS as FRAME_COMMANDS
 from ._cli_frames import add_commands
 from ._sizes import implied_population, margin_of_error, sample_size
@@ -177,6 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--method", default=default_of(planning_table, "method"), help=METHODS)
 
     add_commands(sub)
+    from ._cli_check import add_check_commands
+
+    add_check_commands(sub)
     return parser
 
 
@@ -348,6 +352,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "published": run_published,
     "plan": run_plan,
     **FRAME_COMMANDS,
+    **CHECK_COMMANDS,
 }
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 from inspection_core.cli import UsageError, default_of
 
+from ._cli_check import add_reading_flags, read_for_cli, reading_flags_given
+
 __all__ = ["COMMANDS", "add_commands"]
 
 _METHODS = "controlled (default), largest-remainder, minimum or equal"
@@ -68,6 +70,7 @@ def _common(parser: argparse.ArgumentParser, *, n_required: bool) -> None:
         default=None,
         help="'error' (default) refuses blank strata values; 'level' keeps them as '(blank)'",
     )
+    add_reading_flags(parser)
 
 
 def add_commands(sub: Any) -> None:
@@ -120,19 +123,13 @@ def _n(text: str) -> int | str:
 def run_allocate(args: argparse.Namespace) -> None:
     """``allocate``: print the allocation (table or JSON)."""
     from ._allocation import allocate
-    from ._frame import read_cases
 
     with progress(f"reading {args.cases}"):
-        cases = read_cases(
-            args.cases,
-            id_column=args.id_column or "case_id",
-            strata=_strata(args),
-            blank_strata=args.blank_strata or "error",
-        )
+        listing = read_for_cli(args)
     result = allocate(
-        cases,
+        listing.cases,
         _n(args.n),
-        strata=_strata(args),
+        strata=listing.strata,
         method=args.method or "controlled",
         minimum=_whole("--minimum", args.minimum, default_of(allocate, "minimum")),
     )
@@ -140,6 +137,7 @@ def run_allocate(args: argparse.Namespace) -> None:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result)
+        print(f"\n{listing.summary()}")
 
 
 def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
@@ -159,6 +157,7 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
         )
         if value is not None
     ]
+    given += reading_flags_given(args)
     if given:
         raise UsageError(f"--manifest sets the draw; do not also give {', '.join(given)}")
     # The manifest's messages name its keys ("manifest lacks seed, method"), not flags the user
@@ -179,30 +178,27 @@ def run_draw(args: argparse.Namespace) -> None:
     check_output_dir(args.out, force=args.force, input_path=args.cases)  # refuse before work
     if args.manifest is not None:
         result, record = _manifest_draw(args)
+        from ._case_table import list_for_manifest
+
+        listing = list_for_manifest(record, args.cases, quiet=True)
         n_requested: int | str = record.get("n_requested", result.n)
         blank = str(record.get("blank_strata", "error"))
     else:
         if args.n is None:
             raise UsageError("the following arguments are required: --n (or --manifest)")
-        from ._frame import read_cases
         from ._selection import draw
 
         blank = args.blank_strata or "error"
         with progress(f"reading {args.cases}"):
-            cases = read_cases(
-                args.cases,
-                id_column=args.id_column or "case_id",
-                strata=_strata(args),
-                blank_strata=blank,
-            )
+            listing = read_for_cli(args)
         n_requested = _n(args.n)
         with progress("drawing"):
             result = draw(
-                cases,
+                listing.cases,
                 n_requested,
                 seed=None if args.seed is None else _whole("--seed", args.seed, 0),
-                id_column=args.id_column or "case_id",
-                strata=_strata(args),
+                id_column=listing.id_column,
+                strata=listing.strata,
                 reserves=_whole("--reserves", args.reserves, default_of(draw, "reserves")),
                 method=args.method or "controlled",
                 minimum=_whole("--minimum", args.minimum, 1),
@@ -221,16 +217,21 @@ def run_draw(args: argparse.Namespace) -> None:
             n_requested=n_requested,
             blank_strata=blank,
             balance=balance,
+            case_list=listing,
         )
     if args.json:
         print(json.dumps(written["manifest"], indent=2))
     else:
+        if listing is not None:
+            print(listing.summary())
         print(result.summary())
         print(balance.report())
         print(
-            f"\nWrote {args.out}: sample.csv ({len(result.sample)} cases), reserves.csv "
-            f"({len(result.reserves)} cases), balance.csv, balance.png, manifest.json "
-            f"(seed {result.seed}, input SHA-256 {written['manifest']['input_sha256'][:12]}...)."
+            f"\nWrote {args.out}: fieldwork.xlsx (the sample, reserves, balance and how it was "
+            f"drawn, for people), sample.csv ({len(result.sample)} cases), reserves.csv "
+            f"({len(result.reserves)} cases), balance.csv, balance.txt, balance.png, "
+            f"manifest.json (seed {result.seed}, input SHA-256 "
+            f"{written['manifest']['input_sha256'][:12]}...)."
         )
 
 

@@ -375,37 +375,52 @@ def read_cases(
     id_column: str = "case_id",
     strata: Sequence[str] | str = DEFAULT_STRATA,
     blank_strata: str = "error",
+    sheet: str | int | None = None,
+    header_row: int | None = None,
+    drop_totals: bool = False,
+    drop_repeats: bool = False,
+    mapping: Any = None,
+    recode: Sequence[str] = (),
+    vocabularies: str | None = None,
+    keep_levels: bool = False,
 ) -> pd.DataFrame:
     """Read and check a case list (CSV, Excel .xlsx or Parquet), every column as text.
+
+    The cases of :func:`sampling.read_case_list`, which also returns the record of how the file
+    was read (sheet, header row, encoding, delimiter, rows dropped, recodings); the options are
+    the same.
 
     Parameters
     ----------
     path : str or path-like
-        The file. Its format comes from the extension: ``.csv`` (or ``.txt``; UTF-8, a byte order
-        mark is allowed), ``.xlsx`` (the first sheet in tab order, whichever is active; other
-        sheets are ignored) or ``.parquet``.
+        The file: ``.csv`` (or ``.txt``/``.tsv``; UTF-8 with or without a byte order mark, or
+        Windows-1252; comma, semicolon, tab or bar, detected), ``.xlsx`` (the first visible sheet
+        unless ``sheet`` names another) or ``.parquet``.
     id_column : str, default "case_id"
-        Column identifying each case; it must be filled in and unique.
+        Column identifying each case; it must be filled in and unique. Matched without regard to
+        case and spacing (``crn`` finds ``CRN``).
     strata : sequence of str or str, default ("gender", "disposal", "risk")
         Stratification columns (a comma-separated string is split).
     blank_strata : {"error", "level"}, default "error"
         What to do with blank stratification values: refuse, listing the rows, or keep the cases
         with ``"(blank)"`` as a level of its own.
+    sheet, header_row, drop_totals, drop_repeats, mapping, recode, vocabularies, keep_levels
+        As in :func:`sampling.read_case_list`.
 
     Returns
     -------
     pandas.DataFrame
         The cases; CSV and Excel columns are text (Parquet columns keep their types, except the
         ID and strata, which become text), the ID and strata values stripped of surrounding
-        spaces. Completely empty lines are dropped. The file is only read.
+        spaces and recoded as asked. Completely empty lines are dropped. The file is only read.
 
     Raises
     ------
     ValueError
         A missing or unreadable file, an unknown extension, an empty file or one with only a
-        header, a missing column (the message lists the columns that exist), blank or repeated
-        IDs (the message lists some), or blank strata values when ``blank_strata="error"``.
-        Row numbers count the header as row 1, as a spreadsheet does.
+        header, a missing column (the message suggests the closest), and every problem that
+        blocks a draw (blank or repeated IDs, blank strata, totals rows, levels spelt two ways),
+        all in one message. Row numbers are the file's, as a spreadsheet counts them.
 
     Examples
     --------
@@ -416,53 +431,19 @@ def read_cases(
     >>> cases["gender"].value_counts().to_dict()
     {'male': 211, 'female': 39}
     """
-    import pandas as pd
+    from ._caselist import read_case_list
 
-    name = os.fspath(path)
-    base = os.path.basename(name)
-    ext = os.path.splitext(name)[1].lower()
-    if ext not in _FORMATS:
-        raise ValueError(
-            f"the case list must be a .csv, .xlsx or .parquet file; got {base!r}"
-            + (". Save .xls files as .xlsx first" if ext == ".xls" else "")
-        )
-    if not os.path.isfile(name):
-        what = "is a folder" if os.path.isdir(name) else "does not exist"
-        raise ValueError(f"cannot read {name}: the file {what}")
-    if os.path.getsize(name) == 0:
-        raise ValueError(f"{base} is empty")
-    kind = _FORMATS[ext]
-    try:
-        if kind == "csv":
-            frame = pd.read_csv(
-                name,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                encoding="utf-8-sig",
-            )
-        elif kind == "excel":
-            frame = pd.read_excel(name, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_parquet(name)
-    except pd.errors.EmptyDataError:
-        raise ValueError(f"{base} is empty") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError, KeyError) as exc:
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"cannot read {base} as {kind}: {reason}") from None
-    except Exception as exc:  # corrupt zip or parquet files raise library-specific errors
-        raise ValueError(f"cannot read {base} as {kind}: {type(exc).__name__}: {exc}") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    text = frame.astype("str").fillna("")
-    filled = np.asarray((text.apply(lambda c: c.str.strip()) != "").any(axis=1), dtype=bool)
-    rows = (np.arange(len(frame)) + 2).astype(np.int64)[filled]
-    frame = frame.loc[filled].reset_index(drop=True)
-    table = prepare_cases(
-        frame,
+    return read_case_list(
+        path,
         id_column=id_column,
         strata=strata,
         blank_strata=blank_strata,
-        source=base,
-        row_numbers=rows,
-    )
-    return table.rows(np.arange(len(frame), dtype=np.int64))
+        sheet=sheet,
+        header_row=header_row,
+        drop_totals=drop_totals,
+        drop_repeats=drop_repeats,
+        mapping=mapping,
+        recode=recode,
+        vocabularies=vocabularies,
+        keep_levels=keep_levels,
+    ).cases

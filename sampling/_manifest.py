@@ -130,7 +130,9 @@ def reproduce_draw(
     manifest : dict or path
         A manifest from :func:`make_manifest` (or the ``manifest.json`` a draw wrote).
     cases_path : str or path-like
-        The case list. Its SHA-256 must equal the manifest's ``input_sha256``.
+        The case list: the file drawn from, or the same cases re-saved or in another format
+        (the manifest's ``case_table`` hash of the IDs and strata after reading and recoding must
+        match; a manifest without one needs the same bytes, ``input_sha256``).
 
     Returns
     -------
@@ -140,9 +142,16 @@ def reproduce_draw(
     Raises
     ------
     ValueError
-        The file differs from the one drawn from (SHA-256 mismatch), the manifest is unreadable
+        The cases differ from those drawn from (the message counts the cases added, removed or
+        with other strata), or the file's bytes differ and the manifest has no case table, or
+        the manifest is unreadable
         or incomplete, or the repeated draw differs from the recorded one (which would mean a
         different numpy random stream; the manifest records the numpy version).
+
+    Warns
+    -----
+    DifferentFileWarning
+        The file's bytes differ from the one drawn from but its cases are the same.
 
     Examples
     --------
@@ -154,20 +163,27 @@ def reproduce_draw(
     >>> again.sample["case_id"].tolist() == first.sample["case_id"].tolist()
     True
     """
+    from ._case_table import list_for_manifest
     from ._frame import read_cases
 
     record = load_manifest(manifest)
-    actual = file_sha256(cases_path) if os.path.isfile(cases_path) else None
-    if actual is None:
-        read_cases(cases_path)  # raises the usual missing-file message
-    if actual != record["input_sha256"]:
-        raise ValueError(
-            f"{os.path.basename(os.fspath(cases_path))} is not the file the manifest was drawn "
-            f"from: its SHA-256 is {actual}, the manifest's is {record['input_sha256']}"
-        )
+    listing = list_for_manifest(record, cases_path)  # the same cases, even re-saved or converted
+    if listing is None:  # a manifest without a case table: the same bytes only
+        actual = file_sha256(cases_path) if os.path.isfile(cases_path) else None
+        if actual is None:
+            read_cases(cases_path)  # raises the usual missing-file message
+        if actual != record["input_sha256"]:
+            raise ValueError(
+                f"{os.path.basename(os.fspath(cases_path))} is not the file the manifest was drawn "
+                f"from: its SHA-256 is {actual}, the manifest's is {record['input_sha256']}"
+            )
     blank = str(record.get("blank_strata", "error"))
-    cases = read_cases(
-        cases_path, id_column=record["id_column"], strata=record["strata"], blank_strata=blank
+    cases = (
+        listing.cases
+        if listing is not None
+        else read_cases(
+            cases_path, id_column=record["id_column"], strata=record["strata"], blank_strata=blank
+        )
     )
     result = draw(
         cases,

@@ -8,15 +8,28 @@ import shutil
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._balance import Balance, balance_report
+from ._case_table import reading_record
+from ._fieldwork import write_fieldwork
 from ._manifest import make_manifest
 from ._selection import Draw
 
+if TYPE_CHECKING:
+    from ._caselist import CaseList
+
 __all__ = ["OUTPUT_FILES", "check_output_dir", "write_draw"]
 
-OUTPUT_FILES = ("sample.csv", "reserves.csv", "balance.csv", "balance.png", "manifest.json")
+OUTPUT_FILES = (
+    "sample.csv",
+    "reserves.csv",
+    "balance.csv",
+    "balance.png",
+    "manifest.json",
+    "balance.txt",
+    "fieldwork.xlsx",
+)
 
 
 def check_output_dir(
@@ -61,8 +74,9 @@ def write_draw(
     n_requested: int | str | None = None,
     blank_strata: str = "error",
     balance: Balance | None = None,
+    case_list: CaseList | None = None,
 ) -> dict[str, Any]:
-    """Write sample.csv, reserves.csv, balance.csv, balance.png and manifest.json.
+    """Write a draw's folder: fieldwork.xlsx, the CSVs, balance.txt and .png, manifest.json.
 
     The files are written into a temporary folder beside ``out_dir`` and moved into place with
     one rename, so ``out_dir`` holds a complete set or is left as it was. The input file is only
@@ -85,6 +99,10 @@ def write_draw(
         Recorded in the manifest so the draw can be repeated.
     balance : Balance, optional
         A balance report to save; computed from the draw when omitted.
+    case_list : CaseList, optional
+        How the input was read (:func:`sampling.read_case_list`): recorded in the manifest
+        (``reading``, and ``case_table``, the hash of the cases that lets a re-saved or
+        converted copy of the same cases repeat the draw) and in fieldwork.xlsx.
 
     Returns
     -------
@@ -102,6 +120,8 @@ def write_draw(
         result, input_path=input_path, n_requested=n_requested, blank_strata=blank_strata
     )
     manifest["balance_tests"] = json.loads(balance.tests.to_json(orient="records"))
+    if case_list is not None:
+        manifest.update(reading_record(case_list))
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     old: Path | None = None
     try:
@@ -112,6 +132,9 @@ def write_draw(
         with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=2)
             fh.write("\n")
+        (tmp / "balance.txt").write_text(balance.report() + "\n", encoding="utf-8")
+        write_fieldwork(tmp / "fieldwork.xlsx", result, balance, manifest, case_list,
+                        chart=tmp / "balance.png")  # fmt: skip
         if out.exists():
             if any(out.iterdir()):  # force: move the old folder aside, then drop it
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))

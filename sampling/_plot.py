@@ -1,4 +1,4 @@
-"""Bar chart of sample and population shares per stratification variable (PNG, no pyplot)."""
+"""Bar chart of sample and population shares per stratification variable (no pyplot, inline)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,9 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
     -------
     matplotlib.figure.Figure
         The figure, made with the object-oriented API and the Agg canvas: no pyplot state and
-        no display needed, so it works on servers and leaves a notebook's backend alone.
+        no display needed, so it works on servers, leaves no open figure in a script and leaves
+        a notebook's backend alone. It renders itself as PNG (``_repr_png_``), so a notebook cell
+        that returns it shows the chart.
 
     Examples
     --------
@@ -44,16 +46,14 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
     >>> len(figure.axes)
     3
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+    from ._figure import new_figure
 
     if not isinstance(balance, Balance):
         raise ParameterTypeError("balance", f"must be a Balance; got {type(balance).__name__}")
     table = balance.table[balance.table["variable"] != "all"]
     variables = list(dict.fromkeys(table["variable"]))
     heights = [max(1.2, 0.45 * (table["variable"] == v).sum() + 0.6) for v in variables]
-    figure = Figure(figsize=(7.5, sum(heights) + 0.9))
-    FigureCanvasAgg(figure)
+    figure = new_figure(figsize=(7.5, sum(heights) + 0.9))
     axes = figure.subplots(len(variables), 1, squeeze=False, height_ratios=heights)[:, 0]
     for ax, variable in zip(axes, variables, strict=True):
         rows = table[table["variable"] == variable].iloc[::-1]

@@ -36,23 +36,37 @@ if TYPE_CHECKING:
         sensitivity_to_previous_n,
     )
 
-# Names from the report subpackage (it needs pandas), imported when one is first used.
-_LAZY = (
-    "ROUND_TESTS",
-    "RoundComparison",
-    "compare_rounds",
-    "plot_comparison",
-    "rate_standards",
-    "sensitivity_to_previous_n",
-)
+# The findings subpackage (case answers to published figures; needs pandas), also lazy.
+if TYPE_CHECKING:
+    from . import findings  # noqa: F401 - the subpackage, loaded on first use
+    from .findings import CaseFindings, case_findings, check_case_answers, design_proportion
+
+# Names from the pandas subpackages, imported when one is first used: name -> subpackage.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "ROUND_TESTS",
+            "RoundComparison",
+            "compare_rounds",
+            "plot_comparison",
+            "rate_standards",
+            "sensitivity_to_previous_n",
+        ),
+        ".report",
+    ),
+    **dict.fromkeys(
+        ("CaseFindings", "case_findings", "check_case_answers", "design_proportion"), ".findings"
+    ),
+}
+_SUBPACKAGES = {"report": ".report", "findings": ".findings"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY or name == "report":
+    if name in _LAZY or name in _SUBPACKAGES:
         import importlib
 
-        report = importlib.import_module(".report", __name__)
-        value = report if name == "report" else getattr(report, name)
+        module = importlib.import_module(_LAZY.get(name) or _SUBPACKAGES[name], __name__)
+        value = module if name in _SUBPACKAGES else getattr(module, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -63,6 +77,7 @@ __all__ = [
     "RATINGS",
     "ROUND_TESTS",
     "AmbiguousPercentageWarning",
+    "CaseFindings",
     "ConfidenceInterval",
     "DetectableDifference",
     "GroupSize",
@@ -74,8 +89,11 @@ __all__ = [
     "StandardRating",
     "ZTestResult",
     "adjust_pvalues",
+    "case_findings",
+    "check_case_answers",
     "compare_rounds",
     "counts_from_percentage",
+    "design_proportion",
     "minimum_detectable_difference",
     "percent_half_up",
     "plot_comparison",

@@ -4,7 +4,8 @@ A thin layer over the public API: parse, call, print. Bad input is one line on s
 status 2, with no traceback and no output file; caveats (a small expected count, an ambiguous
 percentage) are printed as ``warning:`` lines on stderr. ``ztest``, ``power``, ``mdd`` and
 ``sample-size`` import numpy and scipy only; ``compare`` imports pandas (and matplotlib for
-``--plot``) inside its handler.
+``--plot``) only when it is chosen: its options are added on first use (:class:`LazyParser`),
+since their defaults and ``--test`` choices come from :mod:`significance.report`.
 """
 
 from __future__ import annotations
@@ -156,7 +157,49 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     add_report_commands(sub)
+    add_findings_command(sub)
     return parser
+
+
+def add_findings_command(sub: Any) -> None:
+    """The ``findings`` subcommand (its handler imports pandas only when it runs)."""
+    from .findings._findings import case_findings  # light: no pandas until it is called
+
+    level, alpha = default_of(case_findings, "confidence_level"), default_of(case_findings, "alpha")
+    f = sub.add_parser("findings", help="key-question findings from inspectors' case answers")
+    f.add_argument("results", metavar="RESULTS", help="case-level results: CSV, Excel or Parquet")
+    f.add_argument("--sample", required=True, metavar="DRAW_DIR", help="the draw's folder")
+    f.add_argument("--catalogue", default=None, help="key-question catalogue (default: CRC)")
+    f.add_argument(
+        "--confidence", dest="confidence_level", type=_number("--confidence"), default=level,
+        help=f"confidence level of margins and intervals (default {level})",
+    )  # fmt: skip
+    f.add_argument("--alpha", type=_number("--alpha"), default=alpha, help=f"default {alpha}")
+    f.add_argument(
+        "--group", dest="groups", action="append", default=None, metavar="COLUMN",
+        help="split by this sample or results column (repeat; default gender and disposal)",
+    )  # fmt: skip
+    f.add_argument(
+        "--standard-rating", dest="standard_ratings", action="append", default=[],
+        metavar="STANDARD=RATING", help="a rating from elsewhere, e.g. 1.1=Good",
+    )  # fmt: skip
+    f.add_argument("--previous", default=None, help="previous round: findings or percentages")
+    f.add_argument(
+        "--previous-n", type=_number("--previous-n", percent=False), default=None,
+        help="previous-round n to assume where --previous has none",
+    )  # fmt: skip
+    f.add_argument("--sheet", default=None, help="the results workbook's sheet")
+    f.add_argument("--out", default=None, help="findings file: .xlsx, .md, .html or .csv")
+    f.add_argument("--plot", default=None, help="chart of the key questions: .png or .svg")
+    f.add_argument("--force", action="store_true", help="replace existing output files")
+    f.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def run_findings(args: argparse.Namespace) -> None:
+    """``findings``: case answers and the draw to the published figures."""
+    from .findings._command import run
+
+    run(args)
 
 
 class LazyParser(OneLineParser):
@@ -212,7 +255,8 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
         help="comparator n to assume (without one: a one-sample test against its rate)",
     )  # fmt: skip
     cmp.add_argument(
-        "--column", dest="columns", action="append", default=[], metavar="NAME=ACTUAL",
+        "--column", dest="columns", action="append", default=default("columns"),
+        metavar="NAME=ACTUAL",
         help="the table's name for a report column, e.g. comparator_pct=all_crcs_pct",
     )  # fmt: skip
     cmp.add_argument("--sheet", default=default("sheet"), help="Excel sheet (default: the first)")
@@ -222,14 +266,21 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
         help=f"the test of each change: {', '.join(tests)} (default {default('test')})",
     )  # fmt: skip
     cmp.add_argument(
-        "--standard-rating", dest="standard_ratings", action="append", default=[],
-        metavar="STANDARD=RATING",
+        "--standard-rating", dest="standard_ratings", action="append",
+        default=default("standard_ratings"), metavar="STANDARD=RATING",
         help="a standard's rating from elsewhere, e.g. 1.1=Good (all ten give the provider rating)",
     )  # fmt: skip
     cmp.add_argument(
         "--comparator-includes-provider", dest="comparator_includes_provider",
-        action="store_true", default=default("comparator_includes_provider"),
-        help="the comparator's counts include this provider's (taken out first)",
+        action=argparse.BooleanOptionalAction, default=default("comparator_includes_provider"),
+        help="whether the comparator's cases include this provider's (default: they do; they "
+        "are taken out, or without the comparator's n both ends are reported)",
+    )  # fmt: skip
+    cmp.add_argument(
+        "--max-provider-share", dest="max_provider_share", type=_number("--max-provider-share"),
+        default=default("max_provider_share"),
+        help="without the comparator's n: the largest share of its cases that may be this "
+        f"provider's (default {default('max_provider_share')})",
     )  # fmt: skip
     cmp.add_argument(
         "--unrounded", dest="band_basis", action="store_const", const="unrounded",
@@ -418,8 +469,8 @@ def run_compare(args: argparse.Namespace) -> None:
             raise UsageError(f"{flag} would overwrite the input table {args.table!r}")
     if out is not None and plot is not None and out.resolve() == plot.resolve():
         raise UsageError("--out and --plot must be different files")
-    columns = _pairs("--column", args.columns)
-    ratings = _pairs("--standard-rating", args.standard_ratings)
+    columns = _pairs("--column", args.columns or [])
+    ratings = _pairs("--standard-rating", args.standard_ratings or [])
 
     from .report import compare_rounds, plot_comparison
 
@@ -432,6 +483,7 @@ def run_compare(args: argparse.Namespace) -> None:
         sheet=args.sheet,
         test=args.test,
         comparator_includes_provider=args.comparator_includes_provider,
+        max_provider_share=args.max_provider_share,
         band_basis=args.band_basis,
         standard_ratings=ratings or None,
     )
@@ -530,6 +582,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "compare": run_compare,
     "rating": run_rating,
     "provider-rating": run_provider_rating,
+    "findings": run_findings,
 }
 
 

@@ -136,31 +136,64 @@ class StandardRating(Result):
 
 
 def boundary_flags(
-    percentage: float, x: int | None = None, n: int | None = None
+    percentage: float,
+    x: int | None = None,
+    n: int | None = None,
+    *,
+    basis: str = "published",
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Reasons a percentage is near a band edge, and the adjacent bands it is near.
+    """Reasons a result is near a band edge, and the adjacent bands a panel may consider.
 
-    Within 5 points means ``|percentage - edge| <= 5`` (inclusive). "One case judged differently"
-    re-bands ``(x - 1) / n`` and ``(x + 1) / n`` when counts are given.
+    The panel may move a rating by **one** band when the result is within 5 points of a band
+    edge (``|value - edge| <= 5``, inclusive) or when one case judged differently would change
+    the band (``(x - 1) / n`` and ``(x + 1) / n`` re-banded, when counts are given). A case that
+    would move the band by two still only opens the adjacent band in that direction.
+
+    Parameters
+    ----------
+    percentage : float
+        The result, 0 to 100.
+    x, n : int, optional
+        Its counts, for the one-case rule.
+    basis : {"published", "unrounded"}, default "published"
+        ``"published"`` applies the rules to the whole percentage rounded half up, as reports
+        print it; ``"unrounded"`` to the exact value.
+
+    Examples
+    --------
+    >>> boundary_flags(64.5)
+    (('65% is within 5 points of 65%',), ('Requires improvement',))
+    >>> boundary_flags(64.5, basis="unrounded")
+    (('64.5% is within 5 points of 65%',), ('Good',))
+
+    Three of five cases (60%) is Requires improvement; four of five (80%) would be Outstanding,
+    but the panel may move the rating by one band only:
+
+    >>> boundary_flags(60, 3, 5)[1]
+    ('Good', 'Inadequate')
     """
-    band = rating_band(percentage)
+    band = rating_band(percentage, basis=basis)
+    value = math.floor(percentage + 0.5) if basis == "published" else percentage
     reasons: list[str] = []
     options: list[str] = []
-    shown = math.floor(percentage + 0.5)
     for edge in BAND_EDGES:
-        if abs(shown - edge) <= NEAR_BOUNDARY_POINTS:
-            other = _shift(band, 1 if shown < edge else -1)
+        if abs(value - edge) <= NEAR_BOUNDARY_POINTS:
+            other = _shift(band, 1 if value < edge else -1)
             if other is not None and other not in options:
-                reasons.append(f"{shown}% is within {NEAR_BOUNDARY_POINTS} points of {edge}%")
+                reasons.append(f"{value:g}% is within {NEAR_BOUNDARY_POINTS} points of {edge}%")
                 options.append(other)
     if x is not None and n is not None:
         for other_x in (x - 1, x + 1):
             if 0 <= other_x <= n:
-                other = rating_band(percent_half_up(other_x, n))
+                exact = 100 * other_x / n
+                shown = percent_half_up(other_x, n) if basis == "published" else exact
+                other = rating_band(shown, basis=basis)
                 if other != band:
                     reasons.append(f"one case judged differently ({other_x} of {n}) gives {other}")
-                    if other not in options:
-                        options.append(other)
+                    step = 1 if RATINGS.index(other) > RATINGS.index(band) else -1
+                    adjacent = _shift(band, step)
+                    if adjacent is not None and adjacent not in options:
+                        options.append(adjacent)
     return tuple(reasons), tuple(options)
 
 

@@ -4,7 +4,8 @@
 ``import significance`` and ``python -m significance ztest`` stay light (no pandas).
 
 * :mod:`.input`: read a table of key questions and resolve every count.
-* :mod:`.methods`: the tests, chosen by name (:data:`ROUND_TESTS`; the z-test by default).
+* :mod:`.methods`: the change tests, chosen by name (:data:`ROUND_TESTS`; the z-test by default).
+* :mod:`.comparator`: the tests against the comparator, chosen by what is known about it.
 * :mod:`.compare`: :func:`compare_rounds`, one row per key question.
 * :mod:`.result`: :class:`RoundComparison`.
 * :mod:`.render`: text, Markdown, HTML, CSV and Excel.

@@ -14,18 +14,18 @@ from typing import Any
 
 import pandas as pd
 
-from inspection_core.checks import check_choice
+from inspection_core.checks import check_choice, check_flag, check_fraction
 
 from .._inputs import check_scalar_fraction
 from .._multiple import adjust_pvalues
 from .._ratings import rating_band
+from .comparator import Comparator, ComparatorTest, comparator_test
 from .input import prepare_input
 from .methods import (
-    Comparator,
-    ComparatorTest,
+    DEFAULT_TEST_NAME,
     RoundOptions,
+    RoundTest,
     RoundTestFunction,
-    comparator_test,
     points,
     round_test,
 )
@@ -51,6 +51,8 @@ REPORT_COLUMNS = (
     "change_points",
     "z",
     "pvalue",
+    "pvalue_low",
+    "pvalue_high",
     "significant",
     "test",
     "pvalue_holm",
@@ -60,6 +62,8 @@ REPORT_COLUMNS = (
     "comparator_difference_points",
     "comparator_z",
     "comparator_pvalue",
+    "comparator_pvalue_low",
+    "comparator_pvalue_high",
     "comparator_significant",
     "comparator_pvalue_holm",
     "comparator_pvalue_bh",
@@ -72,18 +76,39 @@ REPORT_COLUMNS = (
 )
 
 
+def _count_range(
+    r: Mapping[Any, Any], test: RoundTestFunction, options: RoundOptions, used: RoundTest
+) -> tuple[float, float, bool | None]:
+    """The p-values over every pair of counts that fit the published percentages, and the call.
+
+    A percentage of more than 100 cases can come from several counts (50% of 300 is 149, 150
+    or 151); the call holds only if it is the same at all of them, else it is None.
+    """
+    pairs = [(a, b) for a in r["current_counts"] for b in r["previous_counts"]]
+    if len(pairs) <= 1:
+        return used.pvalue, used.pvalue, used.significant
+    n1, n2 = int(r["current_n"]), int(r["previous_n"])
+    pvalues = [test(a, n1, b, n2, options).pvalue for a, b in pairs]
+    low, high = min(pvalues), max(pvalues)
+    calls = {low < options.alpha, high < options.alpha}
+    return low, high, calls.pop() if len(calls) == 1 else None
+
+
 def _change_columns(frame: pd.DataFrame, test: RoundTestFunction, options: RoundOptions) -> Rows:
     """Each key question's change by the chosen round test."""
     rows: Rows = []
     for r in frame.to_dict("records"):
         x1, n1, x2, n2 = (int(r[k]) for k in ("current_x", "current_n", "previous_x", "previous_n"))
         res = test(x1, n1, x2, n2, options)
+        low, high, call = _count_range(r, test, options, res)
         rows.append(
             {
                 "change_points": points(x1, n1, x2, n2),
                 "z": res.statistic,
                 "pvalue": res.pvalue,
-                "significant": res.significant,
+                "pvalue_low": low,
+                "pvalue_high": high,
+                "significant": call,
                 "test": res.test,
                 "method": res.method,
                 "notes": [*r["notes"], *res.notes],
@@ -113,12 +138,17 @@ def _comparator_columns(
         )  # fmt: skip
         if res is None:
             res = ComparatorTest(math.nan, math.nan, math.nan, None, "", "")
+        low, high = res.pvalue_range or (res.pvalue, res.pvalue)
         rows.append(
             {
                 "comparator_difference_points": res.difference_points,
                 "comparator_z": res.statistic,
                 "comparator_pvalue": res.pvalue,
+                "comparator_pvalue_low": low,
+                "comparator_pvalue_high": high,
                 "comparator_significant": res.significant,
+                "comparator_depends_on": res.depends_on,
+                "comparator_range_note": res.range_note,
                 "comparator_versus": res.versus,
                 "comparator_method": res.method,
                 "notes": list(res.notes),
@@ -161,15 +191,29 @@ def _adjusted(pvalues: pd.Series, method: str) -> list[float]:
     return out
 
 
+def _call(value: Any) -> bool | None:
+    """A cell of a nullable boolean column: True, False, or None when the call depends."""
+    return None if value is None or value is pd.NA else bool(value)
+
+
 def _sentence(r: Mapping[Any, Any], alpha: float) -> str:
+    call = r["significant"]
     text = change_sentence(
-        r["previous_pct"], r["current_pct"], r["change_points"], r["pvalue"], r["significant"],
-        alpha,
+        r["previous_pct"], r["current_pct"], r["change_points"], r["pvalue"],
+        _call(call), alpha,
+        test=None if r["test"] == DEFAULT_TEST_NAME else r["test"],
+        p_range=(r["pvalue_low"], r["pvalue_high"]),
+        depends_on="the unpublished count",
+        range_note="over the counts that round to the published percentages",
     )  # fmt: skip
     if not math.isnan(r["comparator_pvalue"]):
+        call = r["comparator_significant"]
         text += " " + comparator_sentence(
             r["comparator_versus"], r["comparator_difference_points"], r["comparator_pvalue"],
-            bool(r["comparator_significant"]), alpha,
+            _call(call), alpha,
+            p_range=(r["comparator_pvalue_low"], r["comparator_pvalue_high"]),
+            depends_on=r["comparator_depends_on"],
+            range_note=r["comparator_range_note"],
         )  # fmt: skip
     if r["previous_band"] != r["current_band"]:
         text += f" Band: {r['previous_band']} before, {r['current_band']} now."
@@ -188,7 +232,8 @@ def _assemble(frame: pd.DataFrame, changes: Rows, comparator: Rows, bands: Rows)
         for key in part[0]:
             if key not in ("notes", "method", "comparator_method"):
                 out[key] = [row[key] for row in part]
-    out["comparator_significant"] = pd.array(list(out["comparator_significant"]), dtype="boolean")
+    for column in ("significant", "comparator_significant"):
+        out[column] = pd.array(list(out[column]), dtype="boolean")
     for column in ("pvalue", "comparator_pvalue"):
         out[f"{column}_holm"] = _adjusted(out[column], "holm")
         out[f"{column}_bh"] = _adjusted(out[column], "bh")
@@ -231,7 +276,8 @@ def compare_rounds(
     alternative: str = "two-sided",
     pooled: bool = True,
     continuity: bool = False,
-    comparator_includes_provider: bool = False,
+    comparator_includes_provider: bool = True,
+    max_provider_share: float = 0.5,
     band_basis: str = "published",
     standard_ratings: Mapping[str, str] | None = None,
 ) -> RoundComparison:
@@ -264,9 +310,17 @@ def compare_rounds(
         the published method's two-sample z-test, or an exact test for every row.
     alternative, pooled, continuity
         Options of :func:`ztest` (defaults: two-sided, pooled standard error, no correction).
-    comparator_includes_provider : bool, default False
-        With a comparator n: whether the comparator's counts include this provider's, so that
-        they are taken out first (:func:`ztest_against_aggregate`).
+    comparator_includes_provider : bool, default True
+        Whether the comparator (an all-provider aggregate) includes this provider's cases, the
+        same default as :func:`ztest_against_aggregate`. With the comparator's n, the provider
+        is compared with the rest (the comparator less this provider); without it, the row
+        gives the p-value at both ends of what the unknown n allows and says when the call
+        depends on it. ``False``: the comparator is other providers' (an independent sample;
+        without its n, a fixed rate).
+    max_provider_share : float, default 0.5
+        With ``comparator_includes_provider`` and no comparator n: the largest share of the
+        comparator's cases that may be this provider's (the bound at the other end is a
+        comparator so large that its rate is fixed).
     band_basis : {"published", "unrounded"}, default "published"
         Band the whole percentage as published (rounded half up) or the unrounded ``x / n``.
     standard_ratings : mapping of str to str, optional
@@ -320,12 +374,18 @@ def compare_rounds(
     alpha = check_scalar_fraction("alpha", alpha)
     band_basis = check_choice("band_basis", band_basis, ("published", "unrounded"))
     change_test = round_test(test)
+    comparator_includes_provider = check_flag(
+        "comparator_includes_provider", comparator_includes_provider
+    )
+    share = float(check_fraction("max_provider_share", max_provider_share))
     options = RoundOptions(
-        alpha=alpha, alternative=alternative, pooled=pooled, continuity=continuity
-    )
+        alpha=alpha, alternative=alternative, pooled=pooled, continuity=continuity,
+        max_provider_share=share,
+    )  # fmt: skip
     prepared = prepare_input(
-        table, columns=columns, previous_n=previous_n, comparator_n=comparator_n, sheet=sheet
-    )
+        table, columns=columns, previous_n=previous_n, comparator_n=comparator_n, sheet=sheet,
+        comparator_includes_provider=comparator_includes_provider, max_provider_share=share,
+    )  # fmt: skip
     changes = _change_columns(prepared.frame, change_test, options)
     comparator = _comparator_columns(prepared.frame, options, comparator_includes_provider)
     out = _assemble(prepared.frame, changes, comparator, _band_columns(prepared.frame, band_basis))

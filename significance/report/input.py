@@ -214,7 +214,10 @@ def _decimals(where: str, name: str, pct: float) -> int:
     )
 
 
-def _count_from_pct(where: str, name: str, pct: float, n: int, notes: list[str]) -> int:
+def _count_from_pct(
+    where: str, name: str, pct: float, n: int, notes: list[str]
+) -> tuple[int, tuple[int, ...]]:
+    """The count used for a published percentage (the nearest), and every count that fits."""
     decimals = _decimals(where, name, pct)
     try:
         with warnings.catch_warnings():
@@ -228,7 +231,7 @@ def _count_from_pct(where: str, name: str, pct: float, n: int, notes: list[str])
             f"{name} {format_value(pct)}% of {n} could be {listed} cases; {found.count} used "
             "(the nearest)"
         )
-    return found.count
+    return found.count, tuple(int(c) for c in found.candidates)
 
 
 def _check_pct(where: str, name: str, pct: float) -> None:
@@ -258,10 +261,16 @@ def _resolve(
                 f"({prefix}_pct) for the {prefix} round",
                 colon=False,
             )
-        return {**empty, f"{prefix}_n_assumed": False, f"{prefix}_from_pct": False}
+        return {
+            **empty,
+            f"{prefix}_counts": (),
+            f"{prefix}_n_assumed": False,
+            f"{prefix}_from_pct": False,
+        }
     if pct is not None:
         _check_pct(where, f"{prefix}_pct", pct)
     assumed = False
+    possible: tuple[int, ...] = ()
     if n is None and assumed_n is not None:
         n, assumed = float(assumed_n), True
     if n is None:
@@ -269,6 +278,7 @@ def _resolve(
             return {
                 **empty,
                 f"{prefix}_pct": pct,
+                f"{prefix}_counts": (),
                 f"{prefix}_n_assumed": False,
                 f"{prefix}_from_pct": False,
             }
@@ -281,6 +291,7 @@ def _resolve(
     n_int = _whole(where, f"{prefix}_n", n, 1)
     if x is not None:
         x_int = _whole(where, f"{prefix}_x", x, 0)
+        possible = (x_int,)
         if x_int > n_int:
             raise _cell(where, f"{prefix}_x must be at most {prefix}_n ({n_int}); got {x_int}")
         if pct is not None:
@@ -302,8 +313,9 @@ def _resolve(
         else:
             pct = float(percent_half_up(x_int, n_int))
     else:  # pct is given (x and pct are not both missing here)
-        x_int = _count_from_pct(where, f"{prefix}_pct", float(pct or 0.0), n_int, notes)
+        x_int, possible = _count_from_pct(where, f"{prefix}_pct", float(pct or 0.0), n_int, notes)
     return {
+        f"{prefix}_counts": possible,
         f"{prefix}_x": x_int,
         f"{prefix}_n": n_int,
         f"{prefix}_pct": pct,
@@ -333,6 +345,38 @@ def _optional_n(name: str, value: Any) -> int | None:
     return int(check_integer(name, value, minimum=1, what="a whole number of at least 1"))
 
 
+def _comparator_assumptions(
+    frame: pd.DataFrame, assumed_n: int | None, includes_provider: bool, max_share: float
+) -> list[str]:
+    """What the comparator test assumes, one sentence each."""
+    out = []
+    has_rate = frame["comparator_pct"].notna()
+    has_n = frame["comparator_n"].notna()
+    if (has_rate & ~has_n).any():
+        out.append(
+            "comparator n not known, and the comparator includes this provider: each row gives "
+            "the range of p from a comparator so large that its rate is fixed (one-sample test) "
+            f"to one in which this provider holds {100 * max_share:g}% of the cases (two-sample "
+            "test against the rest), and calls a difference only where both ends agree"
+            if includes_provider
+            else "comparator n not known: the current round is tested against the comparator's "
+            "percentage as a fixed rate (one-sample z-test), which treats it as known exactly"
+        )
+    assumed = int(frame["comparator_n_assumed"].sum())
+    if assumed:
+        out.append(
+            f"comparator n assumed to be {assumed_n} for {assumed} key questions (not in the table)"
+        )
+    if has_n.any():
+        out.append(
+            "the comparator includes this provider: its cases are taken out and the provider is "
+            "compared with the rest (two-sample z-test)"
+            if includes_provider
+            else "the comparator excludes this provider: tested as an independent second sample"
+        )
+    return out
+
+
 def prepare_input(
     source: Any,
     *,
@@ -340,6 +384,8 @@ def prepare_input(
     previous_n: Any = None,
     comparator_n: Any = None,
     sheet: str | int | None = None,
+    comparator_includes_provider: bool = True,
+    max_provider_share: float = 0.5,
 ) -> ReportInput:
     """Read, check and resolve the report's input table (see the module notes)."""
     assumed_previous = _optional_n("previous_n", previous_n)
@@ -395,19 +441,9 @@ def prepare_input(
             f"the table gives the previous-round n for every key question; the assumed "
             f"{assumed_previous} was not used"
         )
-    has_rate = frame["comparator_pct"].notna()
-    has_n = frame["comparator_n"].notna()
-    if (has_rate & ~has_n).any():
-        assumptions.append(
-            "comparator n not known: the current round is tested against the comparator's "
-            "percentage as a fixed rate (one-sample z-test)"
-        )
-    comparator_assumed = int(frame["comparator_n_assumed"].sum())
-    if comparator_assumed:
-        assumptions.append(
-            f"comparator n assumed to be {assumed_comparator} for {comparator_assumed} key "
-            "questions (not in the table); tested as an independent second sample"
-        )
+    assumptions += _comparator_assumptions(
+        frame, assumed_comparator, comparator_includes_provider, max_provider_share
+    )
     if frame[["previous_from_pct", "current_from_pct", "comparator_from_pct"]].any(axis=None):
         assumptions.append(
             "counts recovered from published whole percentages (rounded half up); where several "

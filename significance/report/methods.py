@@ -1,4 +1,4 @@
-"""The tests a report can make: the change between two rounds, chosen by name from a table.
+"""The test of each change between two rounds, chosen by name from a table.
 
 A *round test* takes one key question's counts, ``x1`` of ``n1`` this round and ``x2`` of ``n2``
 last time, and returns a :class:`RoundTest` row: the statistic, the p-value, the call at alpha
@@ -10,7 +10,6 @@ help of ``--test`` from the same table.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -20,32 +19,37 @@ from typing import Any
 
 from inspection_core.errors import ParameterError
 
-from .._onesample import ztest_against_aggregate, ztest_one_sample
 from .._warnings import SmallCountWarning
 from .._ztest import ZTestResult, ztest
 
 __all__ = [
-    "COMPARATOR_TESTS",
+    "DEFAULT_TEST_NAME",
+    "EXACT_NAMES",
     "ROUND_TESTS",
-    "ComparatorTest",
+    "SMALL_COUNT_TEST",
     "RoundOptions",
     "RoundTest",
     "RoundTestFunction",
-    "comparator_test",
     "points",
     "round_test",
     "small_count_notes",
+    "z_options",
 ]
 
 
 @dataclass(frozen=True)
 class RoundOptions:
-    """The options every round test receives (the report's own)."""
+    """The options every round test receives (the report's own).
+
+    ``max_provider_share`` bounds this provider's share of a comparator that includes it when
+    the comparator's n is unknown (see :mod:`significance.report.comparator`).
+    """
 
     alpha: float
     alternative: str = "two-sided"
     pooled: bool = True
     continuity: bool = False
+    max_provider_share: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,16 @@ def small_count_notes(caught: list[warnings.WarningMessage], what: str) -> tuple
     )
 
 
+def z_options(options: RoundOptions) -> dict[str, Any]:
+    """The options as :func:`~significance.ztest` keywords."""
+    return {
+        "alpha": options.alpha,
+        "alternative": options.alternative,
+        "pooled": options.pooled,
+        "continuity": options.continuity,
+    }
+
+
 def _row(result: ZTestResult, test: str, notes: tuple[str, ...] = ()) -> RoundTest:
     return RoundTest(
         statistic=float(result.statistic),
@@ -103,14 +117,29 @@ def _row(result: ZTestResult, test: str, notes: tuple[str, ...] = ()) -> RoundTe
 
 
 def _z(x1: int, n1: int, x2: int, n2: int, options: RoundOptions) -> RoundTest:
-    """The published method: the two-sample z-test (:func:`~significance.ztest`)."""
+    """The published method, the two-sample z-test (an exact test's call when counts are small).
+
+    When :func:`~significance.ztest` warns that an expected count is below 5, the normal
+    approximation is rough, so the call (p-value and significance) is Fisher's exact test's,
+    named in ``test``; the z-score stays beside it and the row's note gives both p-values.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = ztest(
-            x1, n1, x2, n2, alpha=options.alpha, alternative=options.alternative,
-            pooled=options.pooled, continuity=options.continuity,
-        )  # fmt: skip
-    return _row(result, "two-sample z-test", small_count_notes(caught, "change"))
+        result = ztest(x1, n1, x2, n2, **z_options(options))
+    if result.exact is not None:  # ztest took its p-value from an exact test already
+        return _row(result, EXACT_NAMES.get(result.exact, str(result.exact)))
+    if not small_count_notes(caught, "change"):
+        return _row(result, DEFAULT_TEST_NAME)
+    exact = ztest(
+        x1, n1, x2, n2, alpha=options.alpha, alternative=options.alternative,
+        pooled=options.pooled, exact=SMALL_COUNT_TEST,
+    )  # fmt: skip
+    name = EXACT_NAMES[SMALL_COUNT_TEST]
+    note = (
+        f"change: an expected count is below 5, so {name} makes the call "
+        f"(p = {float(exact.pvalue):.4g}; the z-test's p = {float(result.pvalue):.4g})"
+    )
+    return _row(exact, f"{name} for small counts", (note,))
 
 
 def _exact(name: str) -> Callable[[int, int, int, int, RoundOptions], RoundTest]:
@@ -125,7 +154,15 @@ def _exact(name: str) -> Callable[[int, int, int, int, RoundOptions], RoundTest]
     return run
 
 
-EXACT_NAMES = {"fisher": "Fisher's exact test", "boschloo": "Boschloo's exact test"}
+DEFAULT_TEST_NAME = "two-sample z-test"
+EXACT_NAMES = {
+    "fisher": "Fisher's exact test",
+    "boschloo": "Boschloo's exact test",
+    "barnard": "Barnard's exact test",
+}
+# The exact test that makes the call when the z-test's small-count warning fires (the one the
+# warning quotes; R fisher.test gives the same p-value).
+SMALL_COUNT_TEST = "fisher"
 
 # Name -> round test. The first is the default; the help of ``--test`` lists them in this order.
 ROUND_TESTS: Mapping[str, RoundTestFunction] = MappingProxyType(
@@ -160,9 +197,6 @@ def round_test(name: object) -> RoundTestFunction:
     return ROUND_TESTS[name]
 
 
-# ---------------------------------------------------------------- against the comparator
-
-
 def points(x1: int, n1: int, x2: int | Fraction, n2: int = 1) -> float:
     """``100 (x1 / n1 - x2 / n2)`` in exact arithmetic: a change in points with no float noise.
 
@@ -174,139 +208,3 @@ def points(x1: int, n1: int, x2: int | Fraction, n2: int = 1) -> float:
     (1.620253164556962, 9.0)
     """
     return float(100 * (Fraction(x1, n1) - Fraction(x2) / n2))
-
-
-@dataclass(frozen=True)
-class ComparatorTest:
-    """The current round against the comparator (the all-provider aggregate).
-
-    Attributes
-    ----------
-    difference_points : float
-        Current minus what it is tested against, in percentage points.
-    statistic, pvalue : float
-        The z-score and its p-value.
-    significant : bool or None
-        ``pvalue < alpha``; None when the row could not be tested (``notes`` says why).
-    versus : str
-        What the current round was tested against, in words (for the sentence).
-    method : str
-        The test in words.
-    notes : tuple of str
-        Caveats for the row.
-    """
-
-    difference_points: float
-    statistic: float
-    pvalue: float
-    significant: bool | None
-    versus: str
-    method: str
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Comparator:
-    """One row's comparator: its published percentage and, when known, its counts."""
-
-    pct: float
-    x: int | None
-    n: int | None
-
-
-def _z_options(options: RoundOptions) -> dict[str, Any]:
-    return {
-        "alpha": options.alpha,
-        "alternative": options.alternative,
-        "pooled": options.pooled,
-        "continuity": options.continuity,
-    }
-
-
-def _pct_text(value: float) -> str:
-    return f"{value:g}%"
-
-
-def _fixed_rate(x: int, n: int, c: Comparator, options: RoundOptions) -> ComparatorTest:
-    """No comparator n: the current round against the comparator's rate as a fixed reference."""
-    if not 0 < c.pct < 100:
-        note = f"comparator {_pct_text(c.pct)} with no n cannot be tested as a fixed rate"
-        nan = math.nan
-        return ComparatorTest(nan, nan, nan, None, "", "", (note,))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = ztest_one_sample(
-            x, n, c.pct / 100, alpha=options.alpha, alternative=options.alternative,
-            continuity=options.continuity,
-        )  # fmt: skip
-    return ComparatorTest(
-        difference_points=points(x, n, Fraction(str(c.pct)), 100),
-        statistic=float(res.statistic),
-        pvalue=float(res.pvalue),
-        significant=bool(res.significant),
-        versus=f"the comparator's {_pct_text(c.pct)}",
-        method=res.method,
-        notes=small_count_notes(caught, "against the comparator"),
-    )
-
-
-def _independent(x: int, n: int, c: Comparator, options: RoundOptions) -> ComparatorTest:
-    """A comparator of other providers, with its n: the two-sample test."""
-    assert c.x is not None  # the table below routes only rows with counts here
-    assert c.n is not None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = ztest(x, n, c.x, c.n, **_z_options(options))
-    return ComparatorTest(
-        difference_points=points(x, n, c.x, c.n),
-        statistic=float(res.statistic),
-        pvalue=float(res.pvalue),
-        significant=bool(res.significant),
-        versus=f"the comparator's {_pct_text(c.pct)}",
-        method=res.method + "; group 2 is the comparator",
-        notes=small_count_notes(caught, "against the comparator"),
-    )
-
-
-def _rest(x: int, n: int, c: Comparator, options: RoundOptions) -> ComparatorTest:
-    """A comparator that includes this provider, with its n: the provider against the rest."""
-    assert c.x is not None  # the table below routes only rows with counts here
-    assert c.n is not None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        res = ztest_against_aggregate(x, n, c.x, c.n, **_z_options(options))
-    rest_x, rest_n = c.x - x, c.n - n
-    return ComparatorTest(
-        difference_points=points(x, n, rest_x, rest_n),
-        statistic=float(res.statistic),
-        pvalue=float(res.pvalue),
-        significant=bool(res.significant),
-        versus=(
-            f"the other providers' {_pct_text(round(100 * rest_x / rest_n, 1))} (the "
-            f"comparator's {_pct_text(c.pct)} less this provider)"
-        ),
-        method=res.method,
-        notes=small_count_notes(caught, "against the comparator"),
-    )
-
-
-ComparatorFunction = Callable[[int, int, Comparator, RoundOptions], ComparatorTest]
-
-# (comparator n known, comparator includes the provider) -> the comparator test.
-COMPARATOR_TESTS: Mapping[tuple[bool, bool], ComparatorFunction] = MappingProxyType(
-    {
-        (False, False): _fixed_rate,
-        (False, True): _fixed_rate,
-        (True, False): _independent,
-        (True, True): _rest,
-    }
-)
-
-
-def comparator_test(
-    x: int, n: int, c: Comparator, options: RoundOptions, *, includes_provider: bool
-) -> ComparatorTest | None:
-    """The comparator test that fits what is known, or None when the row has no comparator."""
-    if math.isnan(c.pct):
-        return None
-    return COMPARATOR_TESTS[(c.n is not None, includes_provider)](x, n, c, options)

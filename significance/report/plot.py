@@ -33,6 +33,31 @@ def _label(standard: str, question: str, width: int = 50) -> str:
     return textwrap.fill(textwrap.shorten(text, width=2 * width - 5, placeholder="..."), width)
 
 
+def _new_figure(**kwargs: Any) -> Figure:
+    """A figure on the Agg canvas that renders itself as PNG in Jupyter (``_repr_png_``).
+
+    The same helper as ``sampling``'s (each package keeps its own: the kernel does not import
+    matplotlib, and the packages do not import each other's private modules).
+    """
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    class Chart(Figure):
+        """A matplotlib figure that shows itself inline in Jupyter."""
+
+        def _repr_png_(self) -> bytes:
+            buffer = io.BytesIO()
+            self.savefig(buffer, format="png", dpi=100)
+            return buffer.getvalue()
+
+    Chart.__module__ = "matplotlib.figure"
+    figure = Chart(**kwargs)
+    FigureCanvasAgg(figure)
+    return figure
+
+
 def plot_comparison(
     report: RoundComparison,
     path: str | Path | None = None,
@@ -56,7 +81,9 @@ def plot_comparison(
     Returns
     -------
     matplotlib.figure.Figure
-        The chart (also saved when ``path`` is given).
+        The chart (also saved when ``path`` is given), made without pyplot (no open figure is
+        left behind); it renders itself as PNG (``_repr_png_``), so a notebook cell that returns
+        it shows the chart.
 
     Raises
     ------
@@ -77,13 +104,12 @@ def plot_comparison(
         target = Path(path)
         if target.suffix.lower() not in PLOT_SUFFIXES:
             raise ParameterError("plot", f"path must end in .png or .svg; got {str(target)!r}")
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     t = report.table
     k = len(t)
-    fig = Figure(figsize=(11, 1.2 + 0.5 * k), layout="constrained")
+    fig = _new_figure(figsize=(11, 1.2 + 0.5 * k), layout="constrained")
     ax = fig.add_subplot()
     edges = (0, *BAND_EDGES, 100)
     for lo, hi, colour in zip(edges[:-1], edges[1:], BAND_COLOURS, strict=True):
@@ -91,7 +117,7 @@ def plot_comparison(
     ys = list(range(k))[::-1]
     for y, r in zip(ys, t.to_dict("records"), strict=True):
         a, b = float(r["previous_pct"]), float(r["current_pct"])
-        sig = bool(r["significant"])
+        sig = r["significant"] is True  # None (the call depends on a count) draws as grey
         colour = "#1f3b73" if sig else "#7f7f7f"
         ax.plot([a, b], [y, y], color=colour, linewidth=3 if sig else 1.5, zorder=2)
         ax.scatter([a], [y], s=45, facecolors="white", edgecolors=colour, zorder=3)

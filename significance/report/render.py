@@ -50,7 +50,7 @@ PVALUE_COLUMNS = (
 def format_number(column: str, value: Any) -> str:
     """One cell for reading: blank for missing, yes/no for flags, fixed decimals by column."""
     if value is None or value is pd.NA:
-        return ""
+        return "depends" if column.endswith("significant") else ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -132,6 +132,10 @@ def html_document(title: str, body: str) -> str:
 # ---------------------------------------------------------------- the report
 
 
+def _call(value: Any) -> bool | None:
+    return None if value is None or value is pd.NA else bool(value)
+
+
 def _key_rows(report: RoundComparison) -> list[list[str]]:
     rows = []
     for i, r in enumerate(report.table.to_dict("records")):
@@ -140,7 +144,7 @@ def _key_rows(report: RoundComparison) -> list[list[str]]:
             comparator = [
                 format_value(r["comparator_pct"]),
                 format_pvalue(r["comparator_pvalue"]),
-                "yes" if r["comparator_significant"] is True else "",
+                {True: "yes", False: "", None: "depends"}[_call(r["comparator_significant"])],
             ]
         rows.append(
             [
@@ -151,7 +155,7 @@ def _key_rows(report: RoundComparison) -> list[list[str]]:
                 f"{r['change_points']:+.1f}",
                 f"{r['z']:.3f}",
                 format_pvalue(r["pvalue"]),
-                "yes" if r["significant"] is True else "",
+                {True: "yes", False: "", None: "depends"}[_call(r["significant"])],
                 format_pvalue(r["pvalue_holm"]),
                 format_pvalue(r["pvalue_bh"]),
                 *comparator,

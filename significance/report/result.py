@@ -16,7 +16,7 @@ from inspection_core.result import Result, to_builtin
 from .._ratings import ProviderRating
 from . import render
 from .render import plain_records
-from .sentences import pct_text
+from .sentences import chance_sentence, pct_text
 
 __all__ = ["RoundComparison"]
 
@@ -63,24 +63,33 @@ class RoundComparison(Result):
     sensitivity: pd.DataFrame | None
 
     def summary(self) -> str:
-        """The calls in two or three sentences."""
+        """The calls in a few sentences, with how many a family of tests gives by chance."""
         t = self.table
-        hits = t[t["significant"]]
+        yes = t["significant"].fillna(False).astype(bool)
+        depends = int(t["significant"].isna().sum())
+        hits = t[yes]
         listed = "; ".join(
             f"{r['standard'].split()[0] if r['standard'] else 'row ' + str(i + 1)} "
             f"{pct_text(r['previous_pct'])} to {pct_text(r['current_pct'])}"
             for i, r in zip(hits.index, hits.to_dict("records"), strict=True)
         )
         word = "change" if len(hits) == 1 else "changes"
+        within = len(t) - len(hits) - depends
         text = (
             f"{len(t)} key questions compared at alpha = {self.alpha:g}: {len(hits)} significant "
-            f"{word}{f' ({listed})' if listed else ''}, {len(t) - len(hits)} within what chance "
-            "could produce."
+            f"{word}{f' ({listed})' if listed else ''}, {within} within what chance could "
+            "produce"
         )
+        text += f", {depends} depending on an unpublished count." if depends else "."
+        text += " " + chance_sentence(self.alpha, len(t), "changes")
         if self.comparator_method is not None:
             tested = int(t["comparator_pvalue"].notna().sum())
             diff = int(t["comparator_significant"].fillna(False).astype(bool).sum())
-            text += f" Against the comparator: {diff} of {tested} significant differences."
+            open_calls = int(
+                (t["comparator_pvalue"].notna() & t["comparator_significant"].isna()).sum()
+            )
+            text += f" Against the comparator: {diff} of {tested} significant differences"
+            text += f", {open_calls} depending on its unpublished n." if open_calls else "."
         near = int(t["near_boundary"].sum())
         text += f" {near} current results are near a band edge."
         if self.provider is not None:

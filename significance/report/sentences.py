@@ -10,7 +10,7 @@ import math
 
 from inspection_core.checks import format_value
 
-__all__ = ["change_sentence", "comparator_sentence", "p_text", "pct_text"]
+__all__ = ["chance_sentence", "change_sentence", "comparator_sentence", "p_text", "pct_text"]
 
 
 def p_text(p: float, alpha: float) -> str:
@@ -43,15 +43,74 @@ def _points(value: float) -> str:
     return f"{value:+.0f}" if whole else f"{value:+.1f}"
 
 
+def chance_sentence(alpha: float, tests: int, what: str) -> str:
+    """How many of a family of tests pass at ``alpha`` by chance alone, in a sentence.
+
+    Examples
+    --------
+    >>> chance_sentence(0.1, 15, "changes")
+    'With 15 changes tested at the 0.1 level, about 1.5 would pass by chance alone if nothing had changed; the Holm and Benjamini-Hochberg p-values beside each call allow for the family.'
+    """  # noqa: E501 - a doctest line cannot wrap
+    expected = f"{round(alpha * tests, 1):g}"
+    return (
+        f"With {tests} {what} tested at the {alpha:g} level, about {expected} would pass by "
+        "chance alone if nothing had changed; the Holm and Benjamini-Hochberg p-values beside "
+        "each call allow for the family."
+    )
+
+
+def _range_text(low: float, high: float, alpha: float) -> str:
+    """``p from 0.091 to 0.15`` (each end on its side of alpha)."""
+    ends = [p_text(v, alpha).replace("p = ", "").replace("p < ", "<") for v in (low, high)]
+    return f"p from {ends[0]} to {ends[1]}"
+
+
+def _verdict(
+    kind: str,
+    p: float,
+    significant: bool | None,
+    alpha: float,
+    *,
+    test: str | None,
+    p_range: tuple[float, float] | None,
+    depends_on: str,
+    range_note: str,
+) -> str:
+    """The call in words; ``significant`` None means it depends on ``depends_on``."""
+    level = f"at the {alpha:g} level"
+    varies = p_range is not None and p_range[0] != p_range[1]
+    if p_range is not None and varies:
+        shown = " ".join(filter(None, [_range_text(*p_range, alpha), range_note]))
+    else:
+        shown = p_text(p, alpha)
+    if test:
+        shown = f"{test}, {shown}"
+    if significant is None:
+        return f"; the call {level} depends on {depends_on} ({shown})"
+    whatever = f" whatever {depends_on}" if varies else ""
+    if significant:
+        return f", a significant {kind} {level}{whatever} ({shown})"
+    return f"; within what chance could produce {level}{whatever} ({shown})"
+
+
 def change_sentence(
     previous_pct: float,
     current_pct: float,
     change: float,
     p: float,
-    significant: bool,
+    significant: bool | None,
     alpha: float,
+    *,
+    test: str | None = None,
+    p_range: tuple[float, float] | None = None,
+    depends_on: str = "the unpublished count",
+    range_note: str = "",
 ) -> str:
     """The change in words; "significant" appears only when ``significant`` is True.
+
+    ``test`` names a test other than the z-test that made the call; ``p_range`` is the range of
+    p over what is not published (``depends_on``), and ``significant`` None says the call
+    depends on it.
 
     Examples
     --------
@@ -59,13 +118,13 @@ def change_sentence(
     'Fell from 74% to 65% (-9 points); within what chance could produce at the 0.1 level (p = 0.17).'
     >>> change_sentence(55, 100, 45.0, 0.0013, True, 0.1)
     'Rose from 55% to 100% (+45 points), a significant change at the 0.1 level (p = 0.0013).'
+    >>> change_sentence(23, 31, 8.0, 0.117, None, 0.1, p_range=(0.091, 0.153))
+    'Rose from 23% to 31% (+8 points); the call at the 0.1 level depends on the unpublished count (p from 0.091 to 0.15).'
     """  # noqa: E501 - a doctest line cannot wrap
-    level = f"at the {alpha:g} level"
-    verdict = (
-        f", a significant change {level} ({p_text(p, alpha)})"
-        if significant
-        else f"; within what chance could produce {level} ({p_text(p, alpha)})"
-    )
+    verdict = _verdict(
+        "change", p, significant, alpha, test=test, p_range=p_range, depends_on=depends_on,
+        range_note=range_note,
+    )  # fmt: skip
     if change == 0:
         return f"Unchanged at {pct_text(current_pct)}{verdict}."
     if previous_pct == current_pct:
@@ -81,7 +140,15 @@ def change_sentence(
 
 
 def comparator_sentence(
-    versus: str, difference: float, p: float, significant: bool, alpha: float
+    versus: str,
+    difference: float,
+    p: float,
+    significant: bool | None,
+    alpha: float,
+    *,
+    p_range: tuple[float, float] | None = None,
+    depends_on: str = "",
+    range_note: str = "",
 ) -> str:
     """The current round against the comparator in words (same word rule).
 
@@ -90,12 +157,12 @@ def comparator_sentence(
     Examples
     --------
     >>> comparator_sentence("the comparator's 68%", -3.0, 0.51, False, 0.1)
-    "3 points below the comparator's 68%; within what chance could produce (p = 0.51)."
-    """
-    if significant:
-        verdict = f", a significant difference at the {alpha:g} level ({p_text(p, alpha)})"
-    else:
-        verdict = f"; within what chance could produce ({p_text(p, alpha)})"
+    "3 points below the comparator's 68%; within what chance could produce at the 0.1 level (p = 0.51)."
+    """  # noqa: E501 - a doctest line cannot wrap
+    verdict = _verdict(
+        "difference", p, significant, alpha, test=None, p_range=p_range, depends_on=depends_on,
+        range_note=range_note,
+    )  # fmt: skip
     if difference == 0:
         return f"Level with {versus}{verdict}."
     side = "above" if difference > 0 else "below"

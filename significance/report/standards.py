@@ -18,15 +18,12 @@ import pandas as pd
 from inspection_core.errors import ParameterError
 
 from .._ratings import (
-    BAND_EDGES,
-    NEAR_BOUNDARY_POINTS,
     RATINGS,
     STANDARDS,
     ProviderRating,
     boundary_flags,
     normalise_rating,
     provider_rating,
-    rating_band,
     standard_rating,
 )
 
@@ -79,40 +76,14 @@ def near_boundary(
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Why a result is near a band edge, and the adjacent bands a panel may consider.
 
-    ``"published"`` is :func:`boundary_flags` (the whole percentage, rounded half up);
-    ``"unrounded"`` applies the same rule to the exact value: within 5 points of an edge,
-    inclusive, or one case judged differently (``(x - 1) / n``, ``(x + 1) / n``) changes the band.
+    The report's name for :func:`significance.boundary_flags` (one rule, both bases).
 
     Examples
     --------
-    >>> near_boundary(64.5)
-    (('65% is within 5 points of 65%',), ('Requires improvement',))
     >>> near_boundary(64.5, basis="unrounded")
     (('64.5% is within 5 points of 65%',), ('Good',))
     """
-    if basis == "published":
-        return boundary_flags(percentage, x, n)
-    band = rating_band(percentage, basis="unrounded")
-    step = RATINGS.index(band)
-    reasons: list[str] = []
-    options: list[str] = []
-    for edge in BAND_EDGES:
-        if abs(percentage - edge) <= NEAR_BOUNDARY_POINTS:
-            i = step + (1 if percentage < edge else -1)
-            if 0 <= i < len(RATINGS) and RATINGS[i] not in options:
-                reasons.append(
-                    f"{percentage:g}% is within {NEAR_BOUNDARY_POINTS} points of {edge}%"
-                )
-                options.append(RATINGS[i])
-    if x is not None and n is not None:
-        for other_x in (x - 1, x + 1):
-            if 0 <= other_x <= n:
-                other = rating_band(100 * other_x / n, basis="unrounded")
-                if other != band:
-                    reasons.append(f"one case judged differently ({other_x} of {n}) gives {other}")
-                    if other not in options:
-                        options.append(other)
-    return tuple(reasons), tuple(options)
+    return boundary_flags(percentage, x, n, basis=basis)
 
 
 def _supplied(ratings: Mapping[str, str] | None) -> dict[str, str]:

@@ -58,6 +58,8 @@ def test_draw_writes_everything_and_reruns_from_manifest(
     assert sorted(p.name for p in out.iterdir()) == [
         "balance.csv",
         "balance.png",
+        "balance.txt",
+        "fieldwork.xlsx",
         "manifest.json",
         "reserves.csv",
         "sample.csv",
@@ -109,8 +111,14 @@ BAD = [
     (["allocate", EXAMPLE, "--n", "-3"], "--n must be a whole number of at least 1; got -3"),
     (["allocate", EXAMPLE, "--n", "many"], "--n must be a whole number or 'auto'; got 'many'"),
     (["allocate", EXAMPLE, "--n", "10", "--method", "neyman"], "--method must be one of"),
-    (["allocate", EXAMPLE, "--n", "10", "--id", "crn"], "ID column 'crn' not found"),
-    (["allocate", EXAMPLE, "--n", "10", "--strata", "sex"], "its columns are 'case_id', 'gender'"),
+    (
+        ["allocate", EXAMPLE, "--n", "10", "--id", "crn"],
+        "no column 'crn' in example_population.csv",
+    ),
+    (
+        ["allocate", EXAMPLE, "--n", "10", "--strata", "sex"],
+        "did you mean --strata gender? Its columns are 'case_id', 'gender'",
+    ),
     (["allocate", "{dupes.csv}", "--n", "1"], "repeats 1 ID: 'A1' (rows 2, 3)"),
     (["allocate", "{blank.csv}", "--n", "1"], "gender is blank in 1 row: 3 of blank.csv"),
     (["allocate", "{empty.csv}", "--n", "1"], "empty.csv is empty"),
@@ -175,7 +183,8 @@ def test_existing_results_refused_and_input_untouched(
     changed.write_text(cases.read_text().replace("CRN540586", "CRN540587"))
     code, _, err = run(capsys, "draw", "--manifest", str(tmp_path / "first" / "manifest.json"),
                        str(changed), "--out", str(tmp_path / "second"))  # fmt: skip
-    assert code == 2 and "is not the file the manifest was drawn from" in err
+    assert code == 2 and "holds other cases than those the manifest was drawn from: 1 case " in err
+    assert "added, 1 removed, 0 with other strata (250 cases then, 250 now)" in err
     assert not (tmp_path / "second").exists()
     assert cases.read_bytes() == original
 

@@ -110,10 +110,10 @@ CASES: dict[str, Case] = {
     ),
     "allocate not UTF-8": S("allocate", "{latin1.csv}", "--n", "10", message="latin1.csv"),
     "allocate missing strata column": S(
-        *ALLOC, "--n", "10", "--strata", "gender,ethnicity", message="'ethnicity' not found"
+        *ALLOC, "--n", "10", "--strata", "gender,ethnicity", message="no column 'ethnicity'"
     ),
     "allocate missing ID column": S(
-        *ALLOC, "--n", "10", "--id", "crn", message="'crn' not found", subprocess=True
+        *ALLOC, "--n", "10", "--id", "crn", message="no column 'crn'", subprocess=True
     ),
     "allocate ID also a stratum": S(
         *ALLOC, "--n", "10", "--strata", "case_id,gender", message="must not also be a stratum"

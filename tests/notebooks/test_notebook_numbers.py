@@ -4,6 +4,8 @@ A notebook's prose cannot be checked by executing it, so the figures the text qu
 here: if the library changes, these fail and the notebook text gets updated with them.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -90,3 +92,65 @@ def test_notebook_3_rounds() -> None:
     # "Only the 55% to 100% change ... survives Holm's adjustment"
     holm = adjust_pvalues(table["pvalue"].to_numpy(), method="holm")
     assert list(np.flatnonzero(holm < 0.1)) == [14]
+
+
+def test_notebook_5_findings(tmp_path: Path) -> None:
+    from importlib import resources
+
+    from sampling import draw, read_cases, write_draw
+    from significance import case_findings
+
+    population = str(resources.files("sampling") / "data/example_population.csv")
+    results = str(resources.files("significance.findings") / "data/example_results.csv")
+    folder = tmp_path / "draw"
+    write_draw(draw(read_cases(population), "auto", seed=2026, reserves=2), folder,
+               input_path=population)  # fmt: skip
+    ratings = {"1.1": "Good", "1.2": "Good", "1.3": "Good", "1.4": "Good"}
+    findings = case_findings(
+        results, sample=folder, standard_ratings=ratings | {"4.1": "Good", "4.2": "Outstanding"}
+    )
+    kq = {r["key_question"]: r for r in findings.key_questions.to_dict("records")}
+    # "met in 65 of 100 cases: 65%, Good ... interval 60.2% to 69.6% ... 64 of 100 RI"
+    first = kq["2.1.1"]
+    assert (first["yes"], first["answered"], first["pct"], first["band"]) == (65, 100, 65, "Good")
+    assert (round(100 * first["wilson_low"], 1), round(100 * first["wilson_high"], 1)) == (
+        60.2, 69.6,
+    )  # fmt: skip
+    assert first["one_case_bands"] == "Requires improvement"
+    # "the harm questions rest on 58 cases ... population at 140 ... margins 6.5 points"
+    harm = kq["2.1.3"]
+    assert harm["answered"] == 58 and round(harm["population_estimate"]) == 140
+    assert round(100 * harm["margin_of_error"], 1) == 6.5
+    # "for 2.1.1 it is 65.5% with a standard error of 3.6 points"; "42 cases whose risk is low"
+    assert (round(100 * first["design_estimate"], 1), round(100 * first["design_se"], 1)) == (
+        65.5, 3.6,
+    )  # fmt: skip
+    assert 100 - harm["eligible"] == 42
+    # "every one [sub-group margin] here is above 5 points"
+    assert findings.subgroups["margin_above_5_points"].all()
+    # "45 of 59 community cases (76%) and 20 of 41 licence cases (49%) ... 27 points ... p = 0.0046"
+    tests = findings.subgroup_tests
+    split = tests[(tests["group"] == "disposal") & (tests["key_question"] == "2.1.1")].iloc[0]
+    assert (split["x1"], split["n1"], split["x2"], split["n2"]) == (45, 59, 20, 41)
+    assert (
+        round(100 * float(split["difference"])) == 27 and round(float(split["pvalue"]), 4) == 0.0046
+    )
+    assert bool(split["significant"])
+    women = tests[(tests["group"] == "gender") & (tests["key_question"] == "2.3.3")].iloc[0]
+    assert (women["x1"], women["n1"], women["x2"], women["n2"]) == (8, 10, 19, 48)
+    assert bool(women["significant"]) and str(women["test"]).startswith("Boschloo")
+    # "Planning (2.2) ... lowest at 60% ... the panel may rate it Good"; "16 of 30: Good"
+    planning = findings.standards[findings.standards["standard"] == "2.2"].iloc[0]
+    assert (planning["lowest_pct"], planning["rule_rating"]) == (60, "Requires improvement")
+    assert "Good" in str(planning["panel_options"])
+    assert findings.provider is not None
+    assert (findings.provider.score, findings.provider.rating) == (16, "Good")
+    # "None of the twelve changes is significant ... 2.3.3 (34% to 47%, +12.6 points on 58
+    # cases), p = 0.12. Against the all-CRC aggregate, five differences are."
+    previous = resources.files("significance") / "data/thames_valley_2019_key_questions.csv"
+    table = findings.compare(str(previous), previous_n=100).table
+    assert not table["significant"].any() and len(table) == 12
+    row = table.iloc[8]
+    assert (row["previous_pct"], row["current_pct"], row["current_n"]) == (34, 47, 58)
+    assert round(float(row["change_points"]), 1) == 12.6 and round(float(row["pvalue"]), 2) == 0.12
+    assert int(table["comparator_significant"].sum()) == 5

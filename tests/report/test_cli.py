@@ -208,3 +208,26 @@ def test_subprocess_exit_status(tmp_path: Path) -> None:
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == "error: row 1 ('q'): current_x must be at most current_n (10); got 12\n"
     assert not (tmp_path / "o.md").exists()
+
+
+def test_compare_comparator_options(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "compare", str(TV), "--previous-n", "100", "--json")
+    rows = json.loads(out)["table"]
+    assert code == 0 and rows[7]["comparator_significant"] is None  # depends on the unknown n
+    assert rows[7]["comparator_pvalue_low"] < 0.1 < rows[7]["comparator_pvalue_high"]
+    code, out, _ = run(
+        capsys, "compare", str(TV), "--previous-n", "100", "--json",
+        "--no-comparator-includes-provider",
+    )  # fmt: skip
+    d = json.loads(out)
+    assert code == 0 and d["comparator_method"].startswith("exact binomial test")
+    assert "one-sample z-test" in d["comparator_method"]
+    assert d["table"][7]["comparator_significant"] is False
+    code, out, err = run(capsys, "compare", str(TV), "--max-provider-share", "2")
+    assert code == 2 and err.startswith("error: --max-provider-share must be between 0 and 1")
+    code, out, _ = run(
+        capsys, "compare", str(TV), "--previous-n", "100", "--test", "fisher", "--json"
+    )
+    assert code == 0 and {r["test"] for r in json.loads(out)["table"]} == {"Fisher's exact test"}
+    code, _, err = run(capsys, "compare", str(TV), "--test", "paired")
+    assert code == 2 and "--test: invalid choice: 'paired'" in err

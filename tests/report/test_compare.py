@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from significance import (
     ROUND_TESTS,
     RoundComparison,
+    SmallCountWarning,
     adjust_pvalues,
     compare_rounds,
     counts_from_percentage,
@@ -61,19 +62,42 @@ def test_one_row_per_key_question_with_the_issue_columns(report: RoundComparison
 
 
 def test_significance_calls_equal_ztest_row_by_row(report: RoundComparison) -> None:
-    for r in report.table.to_dict("records"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    exact_rows = []
+    for i, r in enumerate(report.table.to_dict("records")):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             expected = ztest(r["current_x"], r["current_n"], r["previous_x"], r["previous_n"])
-        assert r["significant"] == expected.significant
+        if any(issubclass(w.category, SmallCountWarning) for w in caught):
+            # small counts: Fisher's exact test makes the call, the z-score stays beside it
+            exact_rows.append(i)
+            fisher = ztest(
+                r["current_x"], r["current_n"], r["previous_x"], r["previous_n"], exact="fisher"
+            )
+            assert r["pvalue"] == fisher.pvalue and r["significant"] == fisher.significant
+            assert r["test"] == "Fisher's exact test for small counts"
+            assert "Fisher's exact test for small counts, p = " in r["sentence"]
+        else:
+            assert r["significant"] == expected.significant
+            assert r["pvalue"] == expected.pvalue
+            assert r["test"] == "two-sample z-test"
         assert r["z"] == expected.statistic
-        assert r["pvalue"] == expected.pvalue
         # the change comes from the counts in exact arithmetic (no float noise)
-        exact = 100 * (
-            Fraction(r["current_x"], r["current_n"]) - Fraction(r["previous_x"], r["previous_n"])
+        exact = Fraction(r["current_x"], r["current_n"]) - Fraction(
+            r["previous_x"], r["previous_n"]
         )
-        assert r["change_points"] == float(exact)
+        assert r["change_points"] == float(100 * exact)
         assert r["change_points"] == pytest.approx(expected.difference, abs=1e-12)
+    assert exact_rows == [12, 13]  # two Through the Gate rows of 14 cases
+
+
+def test_small_counts_exact_call_against_r(report: RoundComparison) -> None:
+    t = report.table
+    # R 4.2.2: fisher.test(matrix(c(13, 1, 77, 23), 2))$p.value = 0.29440049278372
+    assert t.loc[12, "pvalue"] == pytest.approx(0.29440049278372, rel=1e-9)
+    # R 4.2.2: fisher.test(matrix(c(11, 3, 68, 32), 2))$p.value = 0.544998004156618
+    assert t.loc[13, "pvalue"] == pytest.approx(0.544998004156618, rel=1e-9)
+    assert "Fisher's exact test makes the call" in str(t.loc[12, "notes"])
+    assert not t.loc[12, "significant"] and not t.loc[13, "significant"]
 
 
 def test_worked_row_by_hand(report: RoundComparison) -> None:
@@ -120,16 +144,65 @@ def test_adjusted_pvalues(report: RoundComparison) -> None:
     assert list(report.table.index[report.table["pvalue_holm"] < 0.1]) == [14]
 
 
-def test_comparator_without_n_is_a_one_sample_test(report: RoundComparison) -> None:
-    assert report.comparator_method is not None
-    assert "one-sample" in report.comparator_method
+def test_comparator_without_n_gives_both_ends(report: RoundComparison) -> None:
+    # The comparator includes the provider (the default) and its n is unknown: the fixed-rate
+    # test is one end (a comparator of unbounded size), the provider against the rest at a
+    # 50% share is the other.
+    assert report.comparator_method is not None and "n is not known" in report.comparator_method
     for r in report.table.to_dict("records"):
+        fixed = ztest_one_sample(r["current_x"], r["current_n"], r["comparator_pct"] / 100)
+        low, high = r["comparator_pvalue_low"], r["comparator_pvalue_high"]
+        assert low <= fixed.pvalue <= high and r["comparator_pvalue"] == high
+        calls = {low < 0.1, high < 0.1}
+        assert (r["comparator_significant"] is None) == (len(calls) == 2)
+        if len(calls) == 1:
+            assert r["comparator_significant"] == (high < 0.1)
+    # R: prop.test(65, 100, p = 0.68, correct = FALSE): X-squared = 0.41360, p-value = 0.5201
+    assert report.table.loc[0, "comparator_pvalue_high"] == pytest.approx(0.5201, abs=5e-5)
+    # Old default, kept as an option: a comparator of other providers, as a fixed rate.
+    apart = compare_rounds(TV, previous_n=100, comparator_includes_provider=False)
+    for i, r in enumerate(apart.table.to_dict("records")):
         expected = ztest_one_sample(r["current_x"], r["current_n"], r["comparator_pct"] / 100)
-        assert r["comparator_z"] == expected.statistic
+        if i == 12:  # 13 of 14 against 69%: small counts, the exact binomial test's call
+            continue
         assert r["comparator_pvalue"] == expected.pvalue
         assert r["comparator_significant"] == expected.significant
-    # R: prop.test(65, 100, p = 0.68, correct = FALSE): X-squared = 0.41360, p-value = 0.5201
-    assert report.table.loc[0, "comparator_pvalue"] == pytest.approx(0.5201, abs=5e-5)
+
+
+def test_comparator_bounds_by_brute_force() -> None:
+    # 44 of 100 against a comparator of 52% that includes them, n unknown (Thames Valley 2.3)
+    table = pd.DataFrame(
+        {"key_question": ["q"], "previous_pct": [51], "current_pct": [44], "current_n": [100],
+         "comparator_pct": [52]}
+    )  # fmt: skip
+    r = compare_rounds(table, previous_n=100).table.iloc[0]
+    pvalues = [ztest_one_sample(44, 100, 0.52).pvalue]
+    for size in range(200, 5200):  # the comparator from twice the provider's n
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                total = counts_from_percentage(52, size).count
+            except ValueError:
+                continue
+            pvalues.append(ztest_against_aggregate(44, 100, total, size).pvalue)
+    assert r["comparator_pvalue_low"] == pytest.approx(min(pvalues), rel=1e-9)
+    assert r["comparator_pvalue_high"] == pytest.approx(max(pvalues), rel=1e-9)
+    # p from 0.020 (this provider half the comparator) to 0.11 (a fixed rate): no call
+    assert r["comparator_pvalue_low"] < 0.1 < r["comparator_pvalue_high"]
+    assert r["comparator_significant"] is pd.NA or pd.isna(r["comparator_significant"])
+    assert "the call at the 0.1 level depends on the comparator's unpublished n" in r["sentence"]
+    assert "with this provider up to 50% of its cases" in r["sentence"]
+    # a smaller largest share narrows the range towards the fixed rate
+    narrow = compare_rounds(table, previous_n=100, max_provider_share=0.1).table.iloc[0]
+    assert r["comparator_pvalue_low"] < narrow["comparator_pvalue_low"]
+    assert narrow["comparator_pvalue_high"] == r["comparator_pvalue_high"]
+
+
+def test_one_default_for_a_provider_inside_the_aggregate() -> None:
+    from inspection_core.cli import default_of
+
+    assert default_of(compare_rounds, "comparator_includes_provider") is True
+    assert default_of(ztest_against_aggregate, "includes_provider") is True
 
 
 def test_bands_and_near_boundary(report: RoundComparison) -> None:
@@ -326,16 +399,22 @@ def test_comparator_with_n_is_a_two_sample_test() -> None:
         {"key_question": ["q"], "previous_pct": [74], "current_pct": [65], "current_n": [100],
          "comparator_pct": [71], "comparator_n": [1000]}
     )  # fmt: skip
-    r = compare_rounds(table, previous_n=100).table.iloc[0]
-    expected = ztest(65, 100, 710, 1000)
-    assert r["comparator_pvalue"] == expected.pvalue and r["comparator_z"] == expected.statistic
-    inside = compare_rounds(table, previous_n=100, comparator_includes_provider=True)
-    assert (
-        inside.table.loc[0, "comparator_pvalue"]
-        == ztest_against_aggregate(65, 100, 710, 1000).pvalue
+    # by default the comparator includes the provider: the provider against the rest
+    inside = compare_rounds(table, previous_n=100)
+    rest = ztest_against_aggregate(65, 100, 710, 1000)  # 645 of 900 elsewhere
+    assert inside.table.loc[0, "comparator_pvalue"] == rest.pvalue
+    assert inside.table.loc[0, "comparator_difference_points"] == pytest.approx(
+        100 * (65 / 100 - 645 / 900), abs=1e-12
     )
+    assert "the other providers' 71.7% (the comparator's 71% less this provider)" in str(
+        inside.table.loc[0, "sentence"]
+    )
+    apart = compare_rounds(table, previous_n=100, comparator_includes_provider=False).table
+    expected = ztest(65, 100, 710, 1000)
+    assert apart.loc[0, "comparator_pvalue"] == expected.pvalue
+    assert apart.loc[0, "comparator_z"] == expected.statistic
     assumed = compare_rounds(table.drop(columns="comparator_n"), previous_n=100, comparator_n=1000)
-    assert assumed.table.loc[0, "comparator_pvalue"] == expected.pvalue
+    assert assumed.table.loc[0, "comparator_pvalue"] == rest.pvalue
     assert any("comparator n assumed to be 1000" in a for a in assumed.assumptions)
 
 
@@ -529,3 +608,67 @@ def test_every_round_test_has_the_one_signature() -> None:
         row = function(74, 100, 65, 100, options)
         assert isinstance(row, RoundTest), name
         assert row.significant == (row.pvalue < 0.1) and row.statistic > 0
+
+
+# ---------------------------------------------------------------- what is not published
+
+
+def test_percentage_with_several_counts_reports_the_range_of_p() -> None:
+    # 31% and 23% of 150: 46 or 47 cases, and 34 or 35 (each rounds half up to the percentage)
+    table = pd.DataFrame(
+        {"key_question": ["q"], "previous_pct": [23], "current_pct": [31], "current_n": [150]}
+    )
+    report = compare_rounds(table, previous_n=150)
+    r = report.table.iloc[0]
+    assert (r["current_x"], r["previous_x"]) == (46, 34)  # the nearest counts, as before
+    # R 4.2.2: prop.test(c(46, 34), c(150, 150), correct = FALSE)$p.value = 0.117185087198138
+    assert r["pvalue"] == pytest.approx(0.117185087198138, rel=1e-9)
+    # R 4.2.2: prop.test(c(47, 34), ...) = 0.0909143048117571; c(46, 35) = 0.152572731171705
+    assert r["pvalue_low"] == pytest.approx(0.0909143048117571, rel=1e-9)
+    assert r["pvalue_high"] == pytest.approx(0.152572731171705, rel=1e-9)
+    assert pd.isna(r["significant"])
+    assert r["sentence"] == (
+        "Rose from 23% to 31% (+8 points); the call at the 0.1 level depends on the unpublished "
+        "count (p from 0.091 to 0.15 over the counts that round to the published percentages)."
+    )
+    assert "0 significant changes, 0 within what chance could produce, 1 depending on an " in (
+        report.summary()
+    )
+    assert "depends" in str(report)
+    # the same percentages at 0.2: significant at every possible count, and said so
+    wide = compare_rounds(table, previous_n=150, alpha=0.2).table.iloc[0]
+    assert wide["significant"] is True or bool(wide["significant"])
+    assert (
+        "a significant change at the 0.2 level whatever the unpublished count" in (wide["sentence"])
+    )
+
+
+def test_unique_counts_have_a_single_p(report: RoundComparison) -> None:
+    t = report.table
+    assert (t["pvalue_low"] == t["pvalue"]).all() and (t["pvalue_high"] == t["pvalue"]).all()
+    assert not t["significant"].isna().any()
+
+
+def test_summary_says_how_many_changes_chance_gives(report: RoundComparison) -> None:
+    assert (
+        "With 15 changes tested at the 0.1 level, about 1.5 would pass by chance alone if "
+        "nothing had changed" in report.summary()
+    )
+    counts = report.table[["key_question", "previous_x", "previous_n", "current_x", "current_n"]]
+    assert "With 15 changes tested at the 0.05 level, about 0.8 would pass" in (
+        compare_rounds(counts, alpha=0.05).summary()
+    )
+
+
+def test_small_counts_against_the_comparator_use_the_exact_binomial_test(
+    report: RoundComparison,
+) -> None:
+    # Through the Gate 13 of 14 against 69%: 14 x 0.31 = 4.3 expected failures, below 5
+    apart = compare_rounds(TV, previous_n=100, comparator_includes_provider=False).table
+    # R 4.2.2: binom.test(13, 14, 0.69)$p.value = 0.0785401171371073 (the z-test's is 0.054)
+    assert apart.loc[12, "comparator_pvalue"] == pytest.approx(0.0785401171371073, rel=1e-9)
+    assert "exact binomial test makes the call" in str(apart.loc[12, "notes"])
+    # with the comparator including the provider, that is the fixed-rate end of the range
+    assert report.table.loc[12, "comparator_pvalue_high"] == pytest.approx(
+        0.0785401171371073, rel=1e-9
+    )

@@ -135,4 +135,4 @@ def test_write_draw_is_all_or_nothing(
         write_draw(result, out, input_path=EXAMPLE, force=True)
     # Nothing half-written: no new folder, the old one intact, no temporary folders left.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
-    assert len(list(out.iterdir())) == 5
+    assert len(list(out.iterdir())) == len(written["files"])

@@ -74,14 +74,14 @@ BAD = [
     (
         "cases.csv",
         "crn,gender,disposal,risk\nA1,male,licence,low\n",
-        "ID column 'case_id' not found in cases.csv; its columns are 'crn', 'gender', 'disposal', "
-        "'risk'",
+        r"no column 'case_id' in cases.csv; did you mean --id crn \(id_column='crn'\)\? Its "
+        "columns are 'crn', 'gender', 'disposal', 'risk'",
     ),
     (
         "cases.csv",
         "case_id,sex,sentence,risk\nA1,male,licence,low\n",
-        "strata columns 'gender', 'disposal' not found in cases.csv; its columns are 'case_id', "
-        "'sex', 'sentence', 'risk'",
+        r"no columns 'gender', 'disposal' in cases.csv; did you mean --strata sex,sentence,risk\? "
+        "Its columns are 'case_id', 'sex', 'sentence', 'risk'",
     ),
     (
         "cases.csv",
@@ -96,7 +96,7 @@ BAD = [
         "gender is blank in 8 rows: 2, 3, 4, 5, 6 and 3 more of cases.csv",
     ),
     ("cases.csv", HEADER + "A1,male,licence,low\n ,male,licence,low\n", "case_id is blank in 1"),
-    ("cases.xlsx", "not a zip file", "cannot read cases.xlsx as excel"),
+    ("cases.xlsx", "not a zip file", r"cases.xlsx is text \(a CSV file\?\) with an Excel name"),
     ("cases.parquet", "not parquet", "cannot read cases.parquet as parquet"),
 ]
 

@@ -255,5 +255,6 @@ def test_excel_with_the_cases_on_a_later_sheet_says_what_it_read(
     code = main(["allocate", str(path), "--n", "10"])
     _, err = capsys.readouterr()
     assert code == 2
-    assert "'case_id' not found in extract.xlsx; its columns are 'about'" in err
+    assert "no column 'case_id' in sheet 'README' of extract.xlsx" in err
+    assert "its columns are 'about'; sheet 'cases' has them: --sheet cases" in err
     assert path.read_bytes() == before

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from significance._ratings import (
     RATINGS,
+    boundary_flags,
     percent_half_up,
     provider_rating,
     rating_band,
@@ -132,3 +133,25 @@ def test_percent_half_up_matches_decimal(xn: tuple[int, int]) -> None:
     x, n = xn
     exact = (Decimal(100 * x) / Decimal(n)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     assert percent_half_up(x, n) == int(exact)
+
+
+@given(
+    st.integers(min_value=1, max_value=40).flatmap(
+        lambda n: st.tuples(st.integers(0, n), st.just(n))
+    )
+)
+def test_panel_options_are_one_band_away(case: tuple[int, int]) -> None:
+    # docs/published-method.md (rating bands): a panel may move a rating by one band only, even
+    # when one case judged differently would jump two bands (3 of 5 is 60%, 4 of 5 is 80%).
+    x, n = case
+    for basis in ("published", "unrounded"):
+        pct = percent_half_up(x, n) if basis == "published" else 100 * x / n
+        band = RATINGS.index(rating_band(pct, basis=basis))
+        _, options = boundary_flags(pct, x, n, basis=basis)
+        assert all(abs(RATINGS.index(o) - band) == 1 for o in options), (x, n, basis, options)
+
+
+def test_one_case_two_bands_away_opens_only_the_adjacent_band() -> None:
+    reasons, options = boundary_flags(60, 3, 5)
+    assert "one case judged differently (4 of 5) gives Outstanding" in reasons
+    assert "Outstanding" not in options and "Good" in options
