@@ -3,28 +3,31 @@
 One function per step, in the order a user meets them, so that each piece of work still to land
 slots into one place:
 
-====================  =======================================  ===============================
-step                  today (public functions on main)         waits for
-====================  =======================================  ===============================
-:func:`step_source`   upload (CSV, Excel, Parquet) or example
-:func:`step_sheet`    lists the sheets; the first is read      ``--sheet`` (issue 13)
-:func:`step_header`   the columns of row 1                     header detection (issue 13)
-:func:`step_mapping`  ID and strata guessed from the names
-:func:`step_check`    :func:`sampling.read_cases` (first       ``check`` listing every
-                      problem, one line)                       problem at once (issue 13)
-:func:`step_levels`   each variable's levels and counts        recodings and vocabularies
-                                                               (issue 13)
-:func:`step_exclusions`  (none yet)                            exclusions (issue 12)
-:func:`step_settings` n by the rule or typed, seed, reserves
-:func:`step_draw`     :func:`sampling.draw`,                   inclusion probabilities
-                      :func:`sampling.balance_report`,         (issue 12); ``fieldwork.xlsx``
-                      :func:`sampling.write_draw`              comes inside the pack from
-                                                               ``write_draw`` (issue 13)
-:func:`step_results`  allocation, :func:`sampling.plot_balance`,
-                      balance table, downloads
-:func:`step_reproduce`  :func:`sampling.reproduce_draw`
-:func:`step_substitutions`  (none yet)                         substitutions (issue 12)
-====================  =======================================  ===============================
+=========================  ==========================================  =========================
+step                       public functions                            waits for
+=========================  ==========================================  =========================
+:func:`step_source`        upload (CSV, Excel, Parquet) or the example
+:func:`step_sheet`         the workbook's sheets (``sheet=``)
+:func:`step_header`        the header row (found, or typed:
+                           ``header_row=``) and its columns
+:func:`step_mapping`       ID and strata, guessed from the names
+:func:`step_fixes`         the fixes the check offers (totals rows,
+                           repeated rows, look-alike levels)
+:func:`step_check`         :func:`sampling.read_case_list`: every
+                           problem at once, or the record of the read
+:func:`step_recodings`     the spellings merged, each one editable
+                           (``recode=``)
+:func:`step_exclusions`    (none yet)                                  exclusions (issue 12)
+:func:`step_settings`      n by the rule or typed, seed, reserves
+:func:`step_draw`          :func:`sampling.draw`,                      inclusion probabilities
+                           :func:`sampling.balance_report`,            (issue 12)
+                           :func:`sampling.write_draw` (the pack,
+                           ``fieldwork.xlsx`` included)
+:func:`step_results`       allocation, balance chart and table,
+                           downloads
+:func:`step_reproduce`     :func:`sampling.reproduce_draw`
+:func:`step_substitutions`  (none yet)                                 substitutions (issue 12)
+=========================  ==========================================  =========================
 
 The pack is the folder :func:`sampling.write_draw` writes (as ``python -m sampling draw --out``
 does), zipped in memory; the folder and the staged copy of the upload are removed as soon as
@@ -33,6 +36,7 @@ the zip is made. The checked cases and the last draw stay in the session's state
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -47,12 +51,15 @@ import streamlit as st
 
 from sampling import (
     Balance,
+    CaseList,
+    CaseListError,
     Draw,
     balance_report,
     draw,
-    read_cases,
+    read_case_list,
     reproduce_draw,
     sample_size,
+    vocabulary_table,
     write_draw,
 )
 
@@ -61,7 +68,7 @@ from ._ui import attempt, scratch, staged
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["guess_id", "guess_strata", "pack_names", "render"]
+__all__ = ["find_header", "guess_id", "guess_strata", "pack_names", "render"]
 
 LABELS = {
     "n": "Cases to sample",
@@ -71,10 +78,14 @@ LABELS = {
     "strata": "Strata columns",
     "cases": "Case list",
     "blank_strata": "Blank strata",
+    "sheet": "Sheet",
+    "header_row": "Header row",
 }
-TYPES = ["csv", "txt", "xlsx", "xls", "parquet"]  # .xls is accepted so its message can say why
+TYPES = ["csv", "txt", "tsv", "xlsx", "xls", "parquet"]  # .xls accepted so its message can say why
 EXAMPLE = "example_population.csv"
 STATE = "draw_state"
+PREVIEW_ROWS = 40  # rows looked at to find the header for the column menus
+RECODE = "draw_recode::"  # widget keys of the editable recodings: RECODE + column + "::" + value
 _ID_NAMES = ("case_id", "caseid", "crn", "case_reference", "case_ref", "reference", "id")
 _STRATA_NAMES = {
     "gender": ("gender", "sex"),
@@ -93,12 +104,42 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Header:
+    """Where the header is (None: the library finds it) and the columns it names."""
+
+    row: int | None
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Mapping:
     """Which columns identify the cases and stratify them."""
 
     id_column: str
     strata: tuple[str, ...]
     blank_strata: str
+
+
+@dataclass(frozen=True)
+class Fixes:
+    """The fixes the check offers, as chosen."""
+
+    drop_totals: bool
+    drop_repeats: bool
+    vocabularies: str
+    keep_levels: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Everything the case list is read with (the key of the checked cases)."""
+
+    digest: str
+    sheet: str | None
+    header_row: int | None
+    mapping: Mapping
+    fixes: Fixes
+    recode: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -169,6 +210,55 @@ def guess_strata(columns: list[str]) -> list[str]:
     return found
 
 
+def find_header(rows: list[list[str]]) -> int:
+    """The 0-based index of the header among a sheet's first rows: the first of the fullest.
+
+    Title rows above a header fill one cell or two; the header fills one per column. This only
+    offers the column menus: the library finds the header itself and says which row it used.
+
+    Examples
+    --------
+    >>> find_header([["Eligible cases, March"], [], ["CRN", "Gender", "RoSH"], ["1", "m", "low"]])
+    2
+    """
+    counts = [sum(1 for cell in row if str(cell).strip()) for row in rows]
+    return counts.index(max(counts)) if counts else 0
+
+
+def _preview(path: Path, sheet: str | None) -> list[list[str]]:
+    """The first rows of the file as text (for the column menus only)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pandas as pd
+
+        return [[str(c) for c in pd.read_parquet(path).columns]]
+    if suffix == ".xlsx":
+        import openpyxl  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
+
+        book = openpyxl.load_workbook(path, read_only=True)
+        try:
+            shown = [w for w in book.worksheets if w.sheet_state == "visible"] or book.worksheets
+            ws = book[sheet] if sheet else shown[0]
+            return [
+                ["" if v is None else str(v) for v in row]
+                for row in ws.iter_rows(max_row=PREVIEW_ROWS, values_only=True)
+            ]
+        finally:
+            book.close()
+    if suffix not in {".csv", ".txt", ".tsv"}:
+        raise ValueError(suffix)
+    raw = path.read_bytes()[: 1 << 20]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    if "\x00" in text:  # UTF-16 and other encodings the library refuses: let it say so
+        raise ValueError("not text")
+    lines = text.splitlines()[:PREVIEW_ROWS]
+    delimiter = max([",", ";", "\t", "|"], key=lambda d: sum(line.count(d) for line in lines))
+    return [list(row) for row in csv.reader(lines, delimiter=delimiter)]
+
+
 def pack_names(pack: bytes) -> list[str]:
     """The files in a zipped fieldwork pack."""
     with zipfile.ZipFile(io.BytesIO(pack)) as archive:
@@ -199,64 +289,54 @@ def step_source() -> Source | None:
 
 
 def step_sheet(source: Source) -> str | None:
-    """Step 2: which sheet of a workbook (the first sheet is read until ``--sheet`` lands)."""
+    """Step 2: which sheet of a workbook (the first visible one unless another is chosen)."""
     if not source.name.lower().endswith(".xlsx"):
         return None
     try:
-        import openpyxl  # type: ignore[import-untyped]  # no type stubs installed
+        import openpyxl  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
 
         book = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
-        sheets = [str(s) for s in book.sheetnames]
+        sheets = [str(ws.title) for ws in book.worksheets]
+        visible = [str(ws.title) for ws in book.worksheets if ws.sheet_state == "visible"]
         book.close()
     except Exception:  # not a workbook after all: the reading step says why
         return None
-    st.selectbox(
-        "Sheet",
-        sheets,
-        index=0,
-        key="draw_sheet",
-        disabled=True,
-        help="The first sheet in tab order is read. Choosing another sheet comes with the "
-        "case-list work (issue 13).",
+    first = sheets.index(visible[0]) if visible else 0
+    sheet = st.selectbox("Sheet", sheets, index=first, key="draw_sheet")
+    # The first visible sheet is the library's default: passed as None, so the manifest records
+    # the read as the command line's without --sheet does.
+    return None if sheet == sheets[first] else str(sheet)
+
+
+def step_header(source: Source, sheet: str | None) -> Header | None:
+    """Step 3: the header row (found below any title rows, or typed) and its columns."""
+    typed = st.number_input(
+        "Header row (0: find it below any title rows)",
+        value=0,
+        step=1,
+        min_value=0,
+        key="draw_header_row",
     )
-    if len(sheets) > 1:
-        st.caption(f"The workbook has {len(sheets)} sheets; the first, {sheets[0]!r}, is read.")
-    return sheets[0]
-
-
-def _columns(path: Path) -> list[str]:
-    import pandas as pd
-
-    suffix = path.suffix.lower()
-    if suffix in {".csv", ".txt"}:
-        frame = pd.read_csv(path, nrows=0, dtype=str, encoding="utf-8-sig")
-    elif suffix == ".xlsx":
-        frame = pd.read_excel(path, nrows=0, dtype=str)
-    elif suffix == ".parquet":
-        frame = pd.read_parquet(path)
-    else:
-        raise ValueError(suffix)
-    return [str(c).strip() for c in frame.columns]
-
-
-def step_header(source: Source) -> list[str] | None:
-    """Step 3: the header row and its columns (row 1 until header detection lands)."""
     with staged(source.name, source.data) as path:
         try:
-            columns = _columns(path)
+            rows = _preview(path, sheet)
         except Exception:
-            columns = []
+            rows = []
+        index = int(typed) - 1 if typed else find_header(rows)
+        columns = [c.strip() for c in rows[index] if c.strip()] if 0 <= index < len(rows) else []
         if not columns:  # let the library say what is wrong with the file
-            if attempt(lambda: read_cases(path), LABELS) is not None:
+            if attempt(lambda: read_case_list(path, sheet=sheet), LABELS) is not None:
                 st.error(f"cannot find the columns of {source.name}")
             return None
-    st.caption(f"Header row 1 of {source.name}: {', '.join(columns)}.")
-    return columns
+    where = "" if source.name.lower().endswith(".parquet") else f"row {index + 1} of "
+    st.caption(f"Header in {where}{source.name}: {', '.join(columns)}.")
+    return Header(int(typed) or None, tuple(columns))
 
 
-def step_mapping(columns: list[str]) -> Mapping:
+def step_mapping(header: Header) -> Mapping:
     """Step 4: the ID and strata columns, guessed from their names."""
     st.subheader("2. Columns")
+    columns = list(header.columns)
     guessed = guess_id(columns)
     left, right = st.columns(2)
     id_column = left.selectbox(
@@ -279,47 +359,119 @@ def step_mapping(columns: list[str]) -> Mapping:
     return Mapping(str(id_column), tuple(strata), "level" if blank else "error")
 
 
-def step_check(source: Source, mapping: Mapping) -> pd.DataFrame | None:
-    """Step 5: read and check the cases (the library's checks; the first problem is shown)."""
-    state = _state()
-    key = (source.digest, mapping)
-    if state.get("cases_key") != key:
-        state.pop("cases", None)
-        with staged(source.name, source.data) as path:
-            cases = attempt(
-                lambda: read_cases(
-                    path,
-                    id_column=mapping.id_column,
-                    strata=list(mapping.strata),
-                    blank_strata=mapping.blank_strata,
-                ),
-                LABELS,
-            )
-        if cases is None:
-            state["cases_key"] = None
-            return None
-        state["cases"], state["cases_key"] = cases, key
-    cases = state["cases"]
-    st.success(
-        f"{len(cases)} cases read from {source.name}: every case has its own ID and "
-        f"{'its strata' if mapping.blank_strata == 'error' else 'strata (blanks kept as a level)'}."
+def step_fixes() -> Fixes:
+    """Step 5: the fixes the check offers; each is recorded in the manifest."""
+    a, b = st.columns(2)
+    totals = a.checkbox("Drop totals, subtotal and footer rows", key="draw_drop_totals")
+    repeats = a.checkbox("Drop rows that repeat an earlier row exactly", key="draw_drop_repeats")
+    merge = b.checkbox(
+        "Merge look-alike spellings into the standard levels (M, Male -> male; SSO -> "
+        "suspended sentence order)",
+        key="draw_vocab_apply",
     )
-    st.caption("Listing every problem at once comes with the case-list work (issue 13).")
-    return cases  # type: ignore[no-any-return]
+    keep = b.checkbox("Keep look-alike levels apart", key="draw_keep_levels")
+    return Fixes(totals, repeats, "apply" if merge else "detect", keep)
 
 
-def step_levels(cases: pd.DataFrame, mapping: Mapping) -> None:
-    """Step 6: each stratum's levels, to spot near-duplicates (recodings come with issue 13)."""
-    with st.expander("Levels found in each stratum"):
-        columns = st.columns(max(len(mapping.strata), 1))
-        for column, name in zip(columns, mapping.strata, strict=False):
-            counts = cases[name].value_counts().rename_axis(name).reset_index(name="cases")
-            column.dataframe(counts, hide_index=True)
-        st.caption(
-            "Near-duplicate levels (for example 'Male' and 'M') would be separate cells. "
-            "Proposed recodings to accept or edit come with the case-list work (issue 13); "
-            "until then correct them in the file."
+def _recode() -> tuple[str, ...]:
+    """The recodings the user changed (``COLUMN:VALUE=LEVEL``), from the last run's menus."""
+    proposals: dict[tuple[str, str], str] = _state().get("proposals", {})
+    out = []
+    for (column, value), level in sorted(proposals.items()):
+        chosen = st.session_state.get(f"{RECODE}{column}::{value}", level)
+        if chosen != level:
+            out.append(f"{column}:{value}={chosen}")
+    return tuple(out)
+
+
+def _read(path: Path, reading: Reading) -> CaseList | CaseListError:
+    """The library's read; every blocking problem comes back together as the error."""
+    try:
+        return read_case_list(
+            path,
+            id_column=reading.mapping.id_column,
+            strata=list(reading.mapping.strata),
+            blank_strata=reading.mapping.blank_strata,
+            sheet=reading.sheet,
+            header_row=reading.header_row,
+            drop_totals=reading.fixes.drop_totals,
+            drop_repeats=reading.fixes.drop_repeats,
+            recode=list(reading.recode),
+            vocabularies=reading.fixes.vocabularies,
+            keep_levels=reading.fixes.keep_levels,
         )
+    except CaseListError as exc:
+        return exc
+
+
+def _show_problems(problems: pd.DataFrame) -> None:
+    for severity, message in zip(problems["severity"], problems["message"], strict=True):
+        line = " ".join(str(message).split())
+        if severity == "error":
+            st.error(line)
+        elif severity == "warning":
+            st.warning(line)
+        else:
+            st.caption(line)
+
+
+def step_check(source: Source, reading: Reading) -> CaseList | None:
+    """Step 6: read and check the cases: every problem at once, or what was read and how."""
+    state = _state()
+    if state.get("reading") != reading:
+        state.pop("listing", None)
+        state["reading"] = reading
+        with staged(source.name, source.data) as path:
+            state["listing"] = attempt(lambda: _read(path, reading), LABELS)
+    listing = state.get("listing")
+    if isinstance(listing, CaseListError):
+        blocking = int(listing.problems["blocks_draw"].sum())
+        if blocking > 1:
+            st.markdown(f"**{blocking} problems block a draw from {listing.label}:**")
+        _show_problems(listing.problems)
+        return None
+    if not isinstance(listing, CaseList):
+        return None
+    st.success(listing.summary())
+    _show_problems(listing.problems)
+    return listing
+
+
+def _levels_of(level: str) -> list[str]:
+    """The levels of the vocabulary a level belongs to (the choices an edit may make)."""
+    table = vocabulary_table()
+    names = table.loc[table["level"] == level, "vocabulary"].tolist()
+    if not names:
+        return [level]
+    return [str(v) for v in table.loc[table["vocabulary"] == names[0], "level"]]
+
+
+def step_recodings(listing: CaseList) -> None:
+    """Step 7: the spellings merged into standard levels, each editable; each stratum's levels."""
+    state = _state()
+    proposals: dict[tuple[str, str], str] = state.setdefault("proposals", {})
+    recodings = listing.recodings
+    if len(recodings):
+        st.markdown("**Spellings merged into the standard levels** (change one to correct it)")
+        for column, value, level, rows, by in zip(
+            recodings["column"], recodings["value"], recodings["level"], recodings["rows"],
+            recodings["by"], strict=True,
+        ):  # fmt: skip
+            key = (str(column), str(value))
+            if by == "vocabulary" or key not in proposals:
+                proposals[key] = str(level)
+            options = _levels_of(proposals[key])
+            st.selectbox(
+                f"{column}: {value!r} ({rows} rows) becomes",
+                options,
+                index=options.index(str(level)) if str(level) in options else 0,
+                key=f"{RECODE}{column}::{value}",
+            )
+    with st.expander("Levels of each stratum, as read"):
+        columns = st.columns(max(len(listing.strata), 1))
+        for column, name in zip(columns, listing.strata, strict=False):
+            counts = listing.cases[name].value_counts().rename_axis(name).reset_index(name="cases")
+            column.dataframe(counts, hide_index=True)
 
 
 def step_exclusions() -> None:
@@ -364,7 +516,7 @@ def step_settings(cases: pd.DataFrame) -> Settings:
     return Settings(n, _seed(seed), int(reserves))
 
 
-def _pack(result: Draw, balance: Balance, source: Source, mapping: Mapping, n: Any) -> Any:
+def _pack(result: Draw, balance: Balance, source: Source, listing: CaseList, n: Any) -> Any:
     """The folder ``write_draw`` writes, zipped in memory: (zip bytes, manifest, chart PNG)."""
     with staged(source.name, source.data) as path, scratch() as folder:
         written = write_draw(
@@ -372,8 +524,9 @@ def _pack(result: Draw, balance: Balance, source: Source, mapping: Mapping, n: A
             folder / "fieldwork-pack",
             input_path=path,
             n_requested=n,
-            blank_strata=mapping.blank_strata,
+            blank_strata=str(listing.options.get("blank_strata", "error")),
             balance=balance,
+            case_list=listing,
         )
         chart = (folder / "fieldwork-pack" / "balance.png").read_bytes()
         buffer = io.BytesIO()
@@ -385,25 +538,25 @@ def _pack(result: Draw, balance: Balance, source: Source, mapping: Mapping, n: A
 
 
 def step_draw(
-    source: Source, cases: pd.DataFrame, mapping: Mapping, settings: Settings
+    source: Source, listing: CaseList, reading: Reading, settings: Settings
 ) -> Outcome | None:
     """Step 9: draw, report the balance and build the pack (on the button)."""
     state = _state()
-    key = (source.digest, mapping, settings)
+    key = (reading, settings)
     if st.button("Draw the sample", type="primary", key="draw_button"):
 
         def run() -> Outcome:
             result = draw(
-                cases,
+                listing.cases,
                 settings.n,
                 seed=settings.seed,
-                id_column=mapping.id_column,
-                strata=list(mapping.strata),
+                id_column=listing.id_column,
+                strata=list(listing.strata),
                 reserves=settings.reserves,
-                blank_strata=mapping.blank_strata,
+                blank_strata=reading.mapping.blank_strata,
             )
             balance = balance_report(result.allocation, result.sample)
-            pack, manifest, chart = _pack(result, balance, source, mapping, settings.n)
+            pack, manifest, chart = _pack(result, balance, source, listing, settings.n)
             return Outcome(key, result, balance, chart, pack, manifest)
 
         state.pop("outcome", None)
@@ -482,7 +635,10 @@ def step_substitutions() -> None:
 
 # Settings kept while a file is replaced (Streamlit drops a widget's value in a run that does
 # not show it, as happens while a new file uploads).
-KEEP = ("draw_n_how", "draw_n", "draw_seed", "draw_reserves", "draw_blank_level")
+KEEP = (
+    "draw_n_how", "draw_n", "draw_seed", "draw_reserves", "draw_blank_level", "draw_header_row",
+    "draw_drop_totals", "draw_drop_repeats", "draw_vocab_apply", "draw_keep_levels",
+)  # fmt: skip
 
 
 def render() -> None:
@@ -498,18 +654,20 @@ def render() -> None:
     source = step_source()
     if source is None:
         return
-    step_sheet(source)
-    columns = step_header(source)
-    if columns is None:
+    sheet = step_sheet(source)
+    header = step_header(source, sheet)
+    if header is None:
         return
-    mapping = step_mapping(columns)
-    cases = step_check(source, mapping)
-    if cases is None:
+    mapping = step_mapping(header)
+    fixes = step_fixes()
+    reading = Reading(source.digest, sheet, header.row, mapping, fixes, _recode())
+    listing = step_check(source, reading)
+    if listing is None:
         return
-    step_levels(cases, mapping)
+    step_recodings(listing)
     step_exclusions()
-    settings = step_settings(cases)
-    outcome = step_draw(source, cases, mapping, settings)
+    settings = step_settings(listing.cases)
+    outcome = step_draw(source, listing, reading, settings)
     if outcome is not None:
         step_results(outcome)
     step_reproduce(source)

@@ -25,9 +25,11 @@ from webapp._ui import FOLDER_KEY
 
 EXAMPLE = Path(str(files("sampling") / "data" / "example_population.csv"))
 DATA = EXAMPLE.read_bytes()
-PACK = [
+PACK = [  # what write_draw writes (python -m sampling draw --out), in a folder of the zip
     "fieldwork-pack/balance.csv",
     "fieldwork-pack/balance.png",
+    "fieldwork-pack/balance.txt",
+    "fieldwork-pack/fieldwork.xlsx",
     "fieldwork-pack/manifest.json",
     "fieldwork-pack/reserves.csv",
     "fieldwork-pack/sample.csv",
@@ -50,9 +52,11 @@ def test_columns_are_guessed_and_the_cases_checked(page: AppTest) -> None:
     at = page
     assert at.selectbox(key="draw_id").value == "case_id"
     assert at.multiselect(key="draw_strata").value == ["gender", "disposal", "risk"]
-    assert successes(at)[0].startswith("250 cases read from cases.csv")
+    assert successes(at)[0] == (
+        "Read 250 cases from cases.csv (UTF-8, comma-separated); header in row 1."
+    )
     caption = " ".join(str(c.value) for c in at.caption)
-    assert "Header row 1 of cases.csv: case_id, gender, disposal, risk, office" in caption
+    assert "Header in row 1 of cases.csv: case_id, gender, disposal, risk, office" in caption
     assert "By the rule: 100 of 250 cases." in caption  # 250 -> 100 (docs/methods.md)
 
 
@@ -145,7 +149,7 @@ def test_blank_strata_kept_as_a_level(page: AppTest) -> None:
     at.file_uploader(key="draw_upload").set_value(("blank.csv", blank, "text/csv")).run()
     assert errors(at) and "risk is blank in 1 row: 32 of blank.csv" in errors(at)[0]
     at.checkbox(key="draw_blank_level").check().run()
-    assert errors(at) == [] and successes(at)[0].startswith("250 cases read")
+    assert errors(at) == [] and successes(at)[0].startswith("Read 250 cases from blank.csv")
     at.text_input(key="draw_seed").set_value("1").run()
     at.button(key="draw_button").click().run()
     outcome = at.session_state["draw_state"]["outcome"]
@@ -161,3 +165,51 @@ def test_repeat_a_draw_from_its_manifest(page: AppTest) -> None:
     at.file_uploader(key="draw_manifest").set_value(("manifest.json", manifest, "x")).run()
     assert errors(at) == []
     assert any(s.startswith("The recorded draw is repeated exactly") for s in successes(at))
+
+
+MESSY = Path(__file__).resolve().parents[1] / "fixtures" / "messy" / "messy_cases.xlsx"
+
+
+def test_the_messy_workbook_every_problem_then_the_fixes(downloads: Downloads) -> None:
+    """The provider's workbook of tests/fixtures/messy (planted.json lists its problems)."""
+    at = open_page("draw")
+    upload = ("messy_cases.xlsx", MESSY.read_bytes(), "application/octet-stream")
+    at.file_uploader(key="draw_upload").set_value(upload).run()
+    assert at.selectbox(key="draw_sheet").options == ["Cases", "Notes"]
+    caption = " ".join(str(c.value) for c in at.caption)
+    assert "Header in row 3 of messy_cases.xlsx: CRN, Gender, Sentence Type, RoSH" in caption
+    assert at.selectbox(key="draw_id").value == "CRN"
+    assert at.multiselect(key="draw_strata").value == ["Gender", "Sentence Type", "RoSH"]
+    shown = errors(at)  # every blocking problem at once, one line each
+    assert len(shown) == 6
+    assert "has 2 rows that are not cases: 305 (totals" in shown[0]
+    assert "repeats 1 ID: '187455' (rows 26, 232)" in shown[1]
+    assert "RoSH is blank in 2 rows: 165, 288" in shown[2]
+    assert all("look like one level spelt differently" in s for s in shown[3:])
+    for key in ("draw_drop_totals", "draw_drop_repeats", "draw_vocab_apply", "draw_blank_level"):
+        at.checkbox(key=key).check().run()
+    assert errors(at) == []
+    assert successes(at)[0].startswith(
+        "Read 300 cases from sheet 'Cases' of messy_cases.xlsx (other sheets: 'Notes'; --sheet "
+        "chooses); header in row 3 (row 1 above it skipped); dropped rows 305 (totals), 307 "
+        "(footer), 232 (repeat of row 26); recoded 14 spellings"
+    )
+    pss = at.selectbox(key="draw_recode::Sentence Type::PSS")
+    assert pss.value == "post-sentence supervision"
+    assert pss.options == [
+        "community order", "suspended sentence order", "licence", "post-sentence supervision"
+    ]  # fmt: skip
+    at.text_input(key="draw_seed").set_value("5").run()
+    at.button(key="draw_button").click().run()
+    assert errors(at) == []
+    manifest = at.session_state["draw_state"]["outcome"].manifest
+    assert manifest["reading"]["header_row"] == 3 and manifest["reading"]["sheet"] == "Cases"
+    pack = downloads["fieldwork-pack-seed-5.zip"]
+    assert "fieldwork-pack/fieldwork.xlsx" in pack_names(pack)
+    # an edited recoding is the user's own, recorded as such, and changes the cells
+    pss.set_value("licence").run()
+    assert errors(at) == []
+    listing = at.session_state["draw_state"]["listing"]
+    edited = listing.recodings.set_index("value").loc["PSS"]
+    assert (edited["level"], edited["by"]) == ("licence", "mapping")
+    assert "post-sentence supervision" not in set(listing.cases["Sentence Type"])

@@ -82,7 +82,7 @@ FORM: dict[str, Row] = {
     "draw duplicate IDs": Row("draw", (upload("dupes.csv"),), "case_id must identify each case"),
     "allocate blank ID": Row("draw", (upload("blank_id.csv"),), "case_id is blank in 1 row"),
     "allocate blank strata": Row("draw", (upload("blank_risk.csv"),), "risk is blank in 1 row"),
-    "draw blank strata": Row("draw", (upload("blank_risk.csv"),), "fill them in, or treat blanks"),
+    "draw blank strata": Row("draw", (upload("blank_risk.csv"),), "fill them in (a mapping's [corrections] can), or treat blanks"),
     "allocate n above population": Row(
         "draw", typed_n(300), "Cases to sample must be at most 250 (the number of eligible cases)"
     ),
@@ -240,6 +240,8 @@ def act(at: AppTest, actions: tuple[Action, ...], fixtures: Path) -> None:
             at.radio(key=key).set_value(value)
         elif kind == "uncheck":
             at.checkbox(key=key).uncheck()
+        elif kind == "check":
+            at.checkbox(key=key).check()
         elif kind == "click":
             at.button(key=key).click()
         elif kind == "clear" and key in {u.key for u in at.file_uploader}:

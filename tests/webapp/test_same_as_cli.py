@@ -26,6 +26,7 @@ from tests.webapp.test_robustness_in_forms import Action, act
 from webapp._ratings import EXAMPLE as RATINGS_EXAMPLE
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "sampling" / "data" / "example_population.csv"
+MESSY = Path(__file__).resolve().parents[1] / "fixtures" / "messy" / "messy_cases.xlsx"
 MAINS: dict[str, Callable[[list[str]], int]] = {
     "sampling": sampling_main,
     "significance": significance_main,
@@ -119,11 +120,23 @@ ROWS: dict[str, Same] = {
          "--out", "{out}"),
         "pack",
     ),
+    "draw of the messy workbook, fixed as the check offers": Same(
+        "draw",
+        (("upload", "draw_upload", "messy_cases.xlsx"), ("check", "draw_drop_totals", None),
+         ("check", "draw_drop_repeats", None), ("check", "draw_vocab_apply", None),
+         ("check", "draw_blank_level", None), ("text", "draw_seed", "5"),
+         ("click", "draw_button", None)),
+        ("sampling", "draw", "{messy}", "--id", "CRN", "--strata", "Gender,Sentence Type,RoSH",
+         "--drop-totals", "--drop-repeats", "--vocab", "apply", "--blank-strata", "level",
+         "--n", "auto", "--seed", "5", "--out", "{out}"),
+        "pack",
+    ),
 }  # fmt: skip
 
 
 def run_cli(command: tuple[str, ...], out: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    argv = [str(out) if a == "{out}" else a for a in command[1:]]
+    fill = {"{out}": str(out), "{messy}": str(MESSY)}
+    argv = [fill.get(a, a) for a in command[1:]]
     code = MAINS[command[0]](argv)
     printed = capsys.readouterr()
     assert code == 0, printed.err
@@ -163,7 +176,7 @@ def compare(kind: str, at: AppTest, printed: str, out: Path, downloads: Download
         page = _pack_files(pack)
         cli = {p.name: p.read_bytes() for p in out.iterdir()}
         assert sorted(page) == sorted(cli)
-        for name in ("sample.csv", "reserves.csv", "balance.csv"):
+        for name in ("sample.csv", "reserves.csv", "balance.csv", "balance.txt"):
             assert page[name] == cli[name], name
         assert _manifest(page["manifest.json"]) == _manifest(cli["manifest.json"])
     else:  # pragma: no cover - a row with an unknown comparison
@@ -176,6 +189,7 @@ def test_the_page_and_the_command_line_agree(
 ) -> None:
     row = ROWS[name]
     (tmp_path / "example_population.csv").write_bytes(EXAMPLE.read_bytes())
+    (tmp_path / "messy_cases.xlsx").write_bytes(MESSY.read_bytes())
     at = open_page(None if row.page == "size" else row.page)
     act(at, row.actions, tmp_path)
     assert not at.error, [e.value for e in at.error]
