@@ -82,7 +82,9 @@ FORM: dict[str, Row] = {
     "draw duplicate IDs": Row("draw", (upload("dupes.csv"),), "case_id must identify each case"),
     "allocate blank ID": Row("draw", (upload("blank_id.csv"),), "case_id is blank in 1 row"),
     "allocate blank strata": Row("draw", (upload("blank_risk.csv"),), "risk is blank in 1 row"),
-    "draw blank strata": Row("draw", (upload("blank_risk.csv"),), "fill them in (a mapping's [corrections] can), or treat blanks"),
+    "draw blank strata": Row(
+        "draw", (upload("blank_risk.csv"),), "fill them in (a mapping's [corrections] can)"
+    ),
     "allocate n above population": Row(
         "draw", typed_n(300), "Cases to sample must be at most 250 (the number of eligible cases)"
     ),
