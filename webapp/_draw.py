@@ -233,7 +233,7 @@ def _preview(path: Path, sheet: str | None) -> list[list[str]]:
 
         return [[str(c) for c in pd.read_parquet(path).columns]]
     if suffix == ".xlsx":
-        import openpyxl  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
+        import openpyxl
 
         book = openpyxl.load_workbook(path, read_only=True)
         try:
@@ -293,7 +293,7 @@ def step_sheet(source: Source) -> str | None:
     if not source.name.lower().endswith(".xlsx"):
         return None
     try:
-        import openpyxl  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
+        import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(source.data), read_only=True)
         sheets = [str(ws.title) for ws in book.worksheets]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import math
 
-import openpyxl  # type: ignore[import-untyped,unused-ignore]  # no stubs installed
+import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
