@@ -13,13 +13,24 @@ from __future__ import annotations
 
 import io
 import math
+import tempfile
+from importlib.resources import files
+from pathlib import Path
 
 import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sampling import implied_population, margin_of_error, sample_size
-from significance import minimum_detectable_difference, power, ztest
+from sampling import draw, implied_population, margin_of_error, read_cases, sample_size, write_draw
+from significance import (
+    CaseFindings,
+    case_findings,
+    minimum_detectable_difference,
+    power,
+    provider_rating,
+    ztest,
+)
+from significance.report.standards import STANDARD_NAMES
 from tests.webapp.conftest import Downloads, errors, metrics, open_page, shown_json
 
 # --- page 1: how many cases -------------------------------------------------------------------
@@ -206,13 +217,65 @@ def test_provider_rating_of_the_published_example(ratings_page: AppTest) -> None
     assert metrics(at)["Provider rating"] == "Outstanding"
 
 
-# --- page 4: findings -------------------------------------------------------------------------
+# --- page 4: findings ------------------------------------------------------------------------
 
 
-def test_findings_page_says_it_comes_with_the_findings_work() -> None:
+@pytest.fixture
+def example_findings() -> CaseFindings:
+    """The library on the bundled answers and the example draw they belong to (seed 2026)."""
+    population = Path(str(files("sampling") / "data" / "example_population.csv"))
+    folder = Path(tempfile.mkdtemp()) / "draw"
+    write_draw(draw(read_cases(population), "auto", seed=2026, reserves=2), folder,
+               input_path=population)  # fmt: skip
+    answers = str(files("significance.findings") / "data" / "example_results.csv")
+    return case_findings(answers, sample=folder)
+
+
+def test_findings_of_the_bundled_example(
+    example_findings: CaseFindings, downloads: Downloads
+) -> None:
     at = open_page("findings")
-    assert at.title[0].value == "Findings"
-    assert "Findings come with the findings work (issue 15" in at.info[0].value
+    at.checkbox(key="findings_example").check().run()
+    assert errors(at) == []
+    assert at.success[0].value == example_findings.summary()
+    shown = at.dataframe[0].value.set_index("key_question")
+    # case_findings' own example: 2.1.1 is 65 of 100, 65%, Good
+    assert (shown.loc["2.1.1", "yes"], shown.loc["2.1.1", "answered"]) == (65, 100)
+    assert (shown.loc["2.1.1", "pct"], shown.loc["2.1.1", "band"]) == (65, "Good")
+    expected = example_findings.key_questions.set_index("key_question")
+    assert shown["margin_of_error"].tolist() == expected["margin_of_error"].tolist()
+    book = openpyxl.load_workbook(io.BytesIO(downloads["findings.xlsx"]))
+    assert "key_questions" in " ".join(book.sheetnames).replace(" ", "_").lower()
+    assert downloads["findings.png"].startswith(b"\x89PNG")
+
+
+def test_findings_with_the_other_standards_rated() -> None:
+    at = open_page("findings")
+    at.checkbox(key="findings_example").check().run()
+    for code in ("1.1", "1.2", "1.3", "1.4", "4.1", "4.2"):
+        at.selectbox(key=f"findings_{code}").set_value("Good")
+    at.button(key="findings_compute").click().run()
+    found = at.session_state["findings_state"]["findings"][0]
+    assert found.provider is not None
+    assert metrics(at)["Provider rating"] == found.provider.rating
+    ratings = found.standards.set_index("standard")["rating"]
+    assert provider_rating([ratings[c] for c in STANDARD_NAMES]).score == found.provider.score
+
+
+def test_findings_from_this_sessions_draw_and_a_bad_pack() -> None:
+    at = open_page("draw")
+    data = (files("sampling") / "data" / "example_population.csv").read_bytes()
+    at.file_uploader(key="draw_upload").set_value(("cases.csv", data, "text/csv")).run()
+    at.text_input(key="draw_seed").set_value("2026").run()
+    at.button(key="draw_button").click().run()
+    at.switch_page("pages/findings.py").run()
+    answers = (files("significance.findings") / "data" / "example_results.csv").read_bytes()
+    at.file_uploader(key="findings_answers").set_value(("answers.csv", answers, "text/csv"))
+    at.file_uploader(key="findings_pack").set_value(("pack.zip", b"not a zip", "x")).run()
+    assert errors(at) == ["pack.zip is not a zip file (the pack the draw page gives)"]
+    at.checkbox(key="findings_drawn").check().run()
+    assert errors(at) == []
+    assert at.success[0].value.startswith("12 key questions from 100 inspected cases")
 
 
 def test_every_page_opens_without_error() -> None:

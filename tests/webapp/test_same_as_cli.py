@@ -26,6 +26,7 @@ from tests.webapp.test_robustness_in_forms import Action, act
 from webapp._ratings import EXAMPLE as RATINGS_EXAMPLE
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "sampling" / "data" / "example_population.csv"
+ANSWERS = Path(__file__).resolve().parents[2] / "significance/findings/data/example_results.csv"
 MESSY = Path(__file__).resolve().parents[1] / "fixtures" / "messy" / "messy_cases.xlsx"
 MAINS: dict[str, Callable[[list[str]], int]] = {
     "sampling": sampling_main,
@@ -42,6 +43,7 @@ class Same:
     actions: tuple[Action, ...]
     command: tuple[str, ...]
     compare: str  # "json": the page's JSON equals --json; others below
+    before: tuple[str, ...] = ()  # a command run first (the draw a findings row reads)
 
 
 ROWS: dict[str, Same] = {
@@ -131,11 +133,19 @@ ROWS: dict[str, Same] = {
          "--n", "auto", "--seed", "5", "--out", "{out}"),
         "pack",
     ),
+    "findings of the example answers": Same(
+        "findings", (("check", "findings_example", None),),
+        ("significance", "findings", "{answers}", "--sample", "{draw}", "--json"),
+        "findings",
+        before=("sampling", "draw", str(EXAMPLE), "--n", "auto", "--seed", "2026",
+                "--reserves", "2", "--out", "{draw}"),
+    ),
 }  # fmt: skip
 
 
 def run_cli(command: tuple[str, ...], out: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    fill = {"{out}": str(out), "{messy}": str(MESSY)}
+    fill = {"{out}": str(out), "{messy}": str(MESSY), "{answers}": str(ANSWERS),
+            "{draw}": str(out.parent / "draw")}  # fmt: skip
     argv = [fill.get(a, a) for a in command[1:]]
     code = MAINS[command[0]](argv)
     printed = capsys.readouterr()
@@ -171,6 +181,14 @@ def compare(kind: str, at: AppTest, printed: str, out: Path, downloads: Download
             record["rating"],
             f"{record['score']} of 30",
         )
+    elif kind == "findings":
+        import pandas as pd
+
+        from webapp._findings import SHOWN
+
+        shown = at.dataframe[0].value.reset_index(drop=True)
+        cli = pd.DataFrame(json.loads(printed)["key_questions"])[SHOWN]
+        assert shown.to_dict("records") == cli.to_dict("records")
     elif kind == "pack":
         (pack,) = (v for k, v in downloads.items() if k.startswith("fieldwork-pack"))
         page = _pack_files(pack)
@@ -193,5 +211,7 @@ def test_the_page_and_the_command_line_agree(
     at = open_page(None if row.page == "size" else row.page)
     act(at, row.actions, tmp_path)
     assert not at.error, [e.value for e in at.error]
+    if row.before:
+        run_cli(row.before, tmp_path / "cli-out", capsys)
     printed = run_cli(row.command, tmp_path / "cli-out", capsys)
     compare(row.compare, at, printed, tmp_path / "cli-out", downloads)
