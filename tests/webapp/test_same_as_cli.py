@@ -186,9 +186,9 @@ def compare(kind: str, at: AppTest, printed: str, out: Path, downloads: Download
 
         from webapp._findings import SHOWN
 
-        shown = at.dataframe[0].value.reset_index(drop=True)
-        cli = pd.DataFrame(json.loads(printed)["key_questions"])[SHOWN]
-        assert shown.to_dict("records") == cli.to_dict("records")
+        table = at.dataframe[0].value.reset_index(drop=True)
+        cli_table = pd.DataFrame(json.loads(printed)["key_questions"])[SHOWN]
+        assert table.to_dict("records") == cli_table.to_dict("records")
     elif kind == "pack":
         (pack,) = (v for k, v in downloads.items() if k.startswith("fieldwork-pack"))
         page = _pack_files(pack)
