@@ -42,9 +42,6 @@ def _import_heavy() -> None:
 
 def main() -> None:
     """Run the app: set up the page and hand over to the chosen page's script."""
-    if not _warm:
-        _warm.append(threading.Thread(target=_import_heavy, name="webapp-warm-up", daemon=True))
-        _warm[0].start()
     st.set_page_config(page_title="Inspection toolkit", layout="wide")
     pages = [
         st.Page(str(HERE / script), title=title, url_path=url, default=i == 0)
@@ -57,3 +54,6 @@ def main() -> None:
             "held for this browser session only and removed when it ends."
         )
     page.run()
+    if not _warm:  # after the first page is drawn, so as not to slow it down
+        _warm.append(threading.Thread(target=_import_heavy, name="webapp-warm-up", daemon=True))
+        _warm[0].start()

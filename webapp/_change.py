@@ -11,6 +11,7 @@ comparator and bands the result), :func:`significance.power` and
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from functools import partial
 from importlib.resources import files
@@ -308,29 +309,37 @@ def _whole_table() -> None:
     else:
         st.write("Upload a table, or tick the bundled example.")
         return
-    with staged(name, data) as path:
-        report = attempt(
-            lambda: compare_rounds(
-                path, alpha=alpha, previous_n=previous_n if assume else None, test=test
-            ),
-            LABELS,
-        )
-    if report is None:
-        return
+    key = (hashlib.sha256(data).hexdigest(), name, alpha, assume, previous_n, test)
+    state = st.session_state.setdefault("change_state", {})
+    if state.get("key") != key or "report" not in state:  # made once per input
+
+        def run() -> tuple[Any, bytes, bytes]:
+            with staged(name, data) as path:
+                made = compare_rounds(
+                    path, alpha=alpha, previous_n=previous_n if assume else None, test=test
+                )
+            with scratch() as folder:
+                book = made.write(folder / "comparison.xlsx").read_bytes()
+            return made, png(plot_comparison(made)), book
+
+        made = attempt(run, LABELS)
+        if made is None:  # not kept: the message shows again on the next run
+            state.pop("key", None)
+            state.pop("report", None)
+            return
+        state["key"], state["report"] = key, made
+    report, chart, workbook = state["report"]
     st.subheader("The report")
     st.write(report.summary())
     for note in report.assumptions:
         st.caption(note)
     st.dataframe(report.table[SHOWN], hide_index=True)
-    chart = png(plot_comparison(report))
     st.image(chart)
     st.markdown("**Standards**")
     st.dataframe(report.standards, hide_index=True)
     if report.sensitivity is not None:
         st.markdown("**How the calls depend on the assumed previous n**")
         st.dataframe(report.sensitivity, hide_index=True)
-    with scratch() as folder:
-        workbook = report.write(folder / "comparison.xlsx").read_bytes()
     st.download_button(
         "Download the report workbook (.xlsx)",
         workbook,

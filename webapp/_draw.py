@@ -420,9 +420,12 @@ def step_check(source: Source, reading: Reading) -> CaseList | None:
     state = _state()
     if state.get("reading") != reading:
         state.pop("listing", None)
-        state["reading"] = reading
+        state.pop("reading", None)
         with staged(source.name, source.data) as path:
-            state["listing"] = attempt(lambda: _read(path, reading), LABELS)
+            listing = attempt(lambda: _read(path, reading), LABELS)
+        if listing is None:  # not kept: the message shows again on the next run
+            return None
+        state["reading"], state["listing"] = reading, listing
     listing = state.get("listing")
     if isinstance(listing, CaseListError):
         blocking = int(listing.problems["blocks_draw"].sum())

@@ -174,8 +174,9 @@ def _compute(answers: Upload, pack: Upload, options: dict[str, Any]) -> CaseFind
         hashlib.sha256(pack.data).hexdigest(),
         tuple(sorted((k, str(v)) for k, v in options.items())),
     )
-    if state.get("key") != key:
+    if state.get("key") != key or "findings" not in state:
         state.pop("findings", None)
+        state.pop("key", None)
 
         def run() -> tuple[CaseFindings, bytes, bytes]:
             with _staged_inputs(answers, pack) as (results, sample):
@@ -184,9 +185,10 @@ def _compute(answers: Upload, pack: Upload, options: dict[str, Any]) -> CaseFind
             return found, workbook, found.plot().to_bytes("png")
 
         computed = attempt(run, LABELS)
-        state["key"] = key
-        state["findings"] = computed
-    return None if state.get("findings") is None else state["findings"][0]
+        if computed is None:  # not kept: the message shows again on the next run
+            return None
+        state["key"], state["findings"] = key, computed
+    return state["findings"][0]  # type: ignore[no-any-return]
 
 
 def render() -> None:

@@ -15,6 +15,7 @@ No case data is cached: nothing here (nor anywhere in the app) uses ``st.cache_d
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import io
 import shutil
@@ -83,7 +84,11 @@ def session_folder() -> Path:
 @contextmanager
 def staged(name: str, data: bytes) -> Iterator[Path]:
     """An uploaded file written into the session's folder under its own name, removed after."""
-    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=session_folder()))
+    # One folder per file name (the same on every run, so a message naming the path reads the
+    # same each time); a session runs one script at a time, so no two runs share it.
+    label = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+    folder = session_folder() / f"upload-{label}"
+    folder.mkdir(exist_ok=True)
     path = folder / (Path(name).name or "upload")
     try:
         path.write_bytes(data)
