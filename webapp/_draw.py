@@ -312,7 +312,6 @@ def step_header(source: Source, sheet: str | None) -> Header | None:
     """Step 3: the header row (found below any title rows, or typed) and its columns."""
     typed = st.number_input(
         "Header row (0: find it below any title rows)",
-        value=0,
         step=1,
         min_value=0,
         key="draw_header_row",
@@ -337,20 +336,16 @@ def step_mapping(header: Header) -> Mapping:
     """Step 4: the ID and strata columns, guessed from their names."""
     st.subheader("2. Columns")
     columns = list(header.columns)
-    guessed = guess_id(columns)
+    # A new file's columns: guesses for it, not the last file's choices (set before the widgets,
+    # which then take their values from the session state).
+    if st.session_state.get("draw_id") not in columns:
+        st.session_state["draw_id"] = guess_id(columns) or columns[0]
+    chosen = st.session_state.get("draw_strata")
+    if not isinstance(chosen, list) or not set(chosen) <= set(columns):
+        st.session_state["draw_strata"] = guess_strata(columns)
     left, right = st.columns(2)
-    id_column = left.selectbox(
-        "ID column (one per case)",
-        columns,
-        index=columns.index(guessed) if guessed in columns else 0,
-        key="draw_id",
-    )
-    strata = right.multiselect(
-        "Strata (gender, disposal, RoSH level)",
-        columns,
-        default=guess_strata(columns),
-        key="draw_strata",
-    )
+    id_column = left.selectbox("ID column (one per case)", columns, key="draw_id")
+    strata = right.multiselect("Strata (gender, disposal, RoSH level)", columns, key="draw_strata")
     blank = st.checkbox(
         "Keep cases with a blank stratum as a level of their own, '(blank)'",
         key="draw_blank_level",
@@ -365,7 +360,7 @@ def step_fixes() -> Fixes:
     totals = a.checkbox("Drop totals, subtotal and footer rows", key="draw_drop_totals")
     repeats = a.checkbox("Drop rows that repeat an earlier row exactly", key="draw_drop_repeats")
     merge = b.checkbox(
-        "Merge look-alike spellings into the standard levels (M, Male -> male; SSO -> "
+        "Merge look-alike spellings into the standard levels (M and Male to male, SSO to "
         "suspended sentence order)",
         key="draw_vocab_apply",
     )
@@ -515,7 +510,8 @@ def step_settings(cases: pd.DataFrame) -> Settings:
         "Seed (leave blank and the computer picks one; it is recorded)",
         key="draw_seed",
     )
-    reserves = right.number_input(LABELS["reserves"], value=2, step=1, key="draw_reserves")
+    st.session_state.setdefault("draw_reserves", 2)  # the default, set once (it is kept)
+    reserves = right.number_input(LABELS["reserves"], step=1, key="draw_reserves")
     return Settings(n, _seed(seed), int(reserves))
 
 
@@ -639,7 +635,7 @@ def step_substitutions() -> None:
 # Settings kept while a file is replaced (Streamlit drops a widget's value in a run that does
 # not show it, as happens while a new file uploads).
 KEEP = (
-    "draw_n_how", "draw_n", "draw_seed", "draw_reserves", "draw_blank_level", "draw_header_row",
+    "draw_id", "draw_strata", "draw_n_how", "draw_n", "draw_seed", "draw_reserves", "draw_blank_level", "draw_header_row",
     "draw_drop_totals", "draw_drop_repeats", "draw_vocab_apply", "draw_keep_levels",
 )  # fmt: skip
 

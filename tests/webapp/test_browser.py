@@ -2,9 +2,11 @@
 
 Debian's chromium (``/usr/bin/chromium``) is the browser (Playwright's own download is not
 reachable here). The test starts the app on a free port of 127.0.0.1, uploads the example case
-list (CSV, then the same cases as a workbook), draws, downloads the fieldwork pack and checks
-its contents against the library's draw, visits every page, takes a screenshot of each, and
-checks that the page fetched nothing from anywhere but the app itself.
+list (CSV, then the same cases as a workbook, then the provider's messy workbook of
+``tests/fixtures/messy``, whose problems it fixes with the tick boxes the check offers), draws,
+downloads the fieldwork pack and checks its contents against the library's draw, visits every
+page, takes a screenshot of each, and checks that the page fetched nothing from anywhere but
+the app itself.
 
 Screenshots go to a temporary folder; ``make screenshots`` sets ``WEBAPP_SCREENSHOTS=docs/img``
 to refresh the ones the "Web app" docs page shows. In CI (``CI`` set) a missing browser is a
@@ -28,7 +30,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sampling import draw, read_cases
+from sampling import draw, read_case_list, read_cases
 from webapp._launch import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -43,6 +45,14 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sampling" / "data" / "example_population.csv"
+MESSY = ROOT / "tests" / "fixtures" / "messy" / "messy_cases.xlsx"
+FIXES = (  # the tick boxes the check's messages call for, as the page labels them
+    "Drop totals, subtotal and footer rows",
+    "Drop rows that repeat an earlier row exactly",
+    "Merge look-alike spellings into the standard levels (M and Male to male, SSO to suspended "
+    "sentence order)",
+    "Keep cases with a blank stratum as a level of their own, '(blank)'",
+)
 START_TIMEOUT = 90.0  # seconds for the server to answer (the machine is shared)
 WAIT = 60_000  # milliseconds for a page to show what it should
 
@@ -123,6 +133,11 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         pd.read_csv(EXAMPLE, dtype=str).to_excel(book, sheet_name="Cases", index=False)
         pd.DataFrame({"note": ["extract of 1 March"]}).to_excel(book, sheet_name="Notes")
     expected = draw(read_cases(EXAMPLE), "auto", seed=2026, reserves=2)
+    listing = read_case_list(MESSY, id_column="CRN", strata=["Gender", "Sentence Type", "RoSH"],
+                             drop_totals=True, drop_repeats=True, vocabularies="apply",
+                             blank_strata="level")  # fmt: skip
+    messy = draw(listing.cases, "auto", seed=2026, id_column="CRN", strata=listing.strata,
+                 reserves=2, blank_strata="level")  # fmt: skip
     requested: list[str] = []
 
     with sync_playwright() as p:
@@ -148,7 +163,7 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         page.goto(f"{app_url}/draw")
         expect(page.get_by_role("heading", name="Draw the sample")).to_be_visible()
         page.locator("input[type=file]").first.set_input_files(str(EXAMPLE))
-        expect(page.get_by_text("250 cases read from example_population.csv")).to_be_visible()
+        expect(page.get_by_text("Read 250 cases from example_population.csv")).to_be_visible()
         seed = page.get_by_label("Seed (leave blank and the computer picks one; it is recorded)")
         seed.fill("2026")
         seed.press("Enter")
@@ -166,7 +181,8 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         assert download.value.suggested_filename == "fieldwork-pack-seed-2026.zip"
         from_csv = _pack(download.value.path())
         assert sorted(from_csv) == [
-            "balance.csv", "balance.png", "manifest.json", "reserves.csv", "sample.csv"
+            "balance.csv", "balance.png", "balance.txt", "fieldwork.xlsx", "manifest.json",
+            "reserves.csv", "sample.csv",
         ]  # fmt: skip
         sample = pd.read_csv(io.BytesIO(from_csv["sample.csv"]), dtype=str)
         reserves = pd.read_csv(io.BytesIO(from_csv["reserves.csv"]), dtype=str)
@@ -179,9 +195,7 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         assert from_csv["balance.png"].startswith(b"\x89PNG")
 
         page.locator("input[type=file]").first.set_input_files(str(workbook))
-        expect(page.get_by_text("250 cases read from cases.xlsx")).to_be_visible()
-        expect(page.get_by_text("The workbook has 2 sheets; the first, 'Cases', is read.")
-               ).to_be_visible()  # fmt: skip
+        expect(page.get_by_text("Read 250 cases from sheet 'Cases' of cases.xlsx")).to_be_visible()
         page.get_by_role("button", name="Draw the sample").click()
         expect(page.get_by_text("Drew 100 of 250 cases with seed 2026")).to_be_visible()
         with page.expect_download() as download:
@@ -189,13 +203,37 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         from_workbook = _pack(download.value.path())
         assert from_workbook["sample.csv"] == from_csv["sample.csv"]
 
+        # the provider's messy workbook: every problem at once, the fixes offered, the draw
+        page.locator("input[type=file]").first.set_input_files(str(MESSY))
+        expect(page.get_by_text("has 2 rows that are not cases")).to_be_visible()
+        expect(page.get_by_text("repeats 1 ID: '187455'")).to_be_visible()
+        _settle(page)
+        page.screenshot(path=shots / "webapp-draw-problems.png")
+        for label in FIXES:
+            box = page.get_by_role("checkbox", name=label)
+            page.get_by_text(label, exact=True).click()
+            expect(box).to_be_checked()
+        expect(page.get_by_text("Read 300 cases from sheet 'Cases' of messy_cases.xlsx")
+               ).to_be_visible()  # fmt: skip
+        page.get_by_role("button", name="Draw the sample").click()
+        expect(page.get_by_text(f"Drew {messy.n} of 300 cases with seed 2026")).to_be_visible()
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download the fieldwork pack (.zip)").click()
+        from_messy = _pack(download.value.path())
+        assert "fieldwork.xlsx" in from_messy
+        sample = pd.read_csv(io.BytesIO(from_messy["sample.csv"]), dtype=str)
+        assert sample["CRN"].tolist() == messy.sample["CRN"].tolist()
+        manifest = json.loads(from_messy["manifest.json"])
+        assert manifest["reading"]["options"]["drop_totals"] is True
+
         # 3. Test a change, 4. Findings, 5. Ratings
         page.goto(f"{app_url}/change")
         expect(page.get_by_text("Rose from 65% to 74% (+9 points)").first).to_be_visible()
         _settle(page)
         page.screenshot(path=shots / "webapp-change.png")
         page.goto(f"{app_url}/findings")
-        expect(page.get_by_text("Findings come with the findings work").first).to_be_visible()
+        page.get_by_text("Use the bundled example: synthetic answers", exact=False).click()
+        expect(page.get_by_text("12 key questions from 100 inspected cases")).to_be_visible()
         _settle(page)
         page.screenshot(path=shots / "webapp-findings.png")
         page.goto(f"{app_url}/ratings")
@@ -208,5 +246,5 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         {u for u in requested if not u.startswith((app_url, "data:", "blob:", "ws://127.0.0.1"))}
     )
     assert outside == []  # no external fonts, scripts or statistics
-    for name in ("size", "draw", "draw-results", "change", "findings", "ratings"):
+    for name in ("size", "draw", "draw-results", "draw-problems", "change", "findings", "ratings"):
         assert (shots / f"webapp-{name}.png").read_bytes().startswith(b"\x89PNG")
