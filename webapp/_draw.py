@@ -635,8 +635,9 @@ def step_substitutions() -> None:
 # Settings kept while a file is replaced (Streamlit drops a widget's value in a run that does
 # not show it, as happens while a new file uploads).
 KEEP = (
-    "draw_id", "draw_strata", "draw_n_how", "draw_n", "draw_seed", "draw_reserves", "draw_blank_level", "draw_header_row",
-    "draw_drop_totals", "draw_drop_repeats", "draw_vocab_apply", "draw_keep_levels",
+    "draw_id", "draw_strata", "draw_n_how", "draw_n", "draw_seed", "draw_reserves",
+    "draw_blank_level", "draw_header_row", "draw_drop_totals", "draw_drop_repeats",
+    "draw_vocab_apply", "draw_keep_levels",
 )  # fmt: skip
 
 

@@ -126,3 +126,16 @@ def test_session_folder_is_removed_with_the_session() -> None:
     del at
     gc.collect()
     assert not folder.exists()
+
+
+def test_the_launcher_takes_another_port_when_the_default_is_busy() -> None:
+    import socket
+
+    from webapp._launch import free_port
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = busy.getsockname()[1]
+        other = free_port("127.0.0.1", taken)
+    assert other != taken and 1024 <= other <= 65535
