@@ -248,3 +248,17 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
     assert outside == []  # no external fonts, scripts or statistics
     for name in ("size", "draw", "draw-results", "draw-problems", "change", "findings", "ratings"):
         assert (shots / f"webapp-{name}.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_without_a_browser_a_local_run_skips_and_ci_fails(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import tests.webapp.test_browser as here
+
+    monkeypatch.setattr(here, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install chromium"):
+        here._need_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="must run in CI"):
+        here._need_browser()
