@@ -30,7 +30,7 @@ from significance import (
     ztest,
 )
 
-from ._ui import VERSION, attempt, png, scratch, staged
+from ._ui import VERSION, attempt, png, scratch, session_folder, staged
 
 __all__ = ["explanation", "render"]
 
@@ -54,6 +54,7 @@ ALTERNATIVES = {
 }
 COMPARATORS = ("None", "All-provider aggregate: percentage", "All-provider aggregate: with cases")
 EXAMPLE_TABLE = "thames_valley_2019_key_questions.csv"
+SHOWN_DPI = 100  # the chart in the page; the download is at the library's 150 dpi
 # Columns of the report shown in the page (the workbook has them all).
 SHOWN = [
     "standard",
@@ -313,14 +314,13 @@ def _whole_table() -> None:
     state = st.session_state.setdefault("change_state", {})
     if state.get("key") != key or "report" not in state:  # made once per input
 
-        def run() -> tuple[Any, bytes, bytes]:
+        def run() -> tuple[Any, Any, bytes]:
             with staged(name, data) as path:
                 made = compare_rounds(
                     path, alpha=alpha, previous_n=previous_n if assume else None, test=test
                 )
-            with scratch() as folder:
-                book = made.write(folder / "comparison.xlsx").read_bytes()
-            return made, png(plot_comparison(made)), book
+            figure = plot_comparison(made)
+            return made, figure, png(figure, dpi=SHOWN_DPI)
 
         made = attempt(run, LABELS)
         if made is None:  # not kept: the message shows again on the next run
@@ -328,7 +328,13 @@ def _whole_table() -> None:
             state.pop("report", None)
             return
         state["key"], state["report"] = key, made
-    report, chart, workbook = state["report"]
+    report, figure, chart = state["report"]
+    folder = session_folder()
+
+    def workbook() -> bytes:  # made when the button is clicked
+        with scratch(folder) as out:
+            return bytes(report.write(out / "comparison.xlsx").read_bytes())
+
     st.subheader("The report")
     st.write(report.summary())
     for note in report.assumptions:
@@ -349,7 +355,7 @@ def _whole_table() -> None:
     )
     st.download_button(
         "Download the chart (.png)",
-        chart,
+        lambda: png(figure),
         file_name="comparison.png",
         mime="image/png",
         key="change_download_png",

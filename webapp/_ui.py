@@ -98,17 +98,21 @@ def staged(name: str, data: bytes) -> Iterator[Path]:
 
 
 @contextmanager
-def scratch() -> Iterator[Path]:
-    """An empty folder inside the session's folder, removed after use (for written outputs)."""
-    folder = Path(tempfile.mkdtemp(prefix="out-", dir=session_folder()))
+def scratch(within: Path | None = None) -> Iterator[Path]:
+    """An empty folder inside the session's folder, removed after use (for written outputs).
+
+    ``within`` names the session's folder where there is no script run to ask (a download
+    made when its button is clicked).
+    """
+    folder = Path(tempfile.mkdtemp(prefix="out-", dir=within or session_folder()))
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def png(figure: Figure) -> bytes:
-    """A figure as PNG bytes (150 dpi, as the library saves its charts)."""
+def png(figure: Figure, dpi: int = 150) -> bytes:
+    """A figure as PNG bytes (150 dpi, as the library saves its charts; less to show it)."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=150)
+    figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()

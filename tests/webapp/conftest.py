@@ -52,7 +52,8 @@ def downloads(monkeypatch: pytest.MonkeyPatch) -> Downloads:
     original = st.download_button
 
     def recording(label: str, data: Any, file_name: str | None = None, **kw: Any) -> bool:
-        content = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        made = data() if callable(data) else data  # a download made when clicked, made here
+        content = made.encode("utf-8") if isinstance(made, str) else bytes(made)
         seen[str(file_name)] = content
         return original(label, data, file_name=file_name, **kw)
 

@@ -231,6 +231,12 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         expect(page.get_by_text("Rose from 65% to 74% (+9 points)").first).to_be_visible()
         _settle(page)
         page.screenshot(path=shots / "webapp-change.png")
+        page.get_by_text("A table of key questions").click()
+        expect(page.get_by_text("15 key questions compared at alpha = 0.1")).to_be_visible()
+        with page.expect_download() as download:  # the workbook is made on the click
+            page.get_by_role("button", name="Download the report workbook (.xlsx)").click()
+        with zipfile.ZipFile(download.value.path()) as book:
+            assert "xl/workbook.xml" in book.namelist()
         page.goto(f"{app_url}/findings")
         page.get_by_text("Use the bundled example: synthetic answers", exact=False).click()
         expect(page.get_by_text("12 key questions from 100 inspected cases")).to_be_visible()
