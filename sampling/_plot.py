@@ -5,14 +5,42 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from inspection_core.errors import ParameterTypeError
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 from ._balance import Balance
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["plot_balance"]
+__all__ = ["MAX_LEVELS", "chart_problem", "plot_balance"]
+
+MAX_LEVELS = 40
+"""Most levels of one variable the balance chart shows; beyond that it is not drawn."""
+
+
+def chart_problem(balance: Balance) -> str | None:
+    """Why the balance chart would not be legible (too many levels), or None.
+
+    Examples
+    --------
+    >>> from importlib.resources import files
+    >>> from sampling import balance_report, draw, read_cases
+    >>> cases = read_cases(files("sampling") / "data/example_population.csv")
+    >>> result = draw(cases, "auto", seed=2026)
+    >>> chart_problem(balance_report(result.allocation, result.sample)) is None
+    True
+    """
+    table = balance.table[balance.table["variable"] != "all"]
+    counts = table["variable"].value_counts(sort=False)
+    crowded = [f"{name} has {count} levels" for name, count in counts.items() if count > MAX_LEVELS]
+    if crowded:
+        return f"{', '.join(crowded)}; the chart shows at most {MAX_LEVELS} per variable"
+    return None
+
+
+def _plain(text: object) -> str:
+    """A label as matplotlib shows it literally: ``$`` would start mathtext."""
+    return str(text).replace("$", r"\$")
 
 
 def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -> Figure:
@@ -23,13 +51,19 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
     balance : Balance
         A report from :func:`sampling.balance_report`.
     path : str or path-like, optional
-        Where to save the chart as PNG (150 dpi). Nothing is written when omitted.
+        Where to save the chart as PNG (150 dpi). Nothing is written when omitted. Labels are
+        shown as they are (a ``$`` does not start matplotlib's mathtext).
 
     Returns
     -------
     matplotlib.figure.Figure
         The figure, made with the object-oriented API and the Agg canvas: no pyplot state and
         no display needed, so it works on servers and leaves a notebook's backend alone.
+
+    Raises
+    ------
+    ValueError
+        A variable has more than :data:`MAX_LEVELS` levels (:func:`chart_problem` says which).
 
     Examples
     --------
@@ -49,6 +83,9 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
 
     if not isinstance(balance, Balance):
         raise ParameterTypeError("balance", f"must be a Balance; got {type(balance).__name__}")
+    problem = chart_problem(balance)
+    if problem is not None:
+        raise ParameterError("balance", f"is too large to chart legibly: {problem}")
     table = balance.table[balance.table["variable"] != "all"]
     variables = list(dict.fromkeys(table["variable"]))
     heights = [max(1.2, 0.45 * (table["variable"] == v).sum() + 0.6) for v in variables]
@@ -62,8 +99,8 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
         got = 100 * rows["sample_share"].to_numpy()
         ax.barh([i + 0.2 for i in y], pop, height=0.38, color="#9aa5b1", label="population")
         ax.barh([i - 0.2 for i in y], got, height=0.38, color="#1f5a96", label="sample")
-        ax.set_yticks(list(y), [str(v) for v in rows["level"]])
-        ax.set_title(variable, loc="left", fontsize=10)
+        ax.set_yticks(list(y), [_plain(v) for v in rows["level"]])
+        ax.set_title(_plain(variable), loc="left", fontsize=10)
         right = 1.6 * float(max(pop.max(), got.max()))  # room for the labels beside the bars
         ax.set_xlim(0, right)
         ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= min(100.0, right)])  # no 120%
