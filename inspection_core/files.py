@@ -58,6 +58,7 @@ MARKER = ".inspection-toolkit"
 """Name of the marker file inside every folder the toolkit writes."""
 
 NAME_MAX = 255  # bytes in one path component on the usual file systems
+_MARKER_TMP = MARKER + ".partial"
 _SHOW = 4  # files listed when a folder is refused
 _written: list[Path] = []  # outputs put in place by this process (for the Ctrl-C message)
 
@@ -240,7 +241,7 @@ def _marker(folder: Path, state: str) -> None:
     files = {}
     if state == "complete":
         for entry in sorted(folder.iterdir()):
-            if entry.name != MARKER and entry.is_file():
+            if entry.name not in (MARKER, _MARKER_TMP) and entry.is_file():
                 files[entry.name] = _file_sha256(entry)
     record = {
         "tool": "inspection-toolkit",
@@ -249,11 +250,13 @@ def _marker(folder: Path, state: str) -> None:
         "it holds only these files, unchanged; anything else in it stops that.",
         "files": files,
     }
-    with open(folder / MARKER, "w", encoding="utf-8") as fh:
+    partial = folder / _MARKER_TMP
+    with open(partial, "w", encoding="utf-8") as fh:
         json.dump(record, fh, indent=2)
         fh.write("\n")
         fh.flush()
         os.fsync(fh.fileno())
+    os.replace(partial, folder / MARKER)  # a kill never leaves half a marker
 
 
 # --- checks ----------------------------------------------------------------------------------
@@ -398,7 +401,9 @@ def recover_folder(folder: str | os.PathLike[str]) -> None:
             and e.is_dir(follow_symlinks=False)
         ]
     for path in stale:
-        if _is_ours(path):
+        # Ours: it has the marker, or a kill came before the marker was complete (the folder
+        # is empty or holds only a part of it).
+        if _is_ours(path) or {p.name for p in path.iterdir()} <= {MARKER, _MARKER_TMP}:
             shutil.rmtree(path, ignore_errors=True)
 
 
