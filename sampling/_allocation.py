@@ -399,6 +399,10 @@ def _from_counts(counts: pd.Series) -> tuple[IntArray, IntArray, tuple[tuple[str
     return frame["_count"].to_numpy()[order], codes[order], levels, tuple(names)
 
 
+ALLOCATION_COLUMNS = ("population", "quota", "allocated")
+"""Columns the allocation's cell table adds beside the strata (no stratum may have these names)."""
+
+
 def build_allocation(
     population: IntArray,
     cell_codes: IntArray,
@@ -410,6 +414,15 @@ def build_allocation(
 ) -> Allocation:
     """Allocate and wrap the result with its cell and margin tables (internal)."""
     import pandas as pd
+
+    taken = [name for name in strata if name in ALLOCATION_COLUMNS]
+    if taken:
+        raise ParameterError(
+            "strata",
+            f"must not be named {', '.join(map(repr, taken))}: the allocation table uses "
+            f"{', '.join(map(repr, ALLOCATION_COLUMNS))} for its counts. Rename that column "
+            "in the case list",
+        )
 
     n_levels = tuple(len(lv) for lv in levels)
     allocated = allocate_cells(population, cell_codes, n_levels, n, method=method, minimum=minimum)
