@@ -38,7 +38,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(float(value)) < 1e15 else f"{float(value):.3g}"
     if isinstance(value, np.generic):
         return str(value.item())
     return str(value)

@@ -23,12 +23,18 @@ def chart_problem(balance: Balance) -> str | None:
 
     Examples
     --------
-    >>> from importlib.resources import files
-    >>> from sampling import balance_report, draw, read_cases
-    >>> cases = read_cases(files("sampling") / "data/example_population.csv")
-    >>> result = draw(cases, "auto", seed=2026)
-    >>> chart_problem(balance_report(result.allocation, result.sample)) is None
-    True
+    >>> import pandas as pd
+    >>> import warnings
+    >>> from sampling import balance_report, draw
+    >>> cases = pd.DataFrame({"case_id": [f"C{i}" for i in range(90)],
+    ...                       "office": [f"office {i % 45}" for i in range(90)]})
+    >>> result = draw(cases, 45, seed=1, strata=["office"])
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # small expected counts: the chi-square is approximate
+    ...     report = balance_report(result.allocation, result.sample)
+    >>> chart_problem(report)
+    'office has 45 levels; the chart shows at most 40 per variable'
+
     """
     table = balance.table[balance.table["variable"] != "all"]
     counts = table["variable"].value_counts(sort=False)
