@@ -9,6 +9,8 @@ the selection work on (:class:`CaseTable`).
 from __future__ import annotations
 
 import os
+import re
+import warnings
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -96,7 +98,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
     if values.dtype.kind == "f":
         finite = values.dropna()
-        if (finite == np.floor(finite)).all():
+        if np.isfinite(finite).all() and (finite == np.floor(finite)).all():
             values = values.astype("Int64")
     if not isinstance(values.dtype, pd.StringDtype):
         values = values.astype("str")
@@ -286,6 +288,11 @@ def prepare_cases(
     names = check_strata(strata, id_column)
     blank_strata = check_choice("blank_strata", blank_strata, ("error", "level"))
     columns = [str(c) for c in cases.columns]
+    repeated_columns = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated_columns:
+        raise ParameterError(
+            "cases", f"has two columns named {', '.join(map(repr, repeated_columns))}"
+        )
     label = source or "the case list"
     for kind, wanted in (("ID", [id_column] if id_column else []), ("strata", list(names))):
         missing = [c for c in wanted if c not in columns]
@@ -303,6 +310,7 @@ def prepare_cases(
         else (np.arange(len(cases)) + (2 if source else 0)).astype(np.int64)
     )
     frame = cases.reset_index(drop=True)  # a new frame: the caller's is never modified
+    frame.columns = columns  # column labels as text (a frame may have integer labels)
     ids: pd.Series | None = None
     order = np.arange(len(frame), dtype=np.int64)
     repeats = np.zeros(0, dtype=bool)
@@ -334,8 +342,17 @@ def _clean_ids(
     values: pd.Series,
 ) -> tuple[pd.Series, npt.NDArray[np.bool_], IntArray, npt.NDArray[np.bool_]]:
     """IDs as stripped text, which are blank, their text order, and where a sorted ID repeats."""
+    if values.dtype.kind == "f" and np.isinf(values.to_numpy()).any():
+        row = int(np.flatnonzero(np.isinf(values.to_numpy()))[0])
+        raise ParameterError(
+            "id_column",
+            f"must hold case references; {values.name!s} holds an infinite number (inf) at "
+            f"position {row}",
+        )
     ids = _as_text(values)
-    blank = _blank_mask(ids)
+    # Missing values are blank whatever the pandas version makes of them as text ("None" and
+    # "nan" under pandas 2, <NA> under pandas 3).
+    blank = _blank_mask(ids) | np.asarray(values.isna(), dtype=bool)
     if blank.any():
         return ids, blank, np.arange(len(ids), dtype=np.int64), np.zeros(0, dtype=bool)
     order, repeats = sort_ids(ids)
@@ -421,6 +438,8 @@ def read_cases(
     name = os.fspath(path)
     base = os.path.basename(name)
     ext = os.path.splitext(name)[1].lower()
+    if os.path.exists(name) and not os.path.isdir(name) and not os.path.isfile(name):
+        raise ValueError(f"cannot read {name}: it is not a regular file (a device, pipe or socket)")
     if ext not in _FORMATS:
         raise ValueError(
             f"the case list must be a .csv, .xlsx or .parquet file; got {base!r}"
@@ -434,20 +453,38 @@ def read_cases(
     kind = _FORMATS[ext]
     try:
         if kind == "csv":
-            frame = pd.read_csv(
-                name,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                encoding="utf-8-sig",
-            )
+            with warnings.catch_warnings():
+                # index_col=False: a first row longer than the header is an error, not an index
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(
+                    name,
+                    dtype=str,
+                    keep_default_na=False,
+                    skip_blank_lines=False,
+                    encoding="utf-8-sig",
+                    index_col=False,
+                )
         elif kind == "excel":
             frame = pd.read_excel(name, dtype=str, keep_default_na=False)
         else:
             frame = pd.read_parquet(name)
     except pd.errors.EmptyDataError:
         raise ValueError(f"{base} is empty") from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, ValueError, KeyError) as exc:
+    except pd.errors.ParserWarning:
+        raise ValueError(
+            f"{base}: row 2 has more fields than the header; check it for a stray comma or a "
+            "value with a comma that is not in quotes"
+        ) from None
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found is None:
+            raise ValueError(f"cannot read {base} as csv: {str(exc).splitlines()[0]}") from None
+        wanted, line, saw = found.groups()
+        raise ValueError(
+            f"{base}: row {line} has {saw} fields but the header has {wanted}; check it for a "
+            "stray comma or a value with a comma that is not in quotes"
+        ) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValueError(f"cannot read {base} as {kind}: {reason}") from None
     except Exception as exc:  # corrupt zip or parquet files raise library-specific errors

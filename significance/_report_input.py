@@ -91,6 +91,10 @@ def read_table(source: Any, *, sheet: str | int | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx", ".xls"}:
         raise ParameterError("table", f"must be a .csv, .xlsx or .xls file; got {str(path)!r}")
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise ParameterError(
+            "table", f"is not a regular file (a device, pipe or socket): {str(path)!r}"
+        )
     if not path.is_file():
         raise ParameterError("table", f"file not found: {str(path)!r}")
     try:
