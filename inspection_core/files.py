@@ -50,6 +50,7 @@ __all__ = [
     "folder_problem",
     "is_regular_file",
     "recover_folder",
+    "staged_files",
     "write_folder",
     "written_paths",
 ]
@@ -113,7 +114,8 @@ def atomic_write(path: Any, write: Callable[[Path], None], *, overwrite: bool = 
         raise FileExistsError(f"{str(target)!r} already exists; pass overwrite=True to replace it")
     if not target.parent.is_dir():
         raise ValueError(f"folder for the output does not exist: {str(target.parent)!r}")
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target.name))
+    suffix = target.suffix if len(target.suffix) <= 16 else ""
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=_temp_prefix(target.name), suffix=suffix)
     os.close(fd)
     temp = Path(name)
     try:
@@ -125,6 +127,49 @@ def atomic_write(path: Any, write: Callable[[Path], None], *, overwrite: bool = 
         raise
     _written.append(target)
     return target
+
+
+@contextlib.contextmanager
+def staged_files(targets: Iterable[Path | None]) -> Iterator[dict[Path, Path]]:
+    """Temporary files beside each target, renamed onto the targets only if the block succeeds.
+
+    Every temporary file is created before anything is written, so a folder that cannot be
+    written (permissions, a read-only disk, a name too long) is found before any output
+    exists; a failure inside the block leaves no output and no temporary file. Inside the block
+    write each result to ``temps[target]`` (overwriting it).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as place:
+    ...     a, b = Path(place) / "a.csv", Path(place) / "b.csv"
+    ...     with staged_files([a, b]) as temps:
+    ...         _ = temps[a].write_text("1"), temps[b].write_text("2")
+    ...     sorted(p.name for p in Path(place).iterdir())
+    ['a.csv', 'b.csv']
+    """
+    temps: dict[Path, Path] = {}
+    try:
+        for target in targets:
+            if target is None:
+                continue
+            suffix = target.suffix if len(target.suffix) <= 16 else ""
+            try:
+                fd, name = tempfile.mkstemp(
+                    dir=target.parent, prefix=_temp_prefix(target.name), suffix=suffix
+                )
+            except OSError as exc:  # name the output, not the temporary file
+                raise OSError(exc.errno, exc.strerror, str(target)) from None
+            os.close(fd)
+            temps[target] = Path(name)
+        yield temps
+        for target, temp in temps.items():
+            os.chmod(temp, 0o666 & ~_umask())
+            os.replace(temp, target)
+            _written.append(target)
+    finally:
+        for temp in temps.values():
+            temp.unlink(missing_ok=True)
 
 
 # --- renameat2 (Linux) ------------------------------------------------------------------------

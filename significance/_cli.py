@@ -415,15 +415,22 @@ def run_compare(args: argparse.Namespace) -> None:
 
             figure = plot_comparison(report)
         written = []
-        if out is not None:
-            written.append(str(report.write(out, overwrite=args.force)))
-        if figure is not None:
-            from ._report_output import atomic_write
+        from inspection_core.files import staged_files
 
-            fmt = plot.suffix.lower().lstrip(".")
-            atomic_write(plot, lambda p: figure.savefig(p, format=fmt, dpi=150), overwrite=True)
-            written.append(str(plot))
-    except (ValueError, TypeError, OSError) as exc:
+        # Every destination gets its temporary file first: an unwritable --plot is found before
+        # --out is written, and either both files are put in place or neither.
+        with staged_files([out, plot]) as temps:
+            if out is not None:
+                report.write(temps[out], overwrite=True)
+                written.append(str(out))
+            if figure is not None:
+                fmt = plot.suffix.lower().lstrip(".")
+                figure.savefig(temps[plot], format=fmt, dpi=150)
+                written.append(str(plot))
+    except OSError as exc:
+        where = f"cannot write {exc.filename}: " if exc.filename else ""
+        raise UsageError(f"{where}{exc.strerror or exc}") from None
+    except (ValueError, TypeError) as exc:
         raise UsageError(compare_message(exc)) from None
     if args.json:
         _emit({**report.to_dict(), "written": written}, "", True)

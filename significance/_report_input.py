@@ -12,6 +12,7 @@ Validation happens here, at the boundary, one message per problem naming the row
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "comparator_x": ("all_crcs_x", "aggregate_x"),
 }
 MAX_DECIMALS = 3
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -167,21 +169,35 @@ def _number(where: str, name: str, value: Any, *, percent: bool = False) -> floa
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
+        text = value.strip()
         if percent:
             text = text.removesuffix("%").strip()
+        if "," in text:
+            # A comma is a thousands separator only in a count written 1,234 or 12,345,678; a
+            # percentage never needs one, and "6,5" or "65,4" is a decimal comma.
+            if percent or not _THOUSANDS.fullmatch(text):
+                raise ValueError(
+                    f"{where}: {name} must be written with a decimal point, not a comma; got "
+                    f"{value!r}. Did you mean {text.replace(',', '.')}?"
+                )
+            text = text.replace(",", "")
         if not text:
             return None
         try:
-            return float(text)
+            number = float(text)
         except ValueError:
             raise ValueError(f"{where}: {name} must be a number; got {value!r}") from None
+        if not math.isfinite(number):
+            raise ValueError(f"{where}: {name} must be a finite number; got {value!r}")
+        return number
     if isinstance(value, bool):
         raise ValueError(f"{where}: {name} must be a number; got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{where}: {name} must be a number; got {value!r}") from None
+    if math.isinf(number):
+        raise ValueError(f"{where}: {name} must be a finite number; got {value!r}")
     return None if math.isnan(number) else number
 
 
