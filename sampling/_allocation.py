@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_integer, format_value
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result, to_builtin
 
 from ._frame import DEFAULT_STRATA, level_order, prepare_cases
@@ -575,6 +575,12 @@ def allocate(
     minimum_i = int(check_integer("minimum", minimum, minimum=1))
     if isinstance(population, pd.Series):
         counts, codes, levels, names = _from_counts(population)
+    elif not isinstance(population, pd.DataFrame):
+        raise ParameterTypeError(
+            "population",
+            "must be a DataFrame of cases or a Series of counts by cell; got "
+            f"{type(population).__name__}",
+        )
     else:
         table = prepare_cases(
             population,
