@@ -138,7 +138,7 @@ def parse_whole(flag: str, text: str, *, what: str = "a whole number") -> int:
     try:
         value = parse_number(flag, raw)
     except UsageError as exc:
-        if "comma" in str(exc):
+        if "comma" in str(exc) or "finite" in str(exc):
             raise
         raise UsageError(f"{flag} must be {what}; got {text!r}") from None
     if not value.is_integer():
