@@ -553,6 +553,10 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
+def _one_result(folder: Path) -> None:
+    (folder / "sample.csv").write_text("case_id\nC1\n", encoding="utf-8")
+
+
 def _fill(arg: str, fixtures: Path, out: Path) -> str:
     if arg == "{out}" or arg.startswith("{out}/"):
         return str(out) + arg[len("{out}") :]
@@ -583,7 +587,7 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     out.mkdir()
     for rel, content in case.existing.items():
         if rel == "{results}":  # a folder the toolkit wrote, then edited or added to
-            write_folder(out / content, lambda f: (f / "sample.csv").write_text("case_id\nC1\n"))
+            write_folder(out / content, _one_result)
             if content == "edited":
                 (out / content / "sample.csv").write_text("case_id\nC1 (replaced by C9)\n")
             else:
