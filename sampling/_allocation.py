@@ -578,7 +578,7 @@ def allocate(
     elif not isinstance(population, pd.DataFrame):
         raise ParameterTypeError(
             "population",
-            "must be a DataFrame of cases or a Series of counts by cell; got "
+            "must be a pandas DataFrame of cases or a Series of counts by cell; got "
             f"{type(population).__name__}",
         )
     else:

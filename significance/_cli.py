@@ -221,7 +221,7 @@ def _group_count(args: argparse.Namespace, g: str) -> float:
     try:
         return float(counts_from_percentage(_published_percentage(f"--p{g}", p), n).count)
     except ValueError as exc:
-        flags = {"n": f"--n{g}", "percentage": f"--p{g}"}
+        flags = {"n": f"--n{g}"}
         raise UsageError(f"--p{g}: {render_error(exc, lambda p: flags.get(p, p))}") from None
 
 

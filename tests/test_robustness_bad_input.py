@@ -429,6 +429,14 @@ MORE: dict[str, Case] = {
         "draw", "{ragged_first.csv}", "--n", "2", "--out", "{out}/draw",
         message="row 2 has more fields", subprocess=True, **DRAW_OUT),
     "compare /dev/null": G("compare", "{null.csv}", message="not a regular file"),
+    "allocate null ID in Parquet": S(
+        "allocate", "{null_id.parquet}", "--n", "5", "--id", "case_id", message="case_id is blank"),
+    "draw null ID in Parquet": S(
+        "draw", "{null_id.parquet}", "--n", "5", "--out", "{out}/draw",
+        message="case_id is blank in 1 row: 3 of null_id.parquet", **DRAW_OUT),
+    "draw NaN ID in Parquet": S(
+        "draw", "{nan_id.parquet}", "--n", "5", "--out", "{out}/draw",
+        message="case_id is blank in 1 row: 2 of nan_id.parquet", **DRAW_OUT),
     # --- the numbers issue 11 found ---
     "plan margin 1e-300": S("plan", "--margin", "1e-300", message="--margin"),
     "size margin 1e-300": S("size", "--margin", "1e-300", message="--margin"),
@@ -513,6 +521,14 @@ def _make_fixtures(folder: Path) -> None:
     (folder / "draw_order.csv").write_text("\n".join(with_order) + "\n", encoding="utf-8")
     with_pop = [f"{header},population", *(f"{r},{'xy'[i % 2]}" for i, r in enumerate(rows))]
     (folder / "population_column.csv").write_text("\n".join(with_pop) + "\n", encoding="utf-8")
+    import pandas as pd
+
+    example = pd.read_csv(EXAMPLE, dtype=str).head(40)
+    with_null = example.astype(object)
+    with_null.loc[1, "case_id"] = None
+    with_null.to_parquet(folder / "null_id.parquet")
+    with_nan = example.assign(case_id=[float("nan"), *range(1, 40)])
+    with_nan.to_parquet(folder / "nan_id.parquet")
     os.mkfifo(folder / "fifo.csv")
     (folder / "null.csv").symlink_to(os.devnull)
     (folder / "ragged_first.csv").write_text(

@@ -94,6 +94,40 @@ def test_ctrl_c_during_a_draw(big_cases: Path, tmp_path: Path) -> None:
     assert 130 in outcomes
 
 
+class _Terminal:
+    """A stand-in for stderr at a terminal, recording what is written."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.text += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_progress_line_is_rubbed_out_before_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sampling._cli_frames import progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    def failing_step() -> None:
+        with progress("reading cases.csv", after=0.0):
+            time.sleep(0.2)  # the timer thread shows the line meanwhile
+            raise ValueError("bad")
+
+    with pytest.raises(ValueError, match="bad"):
+        failing_step()
+    # The line was shown, then erased: carriage return and erase-to-end-of-line, no newline.
+    assert terminal.text == "reading cases.csv ...\r\033[K"
+
+
 def _closed_pipe_run(*argv: str, read_lines: int = 0) -> tuple[int, str]:
     """Run with stdout into a pipe whose reader reads ``read_lines`` lines, then closes it."""
     read_end, write_end = os.pipe()
@@ -119,6 +153,8 @@ def test_a_closed_pipe_is_quiet_and_keeps_the_status(tmp_path: Path, read_lines:
     assert all(line.startswith("warning: ") for line in stderr.splitlines())
     assert _complete(out)
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["seed"] == 3
+    if read_lines:
+        return  # the other commands once are enough
     for argv in (
         ("-m", "sampling", "plan"),
         ("-m", "significance", "compare", str(QUESTIONS), "--previous-n", "100"),
