@@ -392,7 +392,7 @@ def check_output_folder(
 
 
 @contextlib.contextmanager
-def _locked(parent: Path, name: str) -> Iterator[None]:
+def _locked(parent: Path) -> Iterator[None]:
     """Hold an exclusive lock for writes into ``parent`` (released on exit, even by a kill)."""
     try:
         import fcntl
@@ -406,7 +406,9 @@ def _locked(parent: Path, name: str) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError:  # some network file systems lock only files opened for writing
             os.close(fd)
-            lock_file = parent / _short(name, "inspection-lock")
+            # One lock file per parent folder, as with the folder lock: writes there take turns
+            # (recover_folder may then clear any toolkit leftovers beside the target safely).
+            lock_file = parent / ".inspection-toolkit.lock"
             fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -523,7 +525,7 @@ def write_folder(
     out = check_output_folder(folder, force=force, inputs=inputs, parameter=parameter)
     sources = list(inputs)
     try:
-        with _locked(out.parent, out.name):
+        with _locked(out.parent):
             recover_folder(out)
             check_output_folder(out, force=force, inputs=sources, parameter=parameter)
             new = Path(tempfile.mkdtemp(prefix=_temp_prefix(out.name), suffix=_NEW, dir=out.parent))

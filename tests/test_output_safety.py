@@ -218,7 +218,7 @@ def test_sigkill_during_replacement_leaves_old_or_new(tmp_path: Path, mode: str)
         if mode == "exchange":
             assert out.is_dir(), "the name was empty after a kill"
         else:
-            with files._locked(tmp_path, "results"):
+            with files._locked(tmp_path):
                 recover_folder(out)
         after = _version(out)  # complete: the old folder or a newer one, never a mix
         assert after >= before + done
@@ -338,3 +338,23 @@ def test_parallel_draws_to_one_folder(tmp_path: Path) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seed"] in ok and folder_problem(out) is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["forced", "round0"]
+
+
+def test_lock_file_where_folders_cannot_be_locked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fcntl
+    import stat
+
+    real = fcntl.flock
+
+    def no_folder_locks(fd: int, operation: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):  # as some network file systems do
+            raise OSError(9, "Bad file descriptor")
+        real(fd, operation)
+
+    monkeypatch.setattr(fcntl, "flock", no_folder_locks)
+    write_folder(tmp_path / "results", _fill(1))  # type: ignore[arg-type]
+    write_folder(tmp_path / "results", _fill(2), force=True)  # type: ignore[arg-type]
+    assert _version(tmp_path / "results") == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".inspection-toolkit.lock", "results"]
