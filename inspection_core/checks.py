@@ -18,6 +18,8 @@ import numpy.typing as npt
 from .errors import ParameterError, ParameterTypeError
 
 __all__ = [
+    "EDGE",
+    "LARGEST_WHOLE",
     "check_choice",
     "check_confidence_level",
     "check_flag",
@@ -36,7 +38,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, str):
         return repr(value)
     if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(float(value)) < 1e15 else f"{float(value):.3g}"
     if isinstance(value, np.generic):
         return str(value.item())
     return str(value)
@@ -59,6 +61,15 @@ def _as_numeric(name: str, value: Any) -> npt.NDArray[np.float64]:
     if arr.size == 0:
         raise ParameterError(name, "must not be empty; got an empty array")
     return arr.astype(np.float64)
+
+
+EDGE = 1e-12
+"""Fractions must lie at least this far from 0 and from 1: closer ones underflow (1e-320) or
+round to 1 (0.9999999999999999 gives an infinite normal quantile)."""
+
+LARGEST_WHOLE = 2**53
+"""Largest count accepted: every whole number up to it is exact in a float (beyond, 2**53 + 1
+cannot be told from 2**53, and int64 arithmetic would soon wrap)."""
 
 
 def _first_bad(arr: npt.NDArray[np.float64], bad: npt.NDArray[np.bool_]) -> float:
@@ -101,6 +112,14 @@ def check_fraction(
         raise ParameterError(
             name, f"must be {what}; got {format_value(v)}{_percent_hint(v, hint_decimals)}"
         )
+    edge = (arr < EDGE) | (arr > 1 - EDGE)
+    if edge.any():
+        v = _first_bad(arr, edge)
+        raise ParameterError(
+            name,
+            f"must be {what} and at least {EDGE:g} from 0 and 1 (closer values cannot be "
+            f"computed reliably); got {v!r}",
+        )
     return arr
 
 
@@ -115,15 +134,38 @@ def check_proportion(value: Any, name: str = "proportion") -> npt.NDArray[np.flo
 
 
 def check_integer(
-    name: str, value: Any, *, minimum: int = 0, what: str | None = None
+    name: str,
+    value: Any,
+    *,
+    minimum: int = 0,
+    what: str | None = None,
+    maximum: int = LARGEST_WHOLE,
 ) -> npt.NDArray[np.float64]:
-    """Check a whole number (or array of them) at least ``minimum``; floats like 254.0 pass."""
+    """Check a whole number (or array of them) from ``minimum`` to ``maximum``.
+
+    Floats like 254.0 pass. The default ``maximum`` is 2**53 (:data:`LARGEST_WHOLE`).
+
+    Examples
+    --------
+    >>> check_integer("n", 1e30)
+    Traceback (most recent call last):
+    ...
+    inspection_core.errors.ParameterError: n must be a whole number of at most 9007199254740992 (2**53); got 1e+30
+    """  # noqa: E501 - a doctest line cannot wrap
+    if isinstance(value, int) and not isinstance(value, bool) and value > maximum:
+        shown = str(value) if value.bit_length() < 64 else f"about 2**{value.bit_length() - 1}"
+        raise ParameterError(name, f"must be a whole number of at most {maximum}; got {shown}")
     arr = _as_numeric(name, value)
     valid = what or f"a whole number of at least {minimum}"
     bad = ~np.isfinite(arr) | (arr != np.floor(arr)) | (arr < minimum)
     if bad.any():
         v = _first_bad(arr, bad)
         raise ParameterError(name, f"must be {valid}; got {format_value(v)}")
+    big = arr > maximum
+    if big.any():
+        v = _first_bad(arr, big)
+        bound = f"{maximum} (2**53)" if maximum == LARGEST_WHOLE else str(maximum)
+        raise ParameterError(name, f"must be a whole number of at most {bound}; got {v:.3g}")
     return arr
 
 
@@ -183,6 +225,6 @@ def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
     Integer arrays take a fast path (one pass for the minimum, no copy).
     """
     fast = isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size
-    if fast and value.min() >= minimum:
+    if fast and value.min() >= minimum and value.max() <= LARGEST_WHOLE:
         return np.asarray(value)
     return check_integer(name, value, minimum=minimum)

@@ -16,8 +16,12 @@ same behaviour at the edges:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
+import io
+import math
 import os
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -27,17 +31,23 @@ from .errors import render_error
 
 __all__ = [
     "OneLineParser",
+    "ProblemsFoundError",
     "UsageError",
     "default_of",
     "flag_names",
     "parse_number",
     "parse_population",
+    "parse_whole",
     "run_command",
 ]
 
 
 class UsageError(Exception):
     """Bad command-line input: printed as one line, exit status 2."""
+
+
+class ProblemsFoundError(UsageError):
+    """A command that reports problems (``check``): its output is printed, then exit status 2."""
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -63,30 +73,83 @@ def default_of(function: Callable[..., Any], parameter: str) -> Any:
     return value
 
 
+def _comma_hint(flag: str, text: str, raw: str) -> UsageError:
+    """A number written with a comma: a decimal comma (6,5) or a thousands separator (1,000)."""
+    parts = raw.split(",")
+    digits = all(p.strip().lstrip("+-").replace(".", "").isdigit() for p in parts if p.strip())
+    if len(parts) == 2 and digits and "." not in raw:
+        return UsageError(
+            f"{flag} must be written with a decimal point, not a comma; got {text!r}. Did you "
+            f"mean {raw.replace(',', '.')}? (For {raw.replace(',', '')}, leave the comma out.)"
+        )
+    return UsageError(
+        f"{flag} must be a number without commas (a decimal point, no thousands separators); "
+        f"got {text!r}"
+    )
+
+
 def parse_number(flag: str, text: str, *, percent: bool = False) -> float:
-    """Parse a number; ``80%`` means 0.80 where ``percent`` is allowed.
+    """Parse a finite number; ``80%`` means 0.80 where ``percent`` is allowed.
+
+    Commas are refused with a hint (``6,5`` may be a decimal comma or a thousands separator),
+    and so are ``nan``, ``inf`` and numbers too large for a float (``1e400``).
 
     Examples
     --------
     >>> parse_number("--confidence", "80%", percent=True)
     0.8
-    """
+    >>> parse_number("--margin", "0,05")
+    Traceback (most recent call last):
+    ...
+    inspection_core.cli.UsageError: --margin must be written with a decimal point, not a comma; got '0,05'. Did you mean 0.05? (For 005, leave the comma out.)
+    """  # noqa: E501 - a doctest line cannot wrap
     raw = text.strip()
     scale = 1.0
     if percent and raw.endswith("%"):
-        raw, scale = raw[:-1], 0.01
+        raw, scale = raw[:-1].strip(), 0.01
+    if "," in raw:
+        raise _comma_hint(flag, text, raw)
     try:
-        return float(raw) * scale
+        value = float(raw) * scale
     except ValueError:
         valid = "a number (or a percentage such as 80%)" if percent else "a number"
         raise UsageError(f"{flag} must be {valid}; got {text!r}") from None
+    if not math.isfinite(value):
+        raise UsageError(f"{flag} must be a finite number; got {text!r}")
+    return value
 
 
 def parse_population(flag: str, text: str) -> float | None:
     """A population size, or ``inf``/``infinite``/``none`` for an infinite one (None)."""
-    if text.strip().lower() in {"inf", "infinite", "none"}:
+    if text.strip().lower() in {"inf", "infinite", "infinity", "none"}:
         return None
     return parse_number(flag, text)
+
+
+def parse_whole(flag: str, text: str, *, what: str = "a whole number") -> int:
+    """A whole number typed on the command line (exact for long ones such as seeds).
+
+    Examples
+    --------
+    >>> parse_whole("--seed", "2026"), parse_whole("--reserves", "2.0")
+    (2026, 2)
+    >>> parse_whole("--seed", "x")
+    Traceback (most recent call last):
+    ...
+    inspection_core.cli.UsageError: --seed must be a whole number; got 'x'
+    """
+    raw = text.strip()
+    if raw.lstrip("+-").isdigit() and len(raw) <= 40:
+        return int(raw)
+    try:
+        value = parse_number(flag, raw)
+    except UsageError as exc:
+        if "comma" in str(exc) or "finite" in str(exc):
+            raise
+        raise UsageError(f"{flag} must be {what}; got {text!r}") from None
+    if not value.is_integer():
+        raise UsageError(f"{flag} must be {what}; got {text!r}")
+    return int(value)
 
 
 def flag_names(parser: argparse.ArgumentParser) -> dict[str, str]:
@@ -115,6 +178,36 @@ def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.Argume
     return parser
 
 
+def _print_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    for w in caught:
+        text = " ".join(str(w.message).split())
+        if len(text) > 1000:  # a warning listing a million candidates is not read
+            text = text[:1000] + " ..."
+        print(f"warning: {text}", file=sys.stderr)
+
+
+def _interrupted() -> str:
+    from .files import written_paths
+
+    done = written_paths()
+    if not done:
+        return "interrupted; nothing was written"
+    return f"interrupted after writing {', '.join(map(str, done))}; nothing else was written"
+
+
+def _drain_interrupts() -> None:
+    """Let an interrupt that is still pending fire now, harmlessly.
+
+    pandas' C parser turns a Ctrl-C into its own error and leaves Python's "signal arrived"
+    flag set; raised later, during the interpreter's shutdown, it would end the process as
+    killed by SIGINT instead of with status 130. A loop gives the interpreter the chance to
+    check for signals here.
+    """
+    with contextlib.suppress(KeyboardInterrupt):
+        for _ in range(1000):
+            pass
+
+
 def run_command(
     parser: argparse.ArgumentParser,
     commands: Mapping[str, Callable[[argparse.Namespace], None]],
@@ -122,33 +215,58 @@ def run_command(
 ) -> int:
     """Parse ``argv``, run the chosen command and return the exit status.
 
-    0 on success, 2 for bad input (one line on stderr), 130 after Ctrl-C. Warnings the library
-    raises are printed as ``warning:`` lines after the command's output. A closed standard
-    output (``| head``) ends quietly with the status the command had.
+    0 on success, 2 for bad input (one line on stderr, nothing on stdout), 130 after Ctrl-C
+    (one line saying what, if anything, was written). The command's output is held until it
+    has finished, so an error or Ctrl-C never leaves half a report on stdout. Warnings the
+    library raises are printed as ``warning:`` lines after the output. A closed standard output
+    (``| head``) is quiet and keeps the status the command had.
     """
     names: dict[str, str] = {}
+    caught: list[warnings.WarningMessage] = []
+    held = io.StringIO()
     try:
-        args = parser.parse_args(argv)
-        names = flag_names(_subparser(parser, args.command))
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            commands[args.command](args)
-        for w in caught:
-            print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
-        sys.stdout.flush()
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except (ValueError, TypeError) as exc:
-        print(f"error: {render_error(exc, lambda p: names.get(p, p))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # Output went to a pipe that closed (e.g. `| head`): stop quietly. Point stdout at
-        # devnull so the interpreter's final flush does not raise again.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:
+            args = parser.parse_args(argv)
+            names = flag_names(_subparser(parser, args.command))
+            with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(held):
+                warnings.simplefilter("always")
+                commands[args.command](args)
+        except ProblemsFoundError as exc:
+            with contextlib.suppress(BrokenPipeError):
+                sys.stdout.write(held.getvalue())
+                sys.stdout.flush()
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except UsageError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except (ValueError, TypeError) as exc:
+            print(f"error: {render_error(exc, lambda p: names.get(p, p))}", file=sys.stderr)
+            return 2
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+            return 2
+        except MemoryError:
+            print("error: not enough memory for this request", file=sys.stderr)
+            return 2
+        try:
+            sys.stdout.write(held.getvalue())
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # Output went to a pipe that closed (e.g. `| head`): stop quietly. Point stdout at
+            # devnull so the interpreter's final flush does not raise again.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        with contextlib.suppress(BrokenPipeError):
+            _print_warnings(caught)
         return 0
-    return 0
+    except KeyboardInterrupt:
+        # The Ctrl-C is answered: a second one (or one a library re-raises) must not cut the
+        # one-line answer short or end the process with a traceback.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _drain_interrupts()
+        with contextlib.suppress(BrokenPipeError):
+            print(_interrupted(), file=sys.stderr)
+        return 130

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_integer, format_value
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result, to_builtin
 
 from ._frame import DEFAULT_STRATA, level_order, prepare_cases
@@ -110,7 +110,7 @@ def target_ranges(
 
 def _solve(
     c: npt.NDArray[np.float64],
-    a: npt.NDArray[np.float64],
+    a: Any,
     low: npt.NDArray[np.float64],
     high: npt.NDArray[np.float64],
     upper: npt.NDArray[np.float64],
@@ -131,6 +131,11 @@ def _solve(
     return np.asarray(np.round(res.x), dtype=np.float64)
 
 
+MAX_NEAR_MISS_CELLS = 2000
+"""Above this many cells, controlled rounding that cannot hit every margin is refused (the search
+for the nearest miss is a mixed-integer program that took 30 s for 10,000 single-case cells)."""
+
+
 def _controlled(
     n: int, population: IntArray, cell_codes: IntArray, n_levels: tuple[int, ...]
 ) -> IntArray:
@@ -145,44 +150,60 @@ def _controlled(
     round up the cells with the largest remainders (the allocation closest to the exact quotas in
     total absolute deviation); then, among those, prefer earlier cells (smaller sum of positions).
     """
+    from scipy import sparse
+
     total = int(population.sum())
     numer = n * population
     floor, remainder = numer // total, numer % total
     cells = len(population)
     targets = _margin_targets(n, population, cell_codes, n_levels)
     ranges = target_ranges(n, population, cell_codes, n_levels)
-    rows, rhs = [np.ones(cells)], [float(n - floor.sum())]
+    # Constraint rows as a sparse matrix: one nonzero per cell and variable, so thousands of
+    # cells stay small (a dense matrix of 10,000 cells and levels is 800 MB).
+    rows = [np.zeros(cells, dtype=np.int64)]
+    columns = [np.arange(cells, dtype=np.int64)]
+    rhs, row = [float(n - floor.sum())], 1
     rhs_low, rhs_high = list(rhs), list(rhs)
     for j, k in enumerate(n_levels):
         low, high = ranges[j]
         for level in range(k):
-            member = cell_codes[:, j] == level
-            if member.any():
+            member = np.flatnonzero(cell_codes[:, j] == level)
+            if member.size:
                 base = float(floor[member].sum())
-                rows.append(member.astype(float))
+                rows.append(np.full(member.size, row, dtype=np.int64))
+                columns.append(member)
                 rhs.append(float(targets[j][level]) - base)
                 rhs_low.append(float(low[level]) - base)
                 rhs_high.append(float(high[level]) - base)
-    a = np.vstack(rows)
+                row += 1
+    r, col = np.concatenate(rows), np.concatenate(columns)
+    a = sparse.csr_array((np.ones(r.size), (r, col)), shape=(row, cells))
     b = np.asarray(rhs)
     upper = (remainder > 0).astype(float)
     # Combined integer objective: remainder first (scaled past any tie-break sum), position second.
     scale = cells * (cells + 1) // 2 + 1
     closeness = -(remainder.astype(np.float64) * scale + (cells - np.arange(cells)))
     x = _solve(closeness, a, b, b, upper)
+    if x is None and cells > MAX_NEAR_MISS_CELLS:
+        raise ParameterError(
+            "method",
+            f"'controlled' cannot meet every margin target of these {cells} cells exactly, and "
+            f"choosing among the near misses of more than {MAX_NEAR_MISS_CELLS} cells can take "
+            "minutes; use method 'largest-remainder', or stratify on fewer or coarser variables",
+        )
     if x is None:
         # Let tied levels take any largest-remainder target; beyond that, measure misses by slack.
         low_b, high_b = np.asarray(rhs_low), np.asarray(rhs_high)
         m = len(b) - 1  # margin rows (the total row stays exact)
-        eye = np.eye(len(b))[:, 1:]
-        a_slack = np.hstack([a, eye, -eye])
+        eye = sparse.eye_array(len(b), format="csr")[:, 1:]
+        a_slack = sparse.hstack([a, eye, -eye], format="csr")
         up_slack = np.concatenate([upper, np.full(2 * m, float(n))])
         c_slack = np.concatenate([np.zeros(cells), np.ones(2 * m)])
         y = _solve(c_slack, a_slack, low_b, high_b, up_slack)
         if y is None:  # cannot happen: the total row alone is always feasible
             raise RuntimeError("the allocation solver found no allocation")
         best = float(c_slack @ y)
-        a2 = np.vstack([a_slack, c_slack])
+        a2 = sparse.vstack([a_slack, sparse.csr_array(c_slack[None, :])], format="csr")
         c2 = np.concatenate([closeness, np.zeros(2 * m)])
         y = _solve(c2, a2, np.append(low_b, -np.inf), np.append(high_b, best), up_slack)
         if y is None:
@@ -399,6 +420,10 @@ def _from_counts(counts: pd.Series) -> tuple[IntArray, IntArray, tuple[tuple[str
     return frame["_count"].to_numpy()[order], codes[order], levels, tuple(names)
 
 
+ALLOCATION_COLUMNS = ("population", "quota", "allocated")
+"""Columns the allocation's cell table adds beside the strata (no stratum may have these names)."""
+
+
 def build_allocation(
     population: IntArray,
     cell_codes: IntArray,
@@ -410,6 +435,15 @@ def build_allocation(
 ) -> Allocation:
     """Allocate and wrap the result with its cell and margin tables (internal)."""
     import pandas as pd
+
+    taken = [name for name in strata if name in ALLOCATION_COLUMNS]
+    if taken:
+        raise ParameterError(
+            "strata",
+            f"must not be named {', '.join(map(repr, taken))}: the allocation table uses "
+            f"{', '.join(map(repr, ALLOCATION_COLUMNS))} for its counts. Rename that column "
+            "in the case list",
+        )
 
     n_levels = tuple(len(lv) for lv in levels)
     allocated = allocate_cells(population, cell_codes, n_levels, n, method=method, minimum=minimum)
@@ -541,6 +575,12 @@ def allocate(
     minimum_i = int(check_integer("minimum", minimum, minimum=1))
     if isinstance(population, pd.Series):
         counts, codes, levels, names = _from_counts(population)
+    elif not isinstance(population, pd.DataFrame):
+        raise ParameterTypeError(
+            "population",
+            "must be a pandas DataFrame of cases or a Series of counts by cell; got "
+            f"{type(population).__name__}",
+        )
     else:
         table = prepare_cases(
             population,

@@ -128,7 +128,7 @@ def read_for_cli(args: argparse.Namespace) -> CaseList:
 
 def run_check(args: argparse.Namespace) -> None:
     """``check``: every problem of a case list, one line each, then a summary; exit 2 on errors."""
-    from inspection_core.cli import UsageError
+    from inspection_core.cli import ProblemsFoundError
 
     from ._caselist import inspect_cases
 
@@ -150,7 +150,7 @@ def run_check(args: argparse.Namespace) -> None:
         if not errors:
             print(f"No problem blocks a draw; {tail}.")
     if errors:
-        raise UsageError(
+        raise ProblemsFoundError(
             f"{errors} problem{'s' if errors != 1 else ''} in {args.cases} "
             f"{'block' if errors != 1 else 'blocks'} a draw (listed "
             f"above; also {tail}); nothing was changed"

@@ -11,12 +11,11 @@ import argparse
 import json
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from inspection_core.cli import UsageError, default_of
+from inspection_core.cli import UsageError, default_of, parse_number, parse_whole
 
 from ._cli_check import add_reading_flags, read_for_cli, reading_flags_given
 
@@ -29,17 +28,22 @@ _METHODS = "controlled (default), largest-remainder, minimum or equal"
 def progress(label: str, *, after: float = 1.0) -> Iterator[None]:
     """Say on stderr what is running when a step takes longer than ``after`` seconds.
 
-    Only at a terminal: in scripts and tests the output must not depend on the clock.
+    Only at a terminal, and only for the while: the line is rubbed out when the step ends
+    (carriage return and erase-line), so an error that follows is still the only line left.
+    In scripts and tests nothing is shown, so the output does not depend on the clock.
     """
     if not sys.stderr.isatty():
         yield
         return
-    start = time.perf_counter()
     shown = threading.Event()
+    done = threading.Event()
+    turn = threading.Lock()
 
     def announce() -> None:
-        shown.set()
-        print(f"{label} ...", file=sys.stderr, flush=True)
+        with turn:
+            if not done.is_set():
+                shown.set()
+                print(f"{label} ...", end="", file=sys.stderr, flush=True)
 
     timer = threading.Timer(after, announce)
     timer.daemon = True
@@ -48,8 +52,10 @@ def progress(label: str, *, after: float = 1.0) -> Iterator[None]:
         yield
     finally:
         timer.cancel()
-        if shown.is_set():
-            print(f"{label}: done in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        with turn:
+            done.set()
+            if shown.is_set():
+                print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def _common(parser: argparse.ArgumentParser, *, n_required: bool) -> None:
@@ -83,8 +89,10 @@ def add_commands(sub: Any) -> None:
     _common(draw, n_required=False)
     draw.add_argument("--seed", default=None, help="random seed (whole number); recorded")
     draw.add_argument("--reserves", default=None, help="reserve cases per sampled cell (2)")
-    draw.add_argument("--out", required=True, help="new folder for the results")
-    draw.add_argument("--force", action="store_true", help="replace an existing --out folder")
+    draw.add_argument("--out", dest="out_dir", required=True, help="new folder for the results")
+    draw.add_argument(
+        "--force", action="store_true", help="replace an --out folder an earlier draw wrote"
+    )
     draw.add_argument("--manifest", default=None, help="repeat the draw in this manifest.json")
     draw.add_argument("--json", action="store_true", help="print the manifest as JSON")
 
@@ -97,25 +105,17 @@ def _strata(args: argparse.Namespace) -> list[str]:
 def _whole(flag: str, text: str | None, default: int) -> int:
     if text is None:
         return default
-    try:
-        return int(text.strip())  # exact for large seeds
-    except ValueError:
-        pass
-    try:
-        value = float(text)
-    except ValueError:
-        raise UsageError(f"{flag} must be a whole number; got {text!r}") from None
-    if not value.is_integer():
-        raise UsageError(f"{flag} must be a whole number; got {text!r}")
-    return int(value)
+    return parse_whole(flag, text)
 
 
 def _n(text: str) -> int | str:
     if text.strip().lower() == "auto":
         return "auto"
     try:
-        value = float(text)
-    except ValueError:
+        value = parse_number("--n", text)
+    except UsageError as exc:
+        if "comma" in str(exc) or "finite" in str(exc):
+            raise
         raise UsageError(f"--n must be a whole number or 'auto'; got {text!r}") from None
     return int(value) if value.is_integer() else value  # type: ignore[return-value]
 
@@ -175,7 +175,7 @@ def run_draw(args: argparse.Namespace) -> None:
     """``draw``: draw, write the results folder atomically, print the balance report."""
     from ._output import check_output_dir
 
-    check_output_dir(args.out, force=args.force, input_path=args.cases)  # refuse before work
+    check_output_dir(args.out_dir, force=args.force, input_path=args.cases)  # refuse before work
     if args.manifest is not None:
         result, record = _manifest_draw(args)
         from ._case_table import list_for_manifest
@@ -208,10 +208,10 @@ def run_draw(args: argparse.Namespace) -> None:
     from ._output import write_draw
 
     balance = balance_report(result.allocation, result.sample)
-    with progress(f"writing {args.out}"):
+    with progress(f"writing {args.out_dir}"):
         written = write_draw(
             result,
-            args.out,
+            args.out_dir,
             input_path=args.cases,
             force=args.force,
             n_requested=n_requested,
@@ -226,13 +226,15 @@ def run_draw(args: argparse.Namespace) -> None:
             print(listing.summary())
         print(result.summary())
         print(balance.report())
+        chart = "" if written["chart_skipped"] else " balance.png,"
         print(
-            f"\nWrote {args.out}: fieldwork.xlsx (the sample, reserves, balance and how it was "
-            f"drawn, for people), sample.csv ({len(result.sample)} cases), reserves.csv "
-            f"({len(result.reserves)} cases), balance.csv, balance.txt, balance.png, "
-            f"manifest.json (seed {result.seed}, input SHA-256 "
-            f"{written['manifest']['input_sha256'][:12]}...)."
+            f"\nWrote {args.out_dir}: fieldwork.xlsx (the sample, reserves, balance and how it "
+            f"was drawn, for people), sample.csv ({len(result.sample)} cases), reserves.csv "
+            f"({len(result.reserves)} cases), balance.csv, balance.txt,{chart} manifest.json "
+            f"(seed {result.seed}, input SHA-256 {written['manifest']['input_sha256'][:12]}...)."
         )
+        if written["chart_skipped"]:
+            print(f"No balance chart: {written['chart_skipped']}.")
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {

@@ -96,7 +96,7 @@ def _as_text(values: pd.Series) -> pd.Series:
 
     if values.dtype.kind == "f":
         finite = values.dropna()
-        if (finite == np.floor(finite)).all():
+        if np.isfinite(finite).all() and (finite == np.floor(finite)).all():
             values = values.astype("Int64")
     if not isinstance(values.dtype, pd.StringDtype):
         values = values.astype("str")
@@ -286,6 +286,11 @@ def prepare_cases(
     names = check_strata(strata, id_column)
     blank_strata = check_choice("blank_strata", blank_strata, ("error", "level"))
     columns = [str(c) for c in cases.columns]
+    repeated_columns = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated_columns:
+        raise ParameterError(
+            "cases", f"has two columns named {', '.join(map(repr, repeated_columns))}"
+        )
     label = source or "the case list"
     for kind, wanted in (("ID", [id_column] if id_column else []), ("strata", list(names))):
         missing = [c for c in wanted if c not in columns]
@@ -303,6 +308,7 @@ def prepare_cases(
         else (np.arange(len(cases)) + (2 if source else 0)).astype(np.int64)
     )
     frame = cases.reset_index(drop=True)  # a new frame: the caller's is never modified
+    frame.columns = columns  # column labels as text (a frame may have integer labels)
     ids: pd.Series | None = None
     order = np.arange(len(frame), dtype=np.int64)
     repeats = np.zeros(0, dtype=bool)
@@ -334,8 +340,17 @@ def _clean_ids(
     values: pd.Series,
 ) -> tuple[pd.Series, npt.NDArray[np.bool_], IntArray, npt.NDArray[np.bool_]]:
     """IDs as stripped text, which are blank, their text order, and where a sorted ID repeats."""
+    if values.dtype.kind == "f" and np.isinf(values.to_numpy()).any():
+        row = int(np.flatnonzero(np.isinf(values.to_numpy()))[0])
+        raise ParameterError(
+            "id_column",
+            f"must hold case references; {values.name!s} holds an infinite number (inf) at "
+            f"position {row}",
+        )
     ids = _as_text(values)
-    blank = _blank_mask(ids)
+    # Missing values are blank whatever the pandas version makes of them as text ("None" and
+    # "nan" under pandas 2, <NA> under pandas 3).
+    blank = _blank_mask(ids) | np.asarray(values.isna(), dtype=bool)
     if blank.any():
         return ids, blank, np.arange(len(ids), dtype=np.int64), np.zeros(0, dtype=bool)
     order, repeats = sort_ids(ids)

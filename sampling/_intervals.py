@@ -7,7 +7,12 @@ infinite):
 * ``wilson``: Wilson score interval, with ``z**2`` scaled by the same finite population factor.
 * ``exact``: Clopper-Pearson (binomial) for an infinite population, and the exact hypergeometric
   interval for the number of successes ``M`` in a finite population (tail probabilities above
-  ``alpha / 2`` on each side), divided by ``N``.
+  ``alpha / 2`` on each side), divided by ``N``. Above ``EXACT_LIMIT`` (50,000) cases the
+  binomial limit is used: the hypergeometric interval tends to Clopper-Pearson as ``N`` grows
+  with ``n`` fixed, and scipy's hypergeometric tails get slow for large ``N`` (seconds per call
+  at 10**5, over a minute per search at 10**9). Clopper-Pearson is the wider of the two, so the
+  n it gives still meets the margin; at 50,000 it asks for 183 cases where the hypergeometric
+  interval needs 182 (+/-5 points at 80%).
 
 For ``wilson`` and ``exact`` the half-width is evaluated at the observed count(s) nearest ``n * p``
 (``floor`` and ``ceil``), taking the larger; with the default ``p = 0.5`` this is the worst case
@@ -19,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from inspection_core.errors import ParameterError
 from inspection_core.intervals import wilson
 from inspection_core.normal import fpc_factor, z_value
 
@@ -26,6 +32,12 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 METHODS = ("normal", "wilson", "exact")
+
+EXACT_LIMIT = 50_000
+"""Populations above this use the binomial (Clopper-Pearson) limit of the exact interval."""
+
+MAX_CANDIDATES = 2**22
+"""The wilson and exact searches stop beyond this many cases (about 4 million)."""
 
 # Relative tolerance for "within the margin": float noise must not push a margin that equals the
 # target (n = n0 N / (n0 + N - 1) exactly) above it.
@@ -100,7 +112,7 @@ def exact_half_width(
 ) -> FloatArray:
     """Half-width of the exact interval: Clopper-Pearson if N is infinite, else hypergeometric."""
     alpha = 1.0 - confidence_level
-    if np.isinf(population_size):
+    if np.isinf(population_size) or population_size > EXACT_LIMIT:
         lower, upper = _clopper_pearson(np.asarray(x), np.asarray(n), alpha)
         return np.asarray((upper - lower) / 2)
     m_lower, m_upper = hypergeometric_bounds(x, n, int(population_size), alpha)
@@ -157,8 +169,12 @@ def smallest_n(
         margin_of_error * 0.98
     ):
         upper *= 2
-        if upper > 10**8:  # pragma: no cover - margins this small are rejected earlier
-            raise ValueError("margin_of_error is too small to size a sample")
+        if upper > MAX_CANDIDATES:
+            raise ParameterError(
+                "margin_of_error",
+                f"is too small for the {method} method: {margin_of_error:g} needs more than "
+                f"{MAX_CANDIDATES} cases; use the normal method for samples this large",
+            )
     candidates = np.arange(1, upper + 1)
     n_infinite = first_stable(half_width(method, candidates, population_size=np.inf, **kwargs))
     if np.isinf(population_size):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from inspection_core.errors import ParameterTypeError
+from inspection_core.files import check_output_folder, write_folder
 
 from ._balance import Balance, balance_report
 from ._case_table import reading_record
@@ -38,31 +39,14 @@ def check_output_dir(
     force: bool = False,
     input_path: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Check an output folder can receive results; return it as a resolved path.
+    """Check an output folder can receive results; return it as an absolute path.
 
-    Refuses a file in the way, a missing parent folder, a folder that already holds anything
-    (unless ``force``), and a folder that contains the input file (so it can never be replaced).
+    Refuses an empty name, the current folder, a folder holding the input or above it, a file,
+    a missing parent folder, and a folder that already holds anything, unless ``force`` and the
+    toolkit wrote all of it (:func:`inspection_core.files.check_output_folder`).
     """
-    out = Path(out_dir).expanduser().resolve()
-    if out.exists() and not out.is_dir():
-        raise ValueError(f"output folder {out_dir} is a file; give a folder name")
-    if not out.parent.is_dir():
-        raise ValueError(f"cannot write {out_dir}: its parent folder {out.parent} does not exist")
-    if input_path is not None:
-        source = Path(input_path).expanduser().resolve()
-        if out == source.parent or out in source.parents:
-            raise ValueError(
-                f"output folder {out_dir} holds the input file {Path(input_path).name}; "
-                f"choose another folder"
-            )
-    if out.is_dir() and any(out.iterdir()) and not force:
-        held = sorted(p.name for p in out.iterdir())
-        shown = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
-        raise ValueError(
-            f"output folder {out_dir} already holds files ({shown}); choose a new folder "
-            f"or pass --force (force=True) to replace it"
-        )
-    return out
+    inputs = [] if input_path is None else [input_path]
+    return check_output_folder(out_dir, force=force, inputs=inputs, parameter="out_dir")
 
 
 def write_draw(
@@ -79,20 +63,24 @@ def write_draw(
     """Write a draw's folder: fieldwork.xlsx, the CSVs, balance.txt and .png, manifest.json.
 
     The files are written into a temporary folder beside ``out_dir`` and moved into place with
-    one rename, so ``out_dir`` holds a complete set or is left as it was. The input file is only
-    read (for its SHA-256).
+    one rename, so ``out_dir`` holds a complete set or is left as it was
+    (:func:`inspection_core.files.write_folder`). The folder also gets a marker file,
+    ``.inspection-toolkit``, listing each file with its SHA-256: ``force`` replaces only a folder
+    with that marker, nothing else in it and no file changed since. The input file is only read
+    (for its SHA-256). The chart is left out, with the reason in ``chart_skipped``, when a
+    variable has too many levels to show legibly.
 
     Parameters
     ----------
     result : Draw
         The draw to save.
     out_dir : str or path-like
-        Folder to create (its parent must exist). An existing non-empty folder is refused
-        unless ``force``, which replaces it whole.
+        Folder to create (its parent must exist). Not the current folder, the input's folder
+        or one above it. An existing non-empty folder is refused unless ``force``.
     input_path : str or path-like
         The case list drawn from (recorded in the manifest by name and SHA-256).
     force : bool, default False
-        Replace an existing folder.
+        Replace an existing folder that the toolkit wrote (never one holding other files).
     n_requested : int or "auto", optional
         What was asked for, recorded in the manifest.
     blank_strata : {"error", "level"}, default "error"
@@ -107,14 +95,24 @@ def write_draw(
     Returns
     -------
     dict
-        ``manifest`` (the dict written), ``balance`` (the report) and ``files`` (paths).
+        ``manifest`` (the dict written), ``balance`` (the report), ``files`` (paths) and
+        ``chart_skipped`` (why balance.png was not drawn, or None).
+
+    Raises
+    ------
+    ValueError
+        The folder is refused (the reason in the message) or cannot be written.
+    TypeError
+        ``result`` is not a :class:`Draw`.
     """
+    if not isinstance(result, Draw):
+        raise ParameterTypeError("result", f"must be a Draw; got {type(result).__name__}")
     out = check_output_dir(out_dir, force=force, input_path=input_path)
     if balance is None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             balance = balance_report(result.allocation, result.sample)
-    from ._plot import plot_balance
+    from ._plot import chart_problem, plot_balance
 
     manifest = make_manifest(
         result, input_path=input_path, n_requested=n_requested, blank_strata=blank_strata
@@ -122,35 +120,28 @@ def write_draw(
     manifest["balance_tests"] = json.loads(balance.tests.to_json(orient="records"))
     if case_list is not None:
         manifest.update(reading_record(case_list))
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    old: Path | None = None
-    try:
+    skipped = chart_problem(balance)
+    report = balance
+
+    def fill(tmp: Path) -> None:
         result.sample.to_csv(tmp / "sample.csv", index=False)
         result.reserves.to_csv(tmp / "reserves.csv", index=False)
-        balance.table.to_csv(tmp / "balance.csv", index=False)
-        plot_balance(balance, tmp / "balance.png")
+        report.table.to_csv(tmp / "balance.csv", index=False)
+        if skipped is None:
+            plot_balance(report, tmp / "balance.png")
         with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=2)
             fh.write("\n")
         (tmp / "balance.txt").write_text(balance.report() + "\n", encoding="utf-8")
+        chart = tmp / "balance.png" if skipped is None else None
         write_fieldwork(tmp / "fieldwork.xlsx", result, balance, manifest, case_list,
-                        chart=tmp / "balance.png")  # fmt: skip
-        if out.exists():
-            if any(out.iterdir()):  # force: move the old folder aside, then drop it
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-                os.rename(out, old / out.name)
-            else:
-                out.rmdir()
-        os.rename(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and not out.exists():
-            os.rename(old / out.name, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+                        chart=chart)  # fmt: skip
+
+    write_folder(out, fill, force=force, inputs=[input_path], parameter="out_dir")
+    names = [n for n in OUTPUT_FILES if skipped is None or n != "balance.png"]
     return {
         "manifest": manifest,
         "balance": balance,
-        "files": {name: out / name for name in OUTPUT_FILES},
+        "files": {name: out / name for name in names},
+        "chart_skipped": skipped,
     }

@@ -17,6 +17,8 @@ import csv
 import datetime as dt
 import io
 import os
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -276,23 +278,44 @@ def _read_csv(name: str, base: str, header_row: int | None, wanted: Sequence[str
     header = next(csv.reader([lines[first_line - 1]], delimiter=delimiter))
     names = _header_cells(header, base, "", first_line)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            skiprows=first_line - 1,
-            header=0,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
+        with warnings.catch_warnings():
+            # index_col=False: a first row longer than the header is an error, not an index
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                skiprows=first_line - 1,
+                header=0,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                engine="c",
+                index_col=False,
+            )
     except pd.errors.EmptyDataError:
         raise ValueError(f"{base} is empty") from None
-    except pd.errors.ParserError as exc:
-        reason = str(exc).splitlines()[0]
+    except pd.errors.ParserWarning:
         raise ValueError(
-            f"cannot read {base} as csv: {reason} (after the header in row "
-            f"{first_line}); a value holding the delimiter needs quotes"
+            f"{base}: row {first_line + 1} has more fields than the header in row {first_line}; "
+            "check it for a stray delimiter or a value holding the delimiter without quotes"
+        ) from None
+    except pd.errors.ParserError as exc:
+        if "Calling read(nbytes) on source failed" in str(exc):
+            # Reading from memory cannot fail: pandas' C parser turns a Ctrl-C that arrives
+            # while it reads into this error. Let it stay an interrupt.
+            raise KeyboardInterrupt from exc
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found is None:
+            reason = str(exc).splitlines()[0]
+            raise ValueError(
+                f"cannot read {base} as csv: {reason} (after the header in row "
+                f"{first_line}); a value holding the delimiter needs quotes"
+            ) from None
+        wanted_fields, line, saw = (int(g) for g in found.groups())
+        raise ValueError(
+            f"{base}: row {line + first_line - 1} has {saw} fields but the header has "
+            f"{wanted_fields}; check it for a stray delimiter or a value holding the delimiter "
+            "without quotes"
         ) from None
     frame.columns = names[: len(frame.columns)] + [
         f"(unnamed column {_letters(j)})" for j in range(len(names), len(frame.columns))
@@ -450,6 +473,8 @@ def read_table(
     """
     name = os.fspath(path)
     base = os.path.basename(name)
+    if os.path.exists(name) and not os.path.isdir(name) and not os.path.isfile(name):
+        raise ValueError(f"cannot read {name}: it is not a regular file (a device, pipe or socket)")
     if not os.path.isfile(name):
         what = "is a folder" if os.path.isdir(name) else "does not exist"
         _sniff_kind(name, b"PK\x03\x04" if name.lower().endswith((".xlsx", ".xlsm")) else b"")

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 from ._header import column_key, match_column, suggest_columns
 from ._vocab import Vocabulary, build_vocabularies, vocabulary_for_column
@@ -192,6 +192,10 @@ def parse_recode(text: str) -> tuple[str, str, str]:
     >>> parse_recode("Sentence Type:SSO=suspended sentence order")
     ('Sentence Type', 'SSO', 'suspended sentence order')
     """
+    if not isinstance(text, str):
+        raise ParameterTypeError(
+            "recode", f"must be text COLUMN:FROM=TO (e.g. 'Gender:M=male'); got {text!r}"
+        )
     column, colon, rest = text.partition(":")
     value, equals, level = rest.partition("=")
     if not colon or not equals or not column.strip() or not level.strip():

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_integer
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
 
 from ._allocation import METHODS, Allocation, build_allocation, resolve_n
@@ -34,7 +34,10 @@ from ._frame import DEFAULT_STRATA, prepare_cases
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Draw", "draw", "rank_within_cells", "resolve_seed"]
+__all__ = ["ADDED_COLUMNS", "Draw", "draw", "rank_within_cells", "resolve_seed"]
+
+ADDED_COLUMNS = ("cell", "draw_order", "reserve_order")
+"""Columns a draw adds to the sample and reserve tables; a case list must not have them."""
 
 IntArray = npt.NDArray[np.int64]
 
@@ -229,8 +232,11 @@ def draw(
     Raises
     ------
     ValueError
-        Bad n, seed or reserves, or a case frame that fails the checks of
-        :func:`sampling.read_cases` (missing columns, blank or repeated IDs, blank strata).
+        Bad n, seed or reserves, a case frame that fails the checks of
+        :func:`sampling.read_cases` (missing columns, blank or repeated IDs, blank strata), or
+        one with a column the draw adds (``cell``, ``draw_order``, ``reserve_order``).
+    TypeError
+        ``cases`` is not a DataFrame, or ``id_column`` is None (a draw needs an ID column).
 
     Notes
     -----
@@ -255,6 +261,22 @@ def draw(
     """
     import pandas as pd
 
+    if not isinstance(cases, pd.DataFrame):
+        raise ParameterTypeError("cases", f"must be a pandas DataFrame; got {type(cases).__name__}")
+    if id_column is None:
+        raise ParameterTypeError(
+            "id_column",
+            "must name the column identifying each case; got None (a draw needs IDs: they "
+            "make it repeatable whatever the row order, and catch repeated rows)",
+        )
+    taken = [str(c) for c in cases.columns if str(c) in ADDED_COLUMNS]
+    if taken:
+        raise ParameterError(
+            "cases",
+            f"has a column named {', '.join(map(repr, taken))}, which the draw adds to its "
+            f"tables ({', '.join(map(repr, ADDED_COLUMNS))}); rename or drop it in the case "
+            "list before drawing",
+        )
     method = check_choice("method", method, METHODS)
     minimum_i = int(check_integer("minimum", minimum, minimum=1))
     reserves_i = int(check_integer("reserves", reserves, minimum=0))

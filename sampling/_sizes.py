@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from inspection_core.checks import (
+    LARGEST_WHOLE,
     check_choice,
     check_confidence_level,
     check_fraction,
@@ -35,18 +36,40 @@ __all__ = [
 FloatArray = npt.NDArray[np.float64]
 
 
+MAX_DESIGN_EFFECT = 1000.0
+"""Largest design effect accepted (practical ones are below 10)."""
+
+
 def _population_array(population_size: Any) -> FloatArray:
-    """``None`` (or an array entry of ``inf``/NaN) means infinite; otherwise a whole number >= 1."""
+    """``None`` (or an array entry of ``None``/``inf``) means infinite; else a whole number >= 1."""
     if population_size is None:
         return np.asarray(np.inf)
-    arr = np.asarray(population_size, dtype=object if np.ndim(population_size) else None)
+    if isinstance(population_size, str | bytes | bool | np.bool_):
+        check_population_size(population_size)  # raises the usual TypeError
+    try:
+        arr = np.asarray(population_size, dtype=object if np.ndim(population_size) else None)
+    except ValueError:  # ragged nesting
+        check_population_size(population_size)
+        raise
     if arr.ndim:
-        values = np.array(
-            [np.inf if v is None else v for v in arr.ravel().tolist()], dtype=float
-        ).reshape(arr.shape)
-        finite = np.isfinite(values)
-        if finite.any():
-            check_population_size(values[finite])
+        if arr.size == 0:
+            raise ParameterError("population_size", "must not be empty; got an empty array")
+        items = arr.ravel().tolist()
+        if any(isinstance(v, str | bytes | bool | np.bool_) for v in items):
+            raise ParameterTypeError(
+                "population_size", f"must be whole numbers or None; got {population_size!r}"
+            )
+        try:
+            values = np.array([np.inf if v is None else v for v in items], dtype=float).reshape(
+                arr.shape
+            )
+        except (TypeError, ValueError):
+            raise ParameterTypeError(
+                "population_size", f"must be whole numbers or None; got {population_size!r}"
+            ) from None
+        infinite = np.isposinf(values)
+        if not infinite.all():
+            check_population_size(values[~infinite])  # refuses NaN and -inf too
         return values
     return check_population_size(population_size)
 
@@ -156,8 +179,10 @@ def sample_size(
     Raises
     ------
     ValueError
-        A fraction outside (0, 1) (with a hint when a percentage was given), a population that is
-        not a whole number of at least 1, an unknown method, or a design effect below 1.
+        A fraction outside (0, 1) or within 1e-12 of either end (with a hint when a percentage
+        was given), a population that is not a whole number from 1 to 2**53, an unknown method,
+        a design effect outside 1 to 1000, or a margin so small that an infinite population
+        would need more than 2**53 cases.
     TypeError
         A non-numeric input.
 
@@ -188,16 +213,7 @@ def sample_size(
     e = check_fraction("margin_of_error", margin_of_error)
     c = check_confidence_level(confidence_level)
     p = check_proportion(proportion)
-    deff = np.asarray(design_effect, dtype=float) if not isinstance(design_effect, bool) else None
-    if deff is None or deff.dtype.kind != "f":
-        raise ParameterTypeError(
-            "design_effect", f"must be a number of at least 1; got {design_effect!r}"
-        )
-    if np.any(~(deff >= 1)) or np.any(~np.isfinite(deff)):
-        bad = deff[~((deff >= 1) & np.isfinite(deff))] if deff.ndim else deff
-        raise ParameterError(
-            "design_effect", f"must be a number of at least 1; got {format_value(np.ravel(bad)[0])}"
-        )
+    deff = _design_effect(design_effect)
     if method != "normal" and np.any(deff != 1):
         raise ParameterError(
             "design_effect", f"applies to method='normal' only; got method={method!r}"
@@ -210,10 +226,14 @@ def sample_size(
     pop, e, c, p, deff = np.broadcast_arrays(pop, e, c, p, deff)
     z = z_value(c)
     if method == "normal":
-        n0 = deff * z**2 * p * (1 - p) / e**2
+        with np.errstate(over="ignore"):
+            n0 = deff * z**2 * p * (1 - p) / e**2
+        _check_countable(n0, pop, e)
         with np.errstate(invalid="ignore"):  # inf / inf for an infinite population, not used
-            n_unrounded = np.where(np.isinf(pop), n0, n0 * pop / (n0 + pop - 1))
-        n = np.minimum(ceil_guarded(n_unrounded), pop)
+            n_unrounded = np.where(
+                np.isinf(pop), n0, np.where(np.isinf(n0), pop, n0 * pop / (n0 + pop - 1))
+            )
+        n = np.maximum(np.minimum(ceil_guarded(n_unrounded), pop), 1)  # at least one case
         achieved = half_width_many("normal", n, c, p, pop) * np.sqrt(deff)
     else:
         n_unrounded = np.full(pop.shape, np.nan)
@@ -243,6 +263,40 @@ def sample_size(
         z=_scalar_or_array(np.asarray(z, dtype=float), scalar),
         achieved_margin=_scalar_or_array(np.asarray(achieved, dtype=float), scalar),
     )
+
+
+def _design_effect(design_effect: Any) -> FloatArray:
+    """A design effect (or array of them) from 1 to :data:`MAX_DESIGN_EFFECT`."""
+    valid = f"a number from 1 to {MAX_DESIGN_EFFECT:g}"
+    if isinstance(design_effect, str | bytes | bool | np.bool_) or design_effect is None:
+        raise ParameterTypeError("design_effect", f"must be {valid}; got {design_effect!r}")
+    try:
+        deff = np.asarray(design_effect, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterTypeError(
+            "design_effect", f"must be {valid}; got {design_effect!r}"
+        ) from None
+    if deff.size == 0:
+        raise ParameterError("design_effect", "must not be empty; got an empty array")
+    bad = ~((deff >= 1) & (deff <= MAX_DESIGN_EFFECT))
+    if bad.any():
+        first = deff[bad].flat[0] if deff.ndim else deff.item()
+        raise ParameterError("design_effect", f"must be {valid}; got {format_value(first)}")
+    return deff
+
+
+def _check_countable(n0: FloatArray, pop: FloatArray, e: FloatArray) -> None:
+    """Refuse an infinite population whose n0 is beyond counting (more than 2**53 cases)."""
+    n0_b, pop_b, e_b = np.broadcast_arrays(n0, pop, e)
+    huge = np.isinf(pop_b) & ~(n0_b <= LARGEST_WHOLE)
+    if huge.any():
+        i = np.flatnonzero(huge.ravel())[0]
+        raise ParameterError(
+            "margin_of_error",
+            "is too small to size a sample from an infinite population: "
+            f"{format_value(e_b.ravel()[i])} needs {float(n0_b.ravel()[i]):.3g} cases (more "
+            "than 2**53); give a population size or a larger margin",
+        )
 
 
 def half_width_many(

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from inspection_core.errors import ParameterTypeError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -200,6 +202,12 @@ def vocabulary_table(extra: Mapping[str, Mapping[str, str]] | None = None) -> pd
     """
     import pandas as pd
 
+    if extra is not None and not (
+        isinstance(extra, Mapping) and all(isinstance(v, Mapping) for v in extra.values())
+    ):
+        raise ParameterTypeError(
+            "extra", f"must map each vocabulary to {{spelling: level}}; got {extra!r}"
+        )
     rows = []
     for name, vocab in build_vocabularies(extra).items():
         for level in vocab.levels:

@@ -25,7 +25,6 @@ from inspection_core.cli import (
     run_command,
 )
 from inspection_core.errors import render_error
-from inspection_core.files import atomic_write
 from inspection_core.result import to_builtin
 
 PROG = "python -m significance"
@@ -330,7 +329,8 @@ def _group_count(args: argparse.Namespace, g: str) -> float:
     try:
         return float(counts_from_percentage(_published_percentage(f"--p{g}", p), n).count)
     except ValueError as exc:
-        raise UsageError(f"--p{g}: {render_error(exc)}") from None
+        flags = {"n": f"--n{g}"}
+        raise UsageError(f"--p{g}: {render_error(exc, lambda p: flags.get(p, p))}") from None
 
 
 def run_ztest(args: argparse.Namespace) -> None:
@@ -490,14 +490,21 @@ def run_compare(args: argparse.Namespace) -> None:
     figure = None if plot is None else plot_comparison(report)
     written = []
     try:
-        if out is not None:
-            written.append(str(report.write(out, overwrite=args.force)))
-        if figure is not None:
-            fmt = plot.suffix.lower().lstrip(".")
-            atomic_write(plot, lambda p: figure.savefig(p, format=fmt, dpi=150), overwrite=True)
-            written.append(str(plot))
+        from inspection_core.files import staged_files
+
+        # Every destination gets its temporary file first: an unwritable --plot is found before
+        # --out is written, and either both files are put in place or neither.
+        with staged_files([out, plot]) as temps:
+            if out is not None:
+                report.write(temps[out], overwrite=True)
+                written.append(str(out))
+            if figure is not None:
+                fmt = plot.suffix.lower().lstrip(".")
+                figure.savefig(temps[plot], format=fmt, dpi=150)
+                written.append(str(plot))
     except OSError as exc:
-        raise UsageError(render_error(exc)) from None
+        where = f"cannot write {exc.filename}: " if exc.filename else ""
+        raise UsageError(f"{where}{exc.strerror or exc}") from None
     if args.json:
         _emit({**report.to_dict(), "written": written}, "", True)
         return

@@ -21,7 +21,10 @@ from inspection_core.result import Result
 from ._warnings import AmbiguousPercentageWarning
 from ._ztest import ZTestResult, ztest
 
-__all__ = ["PercentageCounts", "counts_from_percentage", "ztest_from_percentages"]
+__all__ = ["MAX_N", "PercentageCounts", "counts_from_percentage", "ztest_from_percentages"]
+
+MAX_N = 10**7
+"""Largest n a published percentage is turned into a count for."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
     ------
     ValueError
         No count out of n rounds to the percentage, a percentage outside [0, 100], a
-        percentage with more decimals than ``decimals``, or n below 1.
+        percentage with more decimals than ``decimals``, or n below 1 or above :data:`MAX_N`.
     TypeError
         A non-numeric input.
 
@@ -106,8 +109,14 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
     ...
     ValueError: no count out of n = 44 rounds to 79%: 34 gives 77% and 35 gives 80%
     """
-    dec = int(check_integer("decimals", decimals, minimum=0))
+    dec = int(check_integer("decimals", decimals, minimum=0, maximum=6))
     n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
+    if n_int > MAX_N:
+        raise ParameterError(
+            "n",
+            f"must be at most {MAX_N} to turn a percentage into a count (a rounded percentage "
+            f"of more cases fits too many counts to say which); got {n_int}",
+        )
     arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
     if arr is None or arr.dtype.kind not in "iuf" or arr.ndim:
         raise ParameterTypeError("percentage", f"must be a single number; got {percentage!r}")
@@ -122,13 +131,15 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
         places = "a whole number" if dec == 0 else f"a number with at most {dec} decimals"
         raise ParameterError("percentage", f"must be {places}; got {format_value(pct)}{hint}")
     scale = 100 * 10**dec
-    xs = np.arange(n_int + 1, dtype=np.int64)
-    shown = _rounded(xs, n_int, scale)
-    candidates = tuple(int(v) for v in xs[shown == scaled])
+    # Counts whose rounded percentage is `scaled` form one run [low, high] (the rounding is
+    # monotone in x): x rounds to at least s when 2 scale x + n >= 2 n s, exact in integers.
+    low = max(0, -((n_int - 2 * n_int * scaled) // (2 * scale)))
+    high = min(n_int, -((n_int - 2 * n_int * (scaled + 1)) // (2 * scale)) - 1)
+    candidates = tuple(range(low, high + 1))
     text = f"{pct:.{dec}f}%"
     if not candidates:
-        below = int(xs[shown < scaled][-1]) if (shown < scaled).any() else None
-        above = int(xs[shown > scaled][0]) if (shown > scaled).any() else None
+        below = high if high >= 0 else None  # the largest count rounding below
+        above = low if low <= n_int else None  # the smallest count rounding above
         near = []
         for x in (below, above):
             if x is not None:
@@ -138,8 +149,13 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
     target = pct * n_int / 100
     count = min(candidates, key=lambda c: (abs(c - target), c))
     if len(candidates) > 1:
+        listed = (
+            ", ".join(map(str, candidates))
+            if len(candidates) <= 6
+            else f"{len(candidates)} counts from {candidates[0]} to {candidates[-1]}"
+        )
         warnings.warn(
-            f"{text} of {n_int} could be any of {', '.join(map(str, candidates))} cases; "
+            f"{text} of {n_int} could be any of {listed} cases; "
             f"using {count}, the nearest to {text} x {n_int}",
             AmbiguousPercentageWarning,
             stacklevel=2,

@@ -12,6 +12,7 @@ Validation happens here, at the boundary, one message per problem naming the row
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "comparator_x": ("all_crcs_x", "aggregate_x"),
 }
 MAX_DECIMALS = 3
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,10 @@ def read_table(source: Any, *, sheet: str | int | None = None) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in {".csv", ".xlsx", ".xls"}:
         raise ParameterError("table", f"must be a .csv, .xlsx or .xls file; got {str(path)!r}")
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise ParameterError(
+            "table", f"is not a regular file (a device, pipe or socket): {str(path)!r}"
+        )
     if not path.is_file():
         raise ParameterError("table", f"file not found: {str(path)!r}")
     try:
@@ -177,21 +183,36 @@ def _number(where: str, name: str, value: Any, *, percent: bool = False) -> floa
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
+        text = value.strip()
         if percent:
             text = text.removesuffix("%").strip()
+        if "," in text:
+            # A comma is a thousands separator only in a count written 1,234 or 12,345,678; a
+            # percentage never needs one, and "6,5" or "65,4" is a decimal comma.
+            if percent or not _THOUSANDS.fullmatch(text):
+                raise _cell(
+                    where,
+                    f"{name} must be written with a decimal point, not a comma; got "
+                    f"{value!r}. Did you mean {text.replace(',', '.')}?",
+                )
+            text = text.replace(",", "")
         if not text:
             return None
         try:
-            return float(text)
+            number = float(text)
         except ValueError:
             raise _cell(where, f"{name} must be a number; got {value!r}") from None
+        if not math.isfinite(number):
+            raise _cell(where, f"{name} must be a finite number; got {value!r}")
+        return number
     if isinstance(value, bool):
         raise _cell(where, f"{name} must be a number; got {value!r}")
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise _cell(where, f"{name} must be a number; got {value!r}") from None
+    if math.isinf(number):
+        raise _cell(where, f"{name} must be a finite number; got {value!r}")
     return None if math.isnan(number) else number
 
 

@@ -6,11 +6,12 @@ pyplot state), so importing :mod:`significance` stays light.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.files import atomic_write
 
 from .._ratings import BAND_EDGES, RATINGS
@@ -99,8 +100,16 @@ def plot_comparison(
     where there is one. Shading: under 50 Inadequate, 50-65 Requires improvement, 65-80 Good,
     80-100 Outstanding.
     """
+    from .result import RoundComparison
+
+    if not isinstance(report, RoundComparison):
+        raise ParameterTypeError(
+            "report", f"must be a RoundComparison; got {type(report).__name__}"
+        )
     target = None
     if path is not None:
+        if not isinstance(path, str | os.PathLike):
+            raise ParameterTypeError("path", f"must be a file name; got {path!r}")
         target = Path(path)
         if target.suffix.lower() not in PLOT_SUFFIXES:
             raise ParameterError("plot", f"path must end in .png or .svg; got {str(target)!r}")

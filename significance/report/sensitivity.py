@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from inspection_core.checks import check_integer
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 from .._warnings import SmallCountWarning
 from .._ztest import ztest
@@ -75,6 +75,25 @@ def _statement(first: int | None, stable: int | None, lo: int, hi: int, feasible
     if first is not None and first < stable:
         text += f" (and at some n from {first:,}, as the count behind the percentage jitters)"
     return text
+
+
+# The widest range of previous n searched: every whole n in it is tested.
+MAX_SPAN = 1_000_000
+
+
+def check_fraction_or_percent(name: str, value: Any) -> Any:
+    """Numbers (percentages here) as given, refusing what is not numeric."""
+    try:
+        return np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterTypeError(name, f"must be numbers; got {value!r}") from None
+
+
+def _counts(name: str, value: Any) -> Any:
+    try:
+        return np.asarray(value, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(name, f"must be whole numbers below 2**63; got {value!r}") from None
 
 
 def sensitivity_to_previous_n(
@@ -138,10 +157,14 @@ def sensitivity_to_previous_n(
     """  # noqa: E501 - a doctest line cannot wrap
     lo = int(check_integer("n_min", n_min, minimum=1))
     hi = int(check_integer("n_max", n_max, minimum=lo))
+    if hi - lo > MAX_SPAN:
+        raise ParameterError(
+            "n_max", f"must be at most {{n_min}} + {MAX_SPAN:,}; got {hi:,}", refs=["n_min"]
+        )
     points = [int(check_integer("grid", g, minimum=1)) for g in grid]
-    pcts = np.asarray(previous_pct, dtype=float)
-    xs = np.asarray(current_x, dtype=np.int64)
-    ns = np.asarray(current_n, dtype=np.int64)
+    pcts = np.asarray(check_fraction_or_percent("previous_pct", previous_pct), dtype=float)
+    xs = _counts("current_x", current_x)
+    ns = _counts("current_n", current_n)
     if not pcts.shape == xs.shape == ns.shape or pcts.ndim != 1:
         raise ParameterError(
             "previous_pct",

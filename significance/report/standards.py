@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from inspection_core.errors import ParameterError
+from inspection_core.errors import ParameterError, ParameterTypeError
 
 from .._ratings import (
     RATINGS,
@@ -131,6 +131,11 @@ def rate_standards(
     >>> row["rule_rating"], row["panel_options"]
     ('Requires improvement', 'Requires improvement or Good')
     """
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterTypeError("table", f"must be a DataFrame; got {type(table).__name__}")
+    missing = [c for c in ("standard", "current_pct") if c not in table.columns]
+    if missing:
+        raise ParameterError("table", f"lacks column(s) {', '.join(map(repr, missing))}")
     supplied = _supplied(standard_ratings)
     groups: dict[str, list[int]] = {}
     for i, label in enumerate(table["standard"]):

@@ -56,6 +56,7 @@ def test_draw_writes_everything_and_reruns_from_manifest(
     assert "Drew 100 of 250 cases with seed 2026" in text and "Goodness of fit" in text
     assert "warning: risk: expected sample count 0.40" in err
     assert sorted(p.name for p in out.iterdir()) == [
+        ".inspection-toolkit",
         "balance.csv",
         "balance.png",
         "balance.txt",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 
+from inspection_core.files import write_folder
 from sampling._cli import main as sampling_main
 from significance._cli import main as significance_main
 
@@ -306,6 +308,171 @@ CASES: dict[str, Case] = {
 }
 
 
+# --- generated families -----------------------------------------------------------------------
+
+# Every numeric flag of every command, with the command's other required arguments.
+NUMBER_FLAGS: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {
+    ("sampling", ("size",)): (
+        "--population", "--margin", "--confidence", "--proportion", "--design-effect"),
+    ("sampling", ("margin", "--n", "40")): ("--n", "--population", "--confidence", "--proportion"),
+    ("sampling", ("implied", "--n", "100")): ("--n", "--margin", "--confidence", "--proportion"),
+    ("sampling", ("plan",)): ("--population", "--margin", "--confidence", "--proportion"),
+    ("sampling", (*ALLOC, "--n", "10")): ("--n", "--minimum"),
+    ("sampling", (*DRAW, "--n", "10")): ("--n", "--seed", "--reserves", "--minimum"),
+    ("significance", ZT): (
+        "--x1", "--n1", "--x2", "--n2", "--alpha", "--population1", "--population2"),
+    ("significance", POWER): (
+        "--n1", "--n2", "--p1", "--p2", "--alpha", "--population1", "--population2"),
+    ("significance", MDD): (
+        "--n1", "--n2", "--baseline", "--power", "--alpha", "--population1", "--population2"),
+    ("significance", SSIZE): ("--p1", "--p2", "--power", "--alpha", "--population"),
+    ("significance", CMP): ("--alpha", "--previous-n", "--comparator-n"),
+}  # fmt: skip
+# A bad value and what the message must say after the flag ("must be" alone: any reason).
+BAD_NUMBERS = {
+    "nan": "must be a finite number",
+    "-inf": "must be a finite number",
+    "1e400": "must be a finite number",  # overflows to inf
+    "6,5": "must be written with a decimal point",  # a decimal comma
+    "65,4": "must be written with a decimal point",
+    "1,000.5": "must be a number without commas",
+    "abc": "must be",
+    "": "must be",
+    "1e300": "",  # finite but out of bounds: the message names the flag
+    "1e-320": "",  # subnormal
+}
+NOT_BAD = {("--seed", "1e300")}  # a seed may be any whole number of at least 0
+
+
+def _set_flag(argv: tuple[str, ...], flag: str, value: str) -> tuple[str, ...]:
+    if flag in argv:
+        i = argv.index(flag)
+        argv = (*argv[:i], *argv[i + 2 :])
+    # --flag=-inf: argparse would take a separate "-inf" for an option
+    return (*argv, f"{flag}={value}") if value.startswith("-") else (*argv, flag, value)
+
+
+for (package, base), flags in NUMBER_FLAGS.items():
+    for flag in flags:
+        for value, says in BAD_NUMBERS.items():
+            if (flag, value) in NOT_BAD:
+                continue
+            extra = DRAW_OUT if base[0] == "draw" else {}
+            CASES[f"{base[0]} {flag} {value!r}"] = Case(
+                package,
+                _set_flag(base, flag, value),
+                f"{flag} {says}".strip(),
+                **extra,  # type: ignore[arg-type]
+            )
+
+# Results folders that must never be written or replaced, with and without --force.
+OUT_FOLDERS = {
+    "empty": ("", "--out must name a folder"),
+    "blank": ("   ", "--out must name a folder"),
+    "current folder": (".", "--out must not be the current folder"),
+    "input's folder": ("{fixtures}", "holds the input file"),
+    "above the input": ("{fixtures}/..", "holds the input file"),
+    "the input itself": ("{cases.csv}", "holds the input file"),
+    "a file": ("{notjson.json}", "is a file"),
+    "a device": ("/dev/null", "--out"),
+    "name of 256 bytes": ("{out}/" + "x" * 256, "longer than 255 bytes"),
+    "missing parent": ("{out}/no/such", "parent folder does not exist"),
+    "unwritable place": ("/proc/inspection-toolkit-test", "--out cannot be written"),
+    "a thesis folder": ("{out}/thesis", "was not written by the toolkit"),
+    "edited results": ("{out}/edited", "sample.csv was changed after the toolkit wrote it"),
+    "results and a note": ("{out}/noted", "did not write: notes.txt"),
+}
+THESIS = {"thesis/thesis.docx": "chapter 1", "thesis/sub/data.xlsx": "PK"}
+for label, (where, says) in OUT_FOLDERS.items():
+    for force in ((), ("--force",)):
+        setup: dict[str, str] = {}
+        if label == "a thesis folder":
+            setup = THESIS
+        elif label in ("edited results", "results and a note"):
+            setup = {"{results}": where.split("/")[-1]}
+        if label in ("a thesis folder", "edited results", "results and a note") and not force:
+            says_now = "already holds files"
+        else:
+            says_now = says
+        CASES[f"draw --out {label}{' --force' if force else ''}"] = Case(
+            "sampling",
+            (*DRAW[:-1], where, "--n", "10", *force),
+            says_now,
+            existing=setup,
+        )
+
+MORE: dict[str, Case] = {
+    # --- reserved columns and strata names ---
+    "draw input has a cell column": S(
+        "draw", "{cell_column.csv}", "--n", "10", "--out", "{out}/draw",
+        message="has a column named 'cell', which the draw adds", **DRAW_OUT),
+    "draw input has draw_order": S(
+        "draw", "{draw_order.csv}", "--n", "10", "--out", "{out}/draw",
+        message="'draw_order'", **DRAW_OUT),
+    "draw stratum named cell": S(
+        "draw", "{cell_column.csv}", "--n", "10", "--strata", "gender,cell", "--out",
+        "{out}/draw", message="which the draw adds", **DRAW_OUT),
+    "allocate stratum named population": S(
+        "allocate", "{population_column.csv}", "--n", "10", "--strata", "gender,population",
+        message="allocation table uses"),
+    # --- files that are not case lists ---
+    "allocate /dev/null": S("allocate", "/dev/null", "--n", "10", message="not a regular file"),
+    "allocate a FIFO": S("allocate", "{fifo.csv}", "--n", "10", message="not a regular file"),
+    "draw a FIFO": S(
+        "draw", "{fifo.csv}", "--n", "10", "--out", "{out}/draw", message="not a regular file",
+        **DRAW_OUT),
+    "allocate ragged first row": S(
+        "allocate", "{ragged_first.csv}", "--n", "2", message="row 2 has more fields"),
+    "allocate ragged later row": S(
+        "allocate", "{ragged_later.csv}", "--n", "2", message="row 3 has 5 fields"),
+    "draw ragged first row": S(
+        "draw", "{ragged_first.csv}", "--n", "2", "--out", "{out}/draw",
+        message="row 2 has more fields", subprocess=True, **DRAW_OUT),
+    "compare /dev/null": G("compare", "{null.csv}", message="not a regular file"),
+    "allocate null ID in Parquet": S(
+        "allocate", "{null_id.parquet}", "--n", "5", "--id", "case_id", message="case_id is blank"),
+    "draw null ID in Parquet": S(
+        "draw", "{null_id.parquet}", "--n", "5", "--out", "{out}/draw",
+        message="case_id is blank in 1 row: 3 of null_id.parquet", **DRAW_OUT),
+    "draw NaN ID in Parquet": S(
+        "draw", "{nan_id.parquet}", "--n", "5", "--out", "{out}/draw",
+        message="case_id is blank in 1 row: 2 of nan_id.parquet", **DRAW_OUT),
+    # --- the numbers issue 11 found ---
+    "plan margin 1e-300": S("plan", "--margin", "1e-300", message="--margin"),
+    "size margin 1e-300": S("size", "--margin", "1e-300", message="--margin"),
+    "size margin 1e-11 (n0 beyond 2**53)": S(
+        "size", "--margin", "1e-11", message="too small to size a sample"),
+    "size proportion 1e-320": S("size", "--proportion", "1e-320", message="--proportion"),
+    "size design effect 1e308": S("size", "--design-effect", "1e308", message="from 1 to 1000"),
+    "size confidence 0.9999999999999999": S(
+        "size", "--confidence", "0.9999999999999999", message="at least 1e-12 from 0 and 1"),
+    "margin n 1e309": S("margin", "--n", "1e309", message="--n must be a finite number"),
+    "sample-size alpha 1e-300": G(*SSIZE, "--alpha", "1e-300", message="--alpha"),
+    "draw reserves 10**30 as text": S(
+        *DRAW, "--n", "10", "--reserves", "10**30", message="--reserves", **DRAW_OUT),
+    "draw reserves 1e30": S(
+        *DRAW, "--n", "10", "--reserves", "1e30", message="--reserves", **DRAW_OUT),
+    "ztest percentage of 1e12 cases": G(
+        "ztest", "--p1", "61%", "--n1", "1e12", "--x2", "3", "--n2", "10", message="--n1"),
+    "ztest decimal-comma percentage": G(
+        "ztest", "--p1", "6,5%", "--n1", "100", "--x2", "3", "--n2", "10", message="comma"),
+    "exact sizing of 10,000 cells refused": S(
+        "draw", "{many_cells.csv}", "--n", "auto", "--strata", "gender,office,risk", "--out",
+        "{out}/draw", message="cannot meet every margin target", **DRAW_OUT),
+    # --- compare: commas in tables, outputs checked before any is written ---
+    "compare decimal comma in a percentage": G(
+        "compare", "{comma_pct.csv}", "--previous-n", "100", message="'6,5'. Did you mean 6.5?"),
+    "compare comma as 654": G(
+        "compare", "{comma_654.csv}", "--previous-n", "100", message="Did you mean 65.4?"),
+    "compare unwritable plot leaves out unwritten": G(
+        *CMP, "--out", "{out}/report.csv", "--plot", "/proc/inspection-toolkit-chart.png",
+        message="cannot write /proc/inspection-toolkit-chart.png", outputs=("report.csv",)),
+    "compare unwritable out": G(
+        *CMP, "--out", "/proc/inspection-toolkit-report.csv", message="cannot write"),
+}  # fmt: skip
+CASES.update(MORE)
+
+
 def _make_fixtures(folder: Path) -> None:
     text = EXAMPLE.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -347,6 +514,44 @@ def _make_fixtures(folder: Path) -> None:
         "reserves": 2,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    header, rows = lines[0], lines[1:]
+    with_column = [f"{header},cell", *(f"{r},{'ab'[i % 2]}" for i, r in enumerate(rows))]
+    (folder / "cell_column.csv").write_text("\n".join(with_column) + "\n", encoding="utf-8")
+    with_order = [f"{header},draw_order", *(f"{r},{i}" for i, r in enumerate(rows))]
+    (folder / "draw_order.csv").write_text("\n".join(with_order) + "\n", encoding="utf-8")
+    with_pop = [f"{header},population", *(f"{r},{'xy'[i % 2]}" for i, r in enumerate(rows))]
+    (folder / "population_column.csv").write_text("\n".join(with_pop) + "\n", encoding="utf-8")
+    import pandas as pd
+
+    example = pd.read_csv(EXAMPLE, dtype=str).head(40)
+    with_null = example.astype(object)
+    with_null.loc[1, "case_id"] = None
+    with_null.to_parquet(folder / "null_id.parquet")
+    with_nan = example.assign(case_id=[float("nan"), *range(1, 40)])
+    with_nan.to_parquet(folder / "nan_id.parquet")
+    os.mkfifo(folder / "fifo.csv")
+    (folder / "null.csv").symlink_to(os.devnull)
+    (folder / "ragged_first.csv").write_text(
+        "case_id,gender,disposal,risk\nC1,male,community order,low,extra\n"
+        "C2,female,licence,medium\nC3,male,licence,low\n",
+        encoding="utf-8",
+    )
+    (folder / "ragged_later.csv").write_text(
+        "case_id,gender,disposal,risk\nC1,male,community order,low\n"
+        "C2,female,licence,medium,extra\nC3,male,licence,low\n",
+        encoding="utf-8",
+    )
+    many = ["case_id,gender,office,risk"] + [
+        f"C{i:05d},{'mf'[i % 2]},office {i},{('low', 'high')[i % 2]}" for i in range(10_000)
+    ]
+    (folder / "many_cells.csv").write_text("\n".join(many) + "\n", encoding="utf-8")
+    key_q = KEY_QUESTIONS.read_text(encoding="utf-8").splitlines()
+    cells_q = key_q[1].split(",")
+    for name, value in (("comma_pct.csv", '"6,5"'), ("comma_654.csv", '"65,4"')):
+        edited = [*cells_q[:-3], value, *cells_q[-2:]]
+        (folder / name).write_text(
+            "\n".join([key_q[0], ",".join(edited), *key_q[2:]]) + "\n", encoding="utf-8"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -364,18 +569,22 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
+def _one_result(folder: Path) -> None:
+    (folder / "sample.csv").write_text("case_id\nC1\n", encoding="utf-8")
+
+
 def _fill(arg: str, fixtures: Path, out: Path) -> str:
     if arg == "{out}" or arg.startswith("{out}/"):
         return str(out) + arg[len("{out}") :]
-    if arg == "{fixtures}":
-        return str(fixtures)
+    if arg == "{fixtures}" or arg.startswith("{fixtures}/"):
+        return str(fixtures) + arg[len("{fixtures}") :]
     if arg.startswith("{") and arg.endswith("}"):
         return str(fixtures / arg[1:-1])
     return arg
 
 
 def test_the_table_covers_every_command() -> None:
-    assert len(CASES) >= 40
+    assert len(CASES) >= 300
     commands = {(c.package, c.argv[0]) for c in CASES.values() if c.argv}
     sampling_commands = {"size", "margin", "implied", "published", "plan", "allocate", "draw"}
     significance_commands = {"ztest", "power", "mdd", "sample-size", "compare", "rating",
@@ -393,6 +602,13 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     out = tmp_path / "out"
     out.mkdir()
     for rel, content in case.existing.items():
+        if rel == "{results}":  # a folder the toolkit wrote, then edited or added to
+            write_folder(out / content, _one_result)
+            if content == "edited":
+                (out / content / "sample.csv").write_text("case_id\nC1 (replaced by C9)\n")
+            else:
+                (out / content / "notes.txt").write_text("my notes")
+            continue
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(content, encoding="utf-8")
     out_before = _hashes(out)
@@ -421,7 +637,10 @@ def test_bad_input_is_one_line_exit_2_and_nothing_written(
     assert _hashes(fixtures) == before, f"{name} changed a fixture file"
     assert _hashes(out) == out_before, f"{name} wrote {sorted(set(_hashes(out)) - set(out_before))}"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        {rel.split("/")[0] for rel in case.existing}
+        {
+            content if rel == "{results}" else rel.split("/")[0]
+            for rel, content in case.existing.items()
+        }
     ), f"{name} left {sorted(p.name for p in out.iterdir())}"
     for name_ in case.outputs:
         assert not (out / name_).exists()

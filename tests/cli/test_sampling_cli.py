@@ -99,7 +99,7 @@ BAD = [
     (["size", "--population", "25.5"], "--population must be a whole number of at least 1"),
     (["size", "--population", "abc"], "--population must be a number; got 'abc'"),
     (["size", "--method", "wald"], "--method must be one of 'normal', 'wilson', 'exact'"),
-    (["size", "--design-effect", "0.5"], "--design-effect must be a number of at least 1"),
+    (["size", "--design-effect", "0.5"], "--design-effect must be a number from 1 to 1000"),
     (
         ["margin", "--n", "40", "--population", "33"],
         "--n must not exceed --population; got --n = 40 with --population = 33",

@@ -119,7 +119,9 @@ def test_write_draw_is_all_or_nothing(
     result = draw(cases, 50, seed=3, reserves=1)
     out = tmp_path / "run"
     written = write_draw(result, out, input_path=EXAMPLE)
-    assert sorted(p.name for p in out.iterdir()) == sorted(written["files"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*written["files"], ".inspection-toolkit"]
+    )
     with pytest.raises(ValueError, match="already holds files"):
         write_draw(result, out, input_path=EXAMPLE)
 
@@ -129,10 +131,10 @@ def test_write_draw_is_all_or_nothing(
         raise OSError("disk full")
 
     monkeypatch.setattr(sampling._plot, "plot_balance", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ValueError, match="out_dir cannot be written: disk full"):
         write_draw(result, tmp_path / "other", input_path=EXAMPLE)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ValueError, match="out_dir cannot be written: disk full"):
         write_draw(result, out, input_path=EXAMPLE, force=True)
     # Nothing half-written: no new folder, the old one intact, no temporary folders left.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
-    assert len(list(out.iterdir())) == len(written["files"])
+    assert len(list(out.iterdir())) == len(written["files"]) + 1  # and the toolkit's marker
