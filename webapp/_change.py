@@ -54,6 +54,9 @@ ALTERNATIVES = {
 }
 COMPARATORS = ("None", "All-provider aggregate: percentage", "All-provider aggregate: with cases")
 EXAMPLE_TABLE = "thames_valley_2019_key_questions.csv"
+# Counts are bounded in the form: a round of more cases is a typing slip, and the small-count
+# check of ztest takes Fisher's exact test, which is slow for counts of billions.
+MAX_CASES = 10_000_000
 SHOWN_DPI = 100  # the chart in the page; the download is at the library's 150 dpi
 # Columns of the report shown in the page (the workbook has them all).
 SHOWN = [
@@ -105,7 +108,9 @@ def _round_inputs(column: Any, which: str, kind: str, x: int, n: int) -> dict[st
     with column:
         st.markdown(f"**{which.capitalize()}**")
         if kind == "Counts":
-            count = st.number_input(LABELS[f"x{g}"], value=x, step=1, key=f"change_x{g}")
+            count = st.number_input(
+                LABELS[f"x{g}"], value=x, step=1, max_value=MAX_CASES, key=f"change_x{g}"
+            )
             pct = None
         else:
             pct = st.number_input(
@@ -115,7 +120,9 @@ def _round_inputs(column: Any, which: str, kind: str, x: int, n: int) -> dict[st
                 key=f"change_p{g}",
             )
             count = None
-        cases = st.number_input(LABELS[f"n{g}"], value=n, step=1, key=f"change_n{g}")
+        cases = st.number_input(
+            LABELS[f"n{g}"], value=n, step=1, max_value=MAX_CASES, key=f"change_n{g}"
+        )
     return {"x": count, "pct": pct, "n": cases}
 
 

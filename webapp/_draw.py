@@ -211,10 +211,11 @@ def guess_strata(columns: list[str]) -> list[str]:
 
 
 def find_header(rows: list[list[str]]) -> int:
-    """The 0-based index of the header among a sheet's first rows: the first of the fullest.
+    """The 0-based index of the header among a sheet's first rows: the first nearly full one.
 
-    Title rows above a header fill one cell or two; the header fills one per column. This only
-    offers the column menus: the library finds the header itself and says which row it used.
+    Title rows above a header fill a cell or two; the header fills one per column (a data row
+    with a stray extra field does not make the header short). This only offers the column
+    menus: the library finds the header itself and says which row it used.
 
     Examples
     --------
@@ -222,7 +223,10 @@ def find_header(rows: list[list[str]]) -> int:
     2
     """
     counts = [sum(1 for cell in row if str(cell).strip()) for row in rows]
-    return counts.index(max(counts)) if counts else 0
+    if not counts:
+        return 0
+    enough = max(2, (max(counts) + 1) // 2)  # a short ragged data row must not win
+    return next((i for i, c in enumerate(counts) if c >= enough), counts.index(max(counts)))
 
 
 def _preview(path: Path, sheet: str | None) -> list[list[str]]:
@@ -587,7 +591,11 @@ def step_results(outcome: Outcome) -> None:
     st.caption(
         "Inclusion probabilities of each case come with the probability sample work (issue 12)."
     )
-    names = ", ".join(Path(n).name for n in pack_names(outcome.pack))
+    # the marker file the toolkit keeps in its folders (.inspection-toolkit) is in the zip too,
+    # so the unzipped folder is the command line's; the caption lists the files for people
+    names = ", ".join(
+        Path(n).name for n in pack_names(outcome.pack) if not Path(n).name.startswith(".")
+    )
     st.download_button(
         "Download the fieldwork pack (.zip)",
         outcome.pack,

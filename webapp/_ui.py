@@ -3,9 +3,9 @@
 * :func:`attempt` calls a library function; a ``ValueError`` or ``TypeError`` becomes one line
   in the page (the library's own message, each parameter named by its form label), warnings are
   shown beside the result, and the app keeps running.
-* :func:`session_folder` is this browser session's temporary folder (a
-  :class:`tempfile.TemporaryDirectory` held in the session's state, so it is removed when
-  Streamlit discards the session, and at the latest when the app stops). :func:`staged` puts an
+* :func:`session_folder` is this browser session's temporary folder (held in the session's
+  state with a finalizer, so it is removed when Streamlit discards the session, and at the
+  latest when the app stops). :func:`staged` puts an
   upload there for as long as a library function needs a path, then removes it.
 * :func:`png` renders a matplotlib figure (the library's charts, made without pyplot) to bytes.
 
@@ -21,6 +21,7 @@ import io
 import shutil
 import tempfile
 import warnings
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,18 +68,27 @@ def attempt(call: Callable[[], T], labels: Mapping[str, str]) -> T | None:
         except (ValueError, TypeError) as exc:
             st.error(error_text(exc, labels))
             return None
-    for item in caught:
-        st.warning(" ".join(str(item.message).split()))
+    for item in caught:  # the library's caveats (UserWarning subclasses), not Python's own
+        if issubclass(item.category, UserWarning):
+            st.warning(" ".join(str(item.message).split()))
     return result
+
+
+class SessionFolder:
+    """A temporary folder that lives as long as the session holding it (or until the app stops)."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="inspection-webapp-"))
+        self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
 
 
 def session_folder() -> Path:
     """The session's temporary folder, made on first use and removed with the session."""
     holder = st.session_state.get(FOLDER_KEY)
-    if not isinstance(holder, tempfile.TemporaryDirectory):
-        holder = tempfile.TemporaryDirectory(prefix="inspection-webapp-")
+    if not isinstance(holder, SessionFolder):
+        holder = SessionFolder()
         st.session_state[FOLDER_KEY] = holder
-    return Path(holder.name)
+    return holder.path
 
 
 @contextmanager

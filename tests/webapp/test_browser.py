@@ -181,8 +181,8 @@ def test_upload_draw_download_and_every_page(app_url: str, tmp_path: Path) -> No
         assert download.value.suggested_filename == "fieldwork-pack-seed-2026.zip"
         from_csv = _pack(download.value.path())
         assert sorted(from_csv) == [
-            "balance.csv", "balance.png", "balance.txt", "fieldwork.xlsx", "manifest.json",
-            "reserves.csv", "sample.csv",
+            ".inspection-toolkit", "balance.csv", "balance.png", "balance.txt", "fieldwork.xlsx",
+            "manifest.json", "reserves.csv", "sample.csv",
         ]  # fmt: skip
         sample = pd.read_csv(io.BytesIO(from_csv["sample.csv"]), dtype=str)
         reserves = pd.read_csv(io.BytesIO(from_csv["reserves.csv"]), dtype=str)

@@ -26,6 +26,7 @@ from webapp._ui import FOLDER_KEY
 EXAMPLE = Path(str(files("sampling") / "data" / "example_population.csv"))
 DATA = EXAMPLE.read_bytes()
 PACK = [  # what write_draw writes (python -m sampling draw --out), in a folder of the zip
+    "fieldwork-pack/.inspection-toolkit",  # the marker of a folder the toolkit wrote
     "fieldwork-pack/balance.csv",
     "fieldwork-pack/balance.png",
     "fieldwork-pack/balance.txt",
@@ -86,8 +87,8 @@ def test_draw_through_to_the_pack(page: AppTest, downloads: Downloads) -> None:
     assert manifest["input_sha256"] == hashlib.sha256(DATA).hexdigest()
     assert json.loads(downloads["manifest.json"]) == manifest
     # nothing of the case list is left on disk: the staged copy and the pack folder are gone
-    folder = at.session_state[FOLDER_KEY].name
-    assert list(Path(folder).iterdir()) == []
+    folder = at.session_state[FOLDER_KEY].path
+    assert list(folder.iterdir()) == []
 
 
 def test_a_blank_seed_is_chosen_and_recorded(page: AppTest, downloads: Downloads) -> None:

@@ -120,7 +120,7 @@ def test_every_page_file_is_in_the_navigation() -> None:
 def test_session_folder_is_removed_with_the_session() -> None:
     at = open_page("change")
     at.radio(key="change_mode").set_value("A table of key questions").run()  # uses the folder
-    folder = Path(at.session_state[FOLDER_KEY].name)
+    folder = at.session_state[FOLDER_KEY].path
     assert folder.is_dir()
     assert list(folder.iterdir()) == []  # the staged table and the workbook are already gone
     del at
