@@ -47,7 +47,11 @@ def check_output_dir(
     toolkit wrote all of it (:func:`inspection_core.files.check_output_folder`), and a draw's
     folder with a substitution log (fieldwork records are never replaced, even with ``force``).
     """
-    if (Path(out_dir).expanduser() / SUBSTITUTION_LOG).exists():
+    try:
+        in_fieldwork = (Path(out_dir).expanduser() / SUBSTITUTION_LOG).exists()
+    except (OSError, TypeError, ValueError):  # a name no file system takes: said just below
+        in_fieldwork = False
+    if in_fieldwork:
         raise ParameterError(
             "out_dir",
             f"holds a substitution log ({SUBSTITUTION_LOG}): a draw in fieldwork is never "

@@ -458,19 +458,30 @@ class UnbiasedRounding:
 
 
 def _flight_rows(problem: RoundingProblem) -> FloatArray:
-    """The flight phase's balancing rows: the total and every margin row but each variable's last.
+    """The flight phase's balancing rows: the total and the margin rows that constrain anything.
 
-    The dropped rows are implied (a variable's levels sum to the total).
+    A level with a single fractional cell needs no row: its count is its whole cells plus that
+    cell's 0 or 1, which is already the floor or ceiling of its quota, and a row would freeze
+    the cell (10,000 one-case offices would otherwise give 10,000 rows, and each step a
+    factorisation of that size). Of a variable whose levels all keep their rows, the last is
+    dropped: it is implied (the levels sum to the total).
     """
     cells = len(problem.fractional)
     out = [np.ones(cells)]
     names = problem.level_names
-    for i, (j, _) in enumerate(names):
-        last = i + 1 == len(names) or names[i + 1][0] != j
-        if not last:
+    start = 0
+    while start < len(names):
+        stop = start
+        while stop < len(names) and names[stop][0] == names[start][0]:
+            stop += 1
+        kept = [i for i in range(start, stop) if len(problem.level_cells[i]) > 1]
+        if len(kept) == stop - start:
+            kept = kept[:-1]
+        for i in kept:
             row = np.zeros(cells)
             row[problem.level_cells[i]] = 1.0
             out.append(row)
+        start = stop
     return np.vstack(out)
 
 

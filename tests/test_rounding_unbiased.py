@@ -259,6 +259,28 @@ def test_flight_route_on_two_variables_is_exact_and_in_range() -> None:
         assert np.all((got >= np.floor(quota - 1e-9)) & (got <= np.ceil(quota + 1e-9)))
 
 
+def test_levels_of_one_cell_need_no_flight_row() -> None:
+    # 600 offices of one cell each (gender and risk follow the office's parity, as in the
+    # robustness table's 10,000 one-case offices): a row per office would freeze every cell and
+    # make each flight step factorise a 600-row matrix. Their rows are implied by the cells'
+    # own 0/1 bounds, so the flight keeps three rows (total, one gender, one risk), and every
+    # margin, the offices' included, still ends on its floor or ceiling.
+    offices = 600
+    codes = np.array([(i % 2, i, i % 2) for i in range(offices)])
+    n_levels = (2, offices, 2)
+    pop = 1 + np.arange(offices) % 3
+    n = 97
+    p = rounding_problem(pop, codes, n_levels, n)
+    assert _flight_rows(p).shape[0] == 3
+    drawn = unbiased(p, allocation_stream(5, len(p.fractional) + 1))
+    assert drawn.route == "flight and landing"
+    assert int(drawn.allocated.sum()) == n
+    for j, k in enumerate(n_levels):
+        got = np.bincount(codes[:, j], weights=drawn.allocated, minlength=k)
+        quota = np.bincount(codes[:, j], weights=n * pop, minlength=k) / pop.sum()
+        assert np.all((got >= np.floor(quota - 1e-9)) & (got <= np.ceil(quota + 1e-9)))
+
+
 def test_seeded_simulation_of_the_whole_design() -> None:
     # The example population, 4,000 seeds (0-3,999): allocation and selection as the library
     # does them. Every case's selection frequency is within 4.5 binomial standard errors of
