@@ -186,6 +186,9 @@ MISTAKES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         ValueError,
         "alpha",
     ),
+    # open() takes an int as a file descriptor and closes it: the test run's own stderr once
+    ("published_samples fd", lambda: sampling.published_samples(path=2), TypeError, "file name"),
+    ("published_samples bool", lambda: sampling.published_samples(path=True), TypeError, "path"),
 ]
 
 
