@@ -98,6 +98,57 @@ def pandas_sample(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return frame.groupby(STRATA).sample(frac=n / len(frame), random_state=seed)
 
 
+def _factorise(values: pd.Series) -> tuple[np.ndarray[Any, Any], int]:
+    """Codes 0..k-1 of a column and k: Arrow's dictionary encoding for Arrow text, else pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values.array.__arrow_array__() if hasattr(values.array, "__arrow_array__") else None
+    if isinstance(arr, pa.ChunkedArray) and arr.null_count == 0:
+        encoded = pc.dictionary_encode(arr.combine_chunks())
+        return encoded.indices.to_numpy(), len(encoded.dictionary)
+    codes, uniques = pd.factorize(values)
+    return codes, len(uniques)
+
+
+def numpy_limit(frame: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """The fastest correct stratified simple random sample written in plain numpy.
+
+    Factorise the strata (the fastest way available: Arrow's dictionary encoding of each text
+    column), one cell index per case by integer arithmetic, the cells' sizes by ``bincount``,
+    n shared over the cells by largest remainder (total exact; margins not controlled), one
+    uniform number per case (``Generator.random``), and in each cell the ``n_h`` smallest, found
+    by keeping only the cases below a per-cell threshold and sorting those (a cell with too few
+    below it is taken whole). No checks of IDs or strata, no row-order invariance. Returns the
+    selected rows, as pandas does.
+    """
+    cell = np.zeros(len(frame), dtype=np.int64)
+    for name in STRATA:
+        codes, size = _factorise(frame[name])
+        cell *= size
+        cell += codes
+    _, cell = np.unique(cell, return_inverse=True) if len(frame) < 1000 else (None, cell)
+    population = np.bincount(cell)
+    present = population > 0
+    total = len(frame)
+    quota = n * population
+    wanted = quota // total
+    extra = n - int(wanted.sum())
+    wanted[np.argsort(-(quota % total), kind="stable")[:extra]] += 1
+    u = np.random.default_rng(seed).random(total)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(present, (wanted + 6 * np.sqrt(wanted) + 16) / population, 0.0)
+    share[wanted == 0] = -1.0
+    candidates = np.flatnonzero(u < share[cell])
+    if (np.bincount(cell[candidates], minlength=len(wanted)) < wanted).any():
+        candidates = np.arange(total)  # some cell short of numbers below its threshold
+    order = np.lexsort((u[candidates], cell[candidates]))
+    rows, cells = candidates[order], cell[candidates][order]
+    starts = np.searchsorted(cells, np.arange(len(wanted)))
+    ranks = np.arange(len(rows)) - starts[cells]
+    return frame.iloc[rows[ranks < wanted[cells]]]
+
+
 def margin_misses(samples: dict[str, pd.DataFrame], targets: pd.DataFrame) -> pd.DataFrame:
     """Cases per variable level in each sample beside the level's quota, floor and ceiling.
 

@@ -770,7 +770,7 @@ def read_case_list(
         source=run.where.label,
         row_numbers=run.rows,
     )
-    cases = table.rows(np.arange(len(run.frame), dtype=np.int64))
+    cases = table.checked_frame()  # a draw from these cases, unchanged, reuses the table
     return CaseList(
         cases=cases,
         id_column=run.id_column,

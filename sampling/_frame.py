@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,8 @@ import numpy.typing as npt
 
 from inspection_core.checks import check_choice
 from inspection_core.errors import ParameterError, ParameterTypeError
+
+from ._text_columns import _str_dtype, as_is, dictionary_codes, recall, remember, repeated
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,6 +38,7 @@ __all__ = [
 ]
 
 IntArray = npt.NDArray[np.int64]
+UIntArray = npt.NDArray[np.uint64]
 
 DEFAULT_STRATA: tuple[str, ...] = ("gender", "disposal", "risk")
 """The case-supervision sample's stratification: gender, type of disposal and RoSH level."""
@@ -204,52 +208,116 @@ class CaseTable:
         Each case's cell (0-based, cells in :attr:`cell_codes` order).
     cell_codes : ndarray of int, shape (cells, variables)
         Level codes of each non-empty cell, in lexicographic order of the codes.
-    order : ndarray of int
-        Positions that sort the cases by ID (text order).
-    codes : ndarray of int, shape (cases, variables)
-        Each case's level code for each variable.
     ids : pandas.Series or None
         The IDs as stripped text (``None`` when no ID column was checked).
+    ids_as_is : bool
+        Whether the frame's ID column is that text already (so :meth:`rows` keeps it).
+    strata_as_is : tuple of bool
+        For each stratum, whether the frame's column is its level text already.
+    hashes : ndarray of uint64 or None
+        The IDs' hashes under ``hash_seed`` (:func:`sampling._prn.id_hashes`), computed for the
+        check that the IDs are unique, or None.
+    hash_seed : int or None
+        The seed of ``hashes``.
     """
 
     frame: pd.DataFrame
     id_column: str
     strata: tuple[str, ...]
     levels: tuple[tuple[str, ...], ...]
-    cell: IntArray
+    cell: npt.NDArray[np.integer[Any]]
     cell_codes: IntArray
-    order: IntArray
-    codes: IntArray
     ids: pd.Series | None
+    ids_as_is: bool = False
+    strata_as_is: tuple[bool, ...] = ()
+    hashes: UIntArray | None = field(default=None, repr=False)
+    hash_seed: int | None = None
 
     def rows(self, positions: IntArray) -> pd.DataFrame:
         """The cases at ``positions``, with clean ID and strata text (a new frame)."""
         out = self.frame.iloc[positions].reset_index(drop=True)
-        if self.ids is not None:
+        if self.ids is not None and not self.ids_as_is:
             out[self.id_column] = self.ids.iloc[positions].to_numpy()
+        codes = self.cell_codes[self.cell[positions]]
         for j, name in enumerate(self.strata):
+            if j < len(self.strata_as_is) and self.strata_as_is[j]:
+                continue
             labels = np.asarray(self.levels[j], dtype=object)
-            out[name] = labels[self.codes[positions, j]]
+            out[name] = labels[codes[:, j]]
             out[name] = out[name].astype("str")
         return out
 
-    @property
+    @cached_property
     def population(self) -> IntArray:
         """Cases in each cell."""
         return np.bincount(self.cell, minlength=len(self.cell_codes)).astype(np.int64)
 
+    @cached_property
+    def order(self) -> IntArray:
+        """Positions that sort the cases by ID (text order; computed when first asked for)."""
+        if self.ids is None:
+            return np.arange(len(self.frame), dtype=np.int64)
+        return sort_ids(self.ids)[0]
+
+    @property
+    def codes(self) -> IntArray:
+        """Each case's level code for each variable, shape (cases, variables)."""
+        return self.cell_codes[self.cell]
+
+    def subset(self, keep: npt.NDArray[np.bool_]) -> CaseTable:
+        """The table of the cases kept, when every cell keeps at least one case (exclusions).
+
+        The same as checking the kept cases afresh: their IDs are still filled in and unique,
+        their strata filled in, and with every cell kept every level is kept, in the same order.
+        """
+        ids = None if self.ids is None else self.ids[keep].reset_index(drop=True)
+        return CaseTable(
+            self.frame.loc[keep].reset_index(drop=True),
+            self.id_column,
+            self.strata,
+            self.levels,
+            self.cell[keep],
+            self.cell_codes,
+            ids,
+            self.ids_as_is,
+            self.strata_as_is,
+            None if self.hashes is None else self.hashes[keep],
+            self.hash_seed,
+        )
+
+    def checked_frame(self) -> pd.DataFrame:
+        """Every case with clean ID and strata text, remembered as checked (for read_cases).
+
+        A draw or allocation from the frame returned, unchanged, reuses this table's cells
+        instead of checking and coding the cases again (:mod:`sampling._text_columns`).
+        """
+        cases = self.rows(np.arange(len(self.frame), dtype=np.int64))
+        remember(cases, self.id_column, self.strata, self.levels, self.cell, self.cell_codes)
+        return cases
+
 
 def _codes(
     values: pd.Series, name: str, blank_strata: str, rows: IntArray, source: str | None
-) -> tuple[IntArray, tuple[str, ...]]:
-    """Level codes of one stratification column; the text clean-up works on distinct values only."""
+) -> tuple[npt.NDArray[np.integer[Any]], IntArray, tuple[str, ...], bool]:
+    """One stratification column's raw codes, their level codes, its levels, and whether as is.
+
+    The raw codes number the column's distinct values (its missing value, if any, last); the
+    level code of raw code ``r`` is ``remap[r]``. The text clean-up works on distinct values
+    only; ``as is`` says the column already holds its level text.
+    """
     import pandas as pd
 
-    raw, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
-    labels = _as_text(pd.Series(uniques)).astype(object)
+    encoded = dictionary_codes(values)
+    if encoded is None:
+        raw, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+        unique_values = pd.Series(uniques)
+    else:
+        raw, unique_values = encoded
+    labels = _as_text(unique_values).astype(object)
     texts = [None if pd.isna(v) else str(v) for v in labels.tolist()] + [None]  # code -1: missing
     blank = np.array([t is None or t == "" for t in texts])
-    if blank[:-1].any() or (raw < 0).any():  # factorize lists only values that occur
+    missing = bool((raw < 0).any())
+    if blank[:-1].any() or missing:  # factorize lists only values that occur
         hit = np.flatnonzero(blank[raw])  # raw == -1 picks the last entry, the missing value
         if blank_strata == "error":
             raise ValueError(
@@ -258,11 +326,23 @@ def _codes(
                 f"as their own level (blank_strata='level', --blank-strata level)"
             )
     named = [BLANK_LEVEL if b else str(t) for t, b in zip(texts, blank, strict=True)]
-    present = sorted(set(named[:-1]) | ({BLANK_LEVEL} if (raw < 0).any() else set()))
+    present = sorted(set(named[:-1]) | ({BLANK_LEVEL} if missing else set()))
     ordered = level_order(present)
     position = {v: i for i, v in enumerate(ordered)}
     remap = np.array([position.get(v, -1) for v in named], dtype=np.int64)
-    return remap[raw], tuple(ordered)
+    if missing:
+        raw = np.where(raw < 0, len(named) - 1, raw)
+    clean = (
+        encoded is not None
+        and not missing
+        and not blank[:-1].any()
+        and values.dtype == _str_dtype()
+        and [str(v) for v in unique_values.tolist()] == named[:-1]
+    )
+    return raw, remap, tuple(ordered), bool(clean)
+
+
+_PARALLEL = 50_000  # from this many cases the columns are checked on two threads
 
 
 def prepare_cases(
@@ -273,11 +353,14 @@ def prepare_cases(
     blank_strata: str = "error",
     source: str | None = None,
     row_numbers: IntArray | None = None,
+    seed: int | None = None,
 ) -> CaseTable:
     """Check a case frame and code its cells (internal; see :func:`read_cases` for the rules).
 
     ``id_column=None`` skips the ID checks (allocation needs only the strata). The caller's frame
-    is not modified; cleaned values are produced by :meth:`CaseTable.rows`.
+    is not modified; cleaned values are produced by :meth:`CaseTable.rows`. The IDs are checked
+    for repeats through their hashes under ``seed`` (0 when not given), which the table keeps for
+    the draw. A frame returned by :func:`read_cases` and not changed since is not checked again.
     """
     import pandas as pd
 
@@ -302,44 +385,73 @@ def prepare_cases(
             )
     if len(cases) == 0:
         raise ValueError(f"{label} has no cases (no rows below the header)")
+    frame = cases.reset_index(drop=True)  # a new frame: the caller's is never modified
+    frame.columns = columns  # column labels as text (a frame may have integer labels)
+    known = recall(cases, id_column, names)
+    if known is not None:  # checked by read_cases and not changed since
+        return CaseTable(
+            frame,
+            known.id_column if id_column else "",
+            names,
+            known.levels,
+            known.cell,
+            known.cell_codes,
+            frame[id_column] if id_column else None,
+            True,
+            tuple(True for _ in names),
+        )
     rows = (
         row_numbers
         if row_numbers is not None
         else (np.arange(len(cases)) + (2 if source else 0)).astype(np.int64)
     )
-    frame = cases.reset_index(drop=True)  # a new frame: the caller's is never modified
-    frame.columns = columns  # column labels as text (a frame may have integer labels)
+    key = 0 if seed is None else int(seed)
+    workers = 2 if len(frame) >= _PARALLEL else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # Arrow and numpy release the GIL
+        checking = pool.submit(_check_ids, frame[id_column], key) if id_column else None
+        coding = [
+            pool.submit(_codes, frame[name], name, blank_strata, rows, source) for name in names
+        ]
+        coded = [c.result() for c in coding]  # strata problems are reported first
+        ids_checked = checking.result() if checking is not None else None
+    levels = tuple(c[2] for c in coded)
     ids: pd.Series | None = None
-    order = np.arange(len(frame), dtype=np.int64)
-    repeats = np.zeros(0, dtype=bool)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # sort the IDs while coding the strata
-        sorting = pool.submit(_clean_ids, frame[id_column]) if id_column else None
-        codes = np.empty((len(frame), len(names)), dtype=np.int64)
-        levels = []
-        for j, name in enumerate(names):
-            codes[:, j], lv = _codes(frame[name], name, blank_strata, rows, source)
-            levels.append(lv)
-        if sorting is not None:
-            ids, blank, order, repeats = sorting.result()
-    if id_column and ids is not None:
-        if blank.any():
+    hashes: UIntArray | None = None
+    ids_as_is = False
+    if id_column and ids_checked is not None:
+        ids, blank, hashes, ids_as_is, repeats = ids_checked
+        if blank is not None and blank.any():
             raise ValueError(
                 f"{id_column} is blank in {int(blank.sum())} row{'s' if blank.sum() > 1 else ''}: "
                 f"{_rows_text(rows[blank].tolist(), source)}; every case needs an ID"
             )
-        if repeats.any():
-            values = ids.to_numpy(dtype=object)[order[1:][repeats]]
-            _raise_duplicates(ids, sorted({str(v) for v in values}), rows, label, id_column)
-    cell, cell_codes = _cells(codes, tuple(len(lv) for lv in levels))
+        if repeats:
+            _raise_duplicates(ids, repeats, rows, label, id_column)
+    cell, cell_codes = _cells([c[0] for c in coded], [c[1] for c in coded])
     return CaseTable(
-        frame, id_column or "", names, tuple(levels), cell, cell_codes, order, codes, ids
+        frame,
+        id_column or "",
+        names,
+        levels,
+        cell,
+        cell_codes,
+        ids,
+        ids_as_is,
+        tuple(c[3] for c in coded),
+        hashes,
+        key if hashes is not None else None,
     )
 
 
-def _clean_ids(
-    values: pd.Series,
-) -> tuple[pd.Series, npt.NDArray[np.bool_], IntArray, npt.NDArray[np.bool_]]:
-    """IDs as stripped text, which are blank, their text order, and where a sorted ID repeats."""
+def _check_ids(
+    values: pd.Series, seed: int
+) -> tuple[pd.Series, npt.NDArray[np.bool_] | None, UIntArray | None, bool, list[str]]:
+    """IDs as stripped text, which are blank, their hashes, whether as given, and repeated IDs.
+
+    The hashes (under ``seed``) serve the repeat check and, for the draw's seed, the selection.
+    """
+    from ._prn import id_hashes
+
     if values.dtype.kind == "f" and np.isinf(values.to_numpy()).any():
         row = int(np.flatnonzero(np.isinf(values.to_numpy()))[0])
         raise ParameterError(
@@ -347,14 +459,17 @@ def _clean_ids(
             f"must hold case references; {values.name!s} holds an infinite number (inf) at "
             f"position {row}",
         )
+    if as_is(values):  # clean text already: no copy, nothing blank
+        hashes = id_hashes(values, seed)
+        return values, None, hashes, True, repeated(values, hashes)
     ids = _as_text(values)
     # Missing values are blank whatever the pandas version makes of them as text ("None" and
     # "nan" under pandas 2, <NA> under pandas 3).
     blank = _blank_mask(ids) | np.asarray(values.isna(), dtype=bool)
     if blank.any():
-        return ids, blank, np.arange(len(ids), dtype=np.int64), np.zeros(0, dtype=bool)
-    order, repeats = sort_ids(ids)
-    return ids, blank, order, repeats
+        return ids, blank, None, False, []
+    hashes = id_hashes(ids, seed)
+    return ids, blank, hashes, False, repeated(ids, hashes)
 
 
 def _raise_duplicates(
@@ -371,17 +486,35 @@ def _raise_duplicates(
     )
 
 
-def _cells(codes: IntArray, sizes: tuple[int, ...]) -> tuple[IntArray, IntArray]:
-    """Cell index of each row and the codes of the non-empty cells, in lexicographic order."""
-    if int(np.prod(sizes, dtype=np.float64)) <= 4_000_000:
-        flat = np.ravel_multi_index(tuple(codes.T), sizes)
-        present = np.flatnonzero(np.bincount(flat, minlength=int(np.prod(sizes))))
-        lookup = np.full(int(np.prod(sizes)), -1, dtype=np.int64)
-        lookup[present] = np.arange(present.size)
-        cell_codes = np.stack(np.unravel_index(present, sizes), axis=1).astype(np.int64)
-        return lookup[flat], cell_codes
-    cell_codes, inverse = np.unique(codes, axis=0, return_inverse=True)
-    return inverse.ravel().astype(np.int64), cell_codes.astype(np.int64)
+def _cells(
+    raws: list[npt.NDArray[np.integer[Any]]], remaps: list[IntArray]
+) -> tuple[npt.NDArray[np.integer[Any]], IntArray]:
+    """Cell index of each row and the codes of the non-empty cells, in lexicographic order.
+
+    ``raws`` are each variable's raw codes and ``remaps`` their level codes (several raw values
+    may share a level: ``"male"`` and ``" male"``). When the raw values' cross-classification
+    has at most 4,000,000 combinations, each row's combination is computed with integer
+    arithmetic, the combinations present are found by counting, and only those are turned into
+    level codes and ordered; otherwise the rows of level codes are sorted. The cell index is
+    int32 (a case list has fewer than 2**31 cells).
+    """
+    sizes = [len(r) for r in remaps]
+    total = int(np.prod(sizes, dtype=np.float64))
+    if total <= 4_000_000:
+        flat = np.zeros(len(raws[0]), dtype=np.int32)
+        for raw, size in zip(raws, sizes, strict=True):
+            np.multiply(flat, np.int32(size), out=flat)
+            np.add(flat, raw, out=flat, casting="unsafe")
+        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        combos = np.unravel_index(present, sizes)
+        level_codes = np.stack([r[c] for r, c in zip(remaps, combos, strict=True)], axis=1)
+        cell_codes, inverse = np.unique(level_codes, axis=0, return_inverse=True)
+        lookup = np.full(total, -1, dtype=np.int32)
+        lookup[present] = inverse.ravel()
+        return lookup[flat], cell_codes.astype(np.int64)
+    stacked = np.stack([r[c] for r, c in zip(remaps, raws, strict=True)], axis=1)
+    cell_codes, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    return inverse.ravel().astype(np.int32), cell_codes.astype(np.int64)
 
 
 def read_cases(

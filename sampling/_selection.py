@@ -16,7 +16,6 @@ out of its cell's sample when the allocation stays the same.
 from __future__ import annotations
 
 import html
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,8 +43,32 @@ IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint64]
 
 
+def _below(
+    cell: npt.NDArray[np.integer[Any]],
+    hashes: UIntArray,
+    threshold: UIntArray,
+    everything: npt.NDArray[np.bool_],
+) -> IntArray:
+    """Positions (ascending) of the cases whose hash is below their cell's threshold, and of
+    every case of the cells marked ``everything``.
+
+    One pass compares every hash with the largest threshold; only the cases below it are
+    looked up in their cell's (a few per cent of the frame), which gives the same positions as
+    comparing each case with its own cell's threshold.
+    """
+    if everything.any():
+        take = everything[cell] | (hashes < threshold[cell])
+        return np.flatnonzero(take)
+    rough = np.flatnonzero(hashes < threshold.max(initial=np.uint64(0)))
+    return rough[hashes[rough] < threshold[cell[rough]]]
+
+
 def rank_by_hash(
-    cell: IntArray, hashes: UIntArray, wanted: IntArray, id_rank: Any = None
+    cell: npt.NDArray[np.integer[Any]],
+    hashes: UIntArray,
+    wanted: IntArray,
+    id_rank: Any = None,
+    population: IntArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """The first ``wanted[h]`` cases of each cell in the order of their hashes (internal).
 
@@ -59,6 +82,8 @@ def rank_by_hash(
         Cases needed from each cell (sample plus reserves), at most the cell's population.
     id_rank : callable, optional
         Returns each case's rank in ID text order; called only if two hashes in a cell are equal.
+    population : ndarray of int, optional
+        Cases in each cell (counted from ``cell`` when not given).
 
     Returns
     -------
@@ -79,7 +104,7 @@ def rank_by_hash(
     [1, 3, 4]
     """
     count = len(cell)
-    population = np.bincount(cell, minlength=len(wanted))
+    population = np.bincount(cell, minlength=len(wanted)) if population is None else population
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(
             wanted > 0, (wanted + 6 * np.sqrt(wanted) + 16) / np.maximum(population, 1), -1.0
@@ -87,12 +112,11 @@ def rank_by_hash(
     everything = share >= 1.0
     limit = np.where(everything | (share < 0), 0, share * 2.0**64).astype(np.float64)
     threshold = np.minimum(limit, 2.0**64 - 4096).astype(np.uint64)  # exact below 2**64
-    take = everything[cell] | (hashes < threshold[cell])
-    candidates = np.flatnonzero(take)
+    candidates = _below(cell, hashes, threshold, everything)
     short = np.bincount(cell[candidates], minlength=len(wanted)) < wanted
     if short.any():  # a cell with too few hashes below its threshold: take all its cases
         everything |= short
-        candidates = np.flatnonzero(everything[cell] | (hashes < threshold[cell]))
+        candidates = _below(cell, hashes, threshold, everything)
     c_cell = cell[candidates]
     c_hash = hashes[candidates]
     sorted_idx = np.lexsort((c_hash, c_cell))
@@ -251,14 +275,18 @@ def draw_table(
     else:
         assert table.ids is not None  # draw always checks the ID column
         if hashes is None:
-            hashes = id_hashes(table.ids, seed)
+            same = table.hashes is not None and table.hash_seed == seed
+            hashes = table.hashes if same else id_hashes(table.ids, seed)
+            assert hashes is not None
 
         def id_rank() -> IntArray:
             ranks_ = np.empty(len(table.order), dtype=np.int64)
             ranks_[table.order] = np.arange(len(table.order))
             return ranks_
 
-        rows, cells, ranks = rank_by_hash(table.cell, hashes, allocated + spare, id_rank)
+        rows, cells, ranks = rank_by_hash(
+            table.cell, hashes, allocated + spare, id_rank, population
+        )
         prn = uniform(hashes[rows])
         selection = HASH_SCHEME
     chosen = ranks < allocated[cells]
@@ -296,13 +324,18 @@ def prepare_draw(
     blank_strata: str,
     exclude: Any = None,
     exclude_source: tuple[str, str] | None = None,
+    seed: int | None = None,
 ) -> tuple[CaseTable, Exclusions | None]:
-    """Check the case frame and apply exclusions (internal): the table drawn from."""
+    """Check the case frame and apply exclusions (internal): the table drawn from.
+
+    ``seed``: the draw's, so that the IDs' hashes made to check them are the selection's too.
+    """
     table = prepare_cases(
         cases,
         id_column=id_column,
         strata=DEFAULT_STRATA if strata is None else strata,
         blank_strata=blank_strata,
+        seed=seed,
     )
     if exclude is None:
         return table, None
@@ -310,11 +343,7 @@ def prepare_draw(
     exclusions, keep = check_exclusions(exclude, table, source=source, sha256=digest)
     if exclusions.count == 0:
         return table, exclusions
-    kept = table.frame.loc[keep].reset_index(drop=True)
-    return (
-        prepare_cases(kept, id_column=id_column, strata=table.strata, blank_strata=blank_strata),
-        exclusions,
-    )
+    return table.subset(keep), exclusions  # no cell is emptied: the same as checking afresh
 
 
 def draw(
@@ -417,17 +446,14 @@ def draw(
     minimum_i = int(check_integer("minimum", minimum, minimum=1))
     reserves_i = int(check_integer("reserves", reserves, minimum=0))
     seed_i = resolve_seed(seed)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # Hash the IDs as given while the frame is checked (numpy releases the GIL); used only
-        # if the checked IDs are exactly those (text already clean, as read_cases returns it).
-        early = pool.submit(_early_hashes, cases, id_column, seed_i, exclude is None)
-        table, exclusions = prepare_draw(
-            cases, id_column=id_column, strata=strata, blank_strata=blank_strata, exclude=exclude
-        )
-        raw, hashes = early.result()
-    if hashes is not None and not (table.ids is not None and raw is not None
-                                   and table.ids.equals(raw)):  # fmt: skip
-        hashes = None
+    table, exclusions = prepare_draw(
+        cases,
+        id_column=id_column,
+        strata=strata,
+        blank_strata=blank_strata,
+        exclude=exclude,
+        seed=seed_i,
+    )
     size = resolve_n(n, int(table.population.sum()))
     return draw_table(
         table,
@@ -437,22 +463,4 @@ def draw(
         method=method,
         minimum=minimum_i,
         exclusions=exclusions,
-        hashes=hashes,
     )
-
-
-def _early_hashes(
-    cases: Any, id_column: str, seed: int, wanted: bool
-) -> tuple[pd.Series | None, UIntArray | None]:
-    """The hashes of an ID column that is already text (else nothing: the checks will say)."""
-    import pandas as pd
-
-    if not wanted or not isinstance(cases, pd.DataFrame) or id_column not in cases.columns:
-        return None, None
-    raw = cases[id_column]
-    if not isinstance(raw, pd.Series) or not isinstance(raw.dtype, pd.StringDtype):
-        return None, None
-    try:
-        return raw.reset_index(drop=True), id_hashes(raw, seed)
-    except Exception:  # e.g. missing values: the checks report them properly
-        return None, None
