@@ -21,7 +21,16 @@ import numpy.typing as npt
 from inspection_core.checks import check_choice
 from inspection_core.errors import ParameterError, ParameterTypeError
 
-from ._text_columns import _str_dtype, as_is, dictionary_codes, recall, remember, repeated
+from ._text_columns import (
+    _binary,
+    _str_dtype,
+    as_is,
+    dictionary_codes,
+    recall,
+    remember,
+    repeated,
+    text_layout,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -131,17 +140,7 @@ def level_order(levels: Sequence[str]) -> list[str]:
 
 def _arrow_binary(ids: pd.Series) -> Any:
     """The IDs as one Arrow ``large_binary`` array (no copy for Arrow-backed text)."""
-    import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no type stubs
-
-    values = ids.array
-    arr = (
-        values.__arrow_array__()
-        if hasattr(values, "__arrow_array__")
-        else pa.array(ids.to_numpy(dtype=object), type=pa.large_string())
-    )
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    return arr.cast(pa.large_binary())
+    return _binary(ids)
 
 
 def sort_ids(ids: pd.Series) -> tuple[IntArray, npt.NDArray[np.bool_]]:
@@ -427,8 +426,8 @@ def prepare_cases(
             )
         if repeats:
             _raise_duplicates(ids, repeats, rows, label, id_column)
-    cell, cell_codes = _cells([c[0] for c in coded], [c[1] for c in coded])
-    return CaseTable(
+    cell, cell_codes, population = _cells([c[0] for c in coded], [c[1] for c in coded])
+    table = CaseTable(
         frame,
         id_column or "",
         names,
@@ -441,6 +440,8 @@ def prepare_cases(
         hashes,
         key if hashes is not None else None,
     )
+    table.__dict__["population"] = population  # counted with the cells (a cached property)
+    return table
 
 
 def _check_ids(
@@ -459,8 +460,9 @@ def _check_ids(
             f"must hold case references; {values.name!s} holds an infinite number (inf) at "
             f"position {row}",
         )
-    if as_is(values):  # clean text already: no copy, nothing blank
-        hashes = id_hashes(values, seed)
+    layout = text_layout(values) if values.dtype == _str_dtype() else None
+    if layout is not None and as_is(values, layout):  # clean text already: no copy, no blank
+        hashes = id_hashes(values, seed, layout)
         return values, None, hashes, True, repeated(values, hashes)
     ids = _as_text(values)
     # Missing values are blank whatever the pandas version makes of them as text ("None" and
@@ -488,8 +490,8 @@ def _raise_duplicates(
 
 def _cells(
     raws: list[npt.NDArray[np.integer[Any]]], remaps: list[IntArray]
-) -> tuple[npt.NDArray[np.integer[Any]], IntArray]:
-    """Cell index of each row and the codes of the non-empty cells, in lexicographic order.
+) -> tuple[npt.NDArray[np.integer[Any]], IntArray, IntArray]:
+    """Cell index of each row, the codes of the non-empty cells (lexicographic order), their sizes.
 
     ``raws`` are each variable's raw codes and ``remaps`` their level codes (several raw values
     may share a level: ``"male"`` and ``" male"``). When the raw values' cross-classification
@@ -501,20 +503,29 @@ def _cells(
     sizes = [len(r) for r in remaps]
     total = int(np.prod(sizes, dtype=np.float64))
     if total <= 4_000_000:
-        flat = np.zeros(len(raws[0]), dtype=np.int32)
-        for raw, size in zip(raws, sizes, strict=True):
-            np.multiply(flat, np.int32(size), out=flat)
-            np.add(flat, raw, out=flat, casting="unsafe")
-        present = np.flatnonzero(np.bincount(flat, minlength=total))
+        count = len(raws[0])
+        flat = np.empty(count, dtype=np.int32)
+        step = 1 << 16  # a block of rows at a time: the arithmetic stays in the CPU's cache
+        for first in range(0, count, step):
+            block = flat[first : first + step]
+            block.fill(0)
+            for raw, size in zip(raws, sizes, strict=True):
+                np.multiply(block, np.int32(size), out=block)
+                np.add(block, raw[first : first + step], out=block, casting="unsafe")
+        counts = np.bincount(flat, minlength=total)
+        present = np.flatnonzero(counts)
         combos = np.unravel_index(present, sizes)
         level_codes = np.stack([r[c] for r, c in zip(remaps, combos, strict=True)], axis=1)
         cell_codes, inverse = np.unique(level_codes, axis=0, return_inverse=True)
         lookup = np.full(total, -1, dtype=np.int32)
         lookup[present] = inverse.ravel()
-        return lookup[flat], cell_codes.astype(np.int64)
+        np.take(lookup, flat, out=flat)
+        population = np.bincount(inverse.ravel(), weights=counts[present], minlength=len(cell_codes))
+        return flat, cell_codes.astype(np.int64), population.astype(np.int64)
     stacked = np.stack([r[c] for r, c in zip(remaps, raws, strict=True)], axis=1)
     cell_codes, inverse = np.unique(stacked, axis=0, return_inverse=True)
-    return inverse.ravel().astype(np.int32), cell_codes.astype(np.int64)
+    cell = inverse.ravel().astype(np.int32)
+    return cell, cell_codes.astype(np.int64), np.bincount(cell, minlength=len(cell_codes))
 
 
 def read_cases(

@@ -37,6 +37,8 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ._text_columns import TextLayout
+
 __all__ = ["HASH_SCHEME", "allocation_stream", "id_hashes", "keys", "mix64", "uniform"]
 
 HASH_SCHEME = "prn-v1: BLAKE2b-256 key from the seed, SplitMix64 mixing of the UTF-8 ID words"
@@ -92,19 +94,6 @@ def _mix_inplace(h: UIntArray, tmp: UIntArray) -> None:
 _CHUNK = 1 << 15  # cases hashed at a time: the working arrays stay in the CPU's cache
 
 
-def _bytes(ids: pd.Series) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
-    """The IDs' UTF-8 bytes end to end (a view of Arrow's buffer, not a copy) and their offsets."""
-    from ._frame import _arrow_binary
-
-    arr = _arrow_binary(ids)
-    count = len(arr)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + count + 1]
-    if count == 0:
-        return np.zeros(0, dtype=np.uint8), offsets - offsets[0]
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-    return data, offsets - offsets[0]
-
-
 def _hash_fixed(data: npt.NDArray[np.uint8], count: int, width: int, k0: int, k1: int) -> UIntArray:
     """Step 3 for ``count`` IDs all ``width`` bytes long (``width`` at least 1).
 
@@ -148,12 +137,13 @@ def _hash_fixed(data: npt.NDArray[np.uint8], count: int, width: int, k0: int, k1
     return h
 
 
-def id_hashes(ids: pd.Series, seed: int) -> UIntArray:
+def id_hashes(ids: pd.Series, seed: int, layout: TextLayout | None = None) -> UIntArray:
     """Each ID's 64-bit hash ``h`` under the seed (step 3 of the scheme), vectorised.
 
     IDs of one byte length (the usual case) are read as strided little-endian words straight from
     Arrow's byte buffer, a cache-sized chunk of cases at a time; other lists are laid out in a
-    zero-padded matrix first.
+    zero-padded matrix first. ``layout``: the IDs' bytes (:func:`sampling._text_columns.text_layout`)
+    when already found.
 
     Examples
     --------
@@ -161,12 +151,14 @@ def id_hashes(ids: pd.Series, seed: int) -> UIntArray:
     >>> [hex(int(h)) for h in id_hashes(pd.Series(["CRN000001", "CRN000002"]), 2026)]
     ['0x36995ac3663b8ff7', '0x596cabb0d80b37b0']
     """
+    from ._text_columns import text_layout
+
     k0, k1, _, _ = keys(seed)
-    data, offsets = _bytes(ids)
+    layout = text_layout(ids) if layout is None else layout
+    data, offsets = layout.data, layout.offsets
     count = len(offsets) - 1
-    width = int(offsets[-1]) // count if count else 0
-    if count and width and np.array_equal(offsets, np.arange(count + 1) * width):
-        return _hash_fixed(data, count, width, k0, k1)
+    if count and layout.width:
+        return _hash_fixed(data, count, layout.width, k0, k1)
     lengths = np.diff(offsets)
     longest = int(lengths.max(initial=0))
     h = np.bitwise_xor(

@@ -32,7 +32,17 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Remembered", "arrow_text", "as_is", "dictionary_codes", "recall", "remember", "repeated"]
+__all__ = [
+    "Remembered",
+    "TextLayout",
+    "arrow_text",
+    "as_is",
+    "dictionary_codes",
+    "recall",
+    "remember",
+    "repeated",
+    "text_layout",
+]
 
 IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint64]
@@ -62,22 +72,82 @@ def arrow_text(values: pd.Series) -> Any:
     return arr
 
 
-def _offsets(arr: Any) -> IntArray:
-    """The value offsets of an Arrow (large) string array, as numpy (a view, not a copy)."""
+@dataclass(frozen=True, eq=False)
+class TextLayout:
+    """A text column's UTF-8 bytes end to end and where each value starts (views, not copies).
+
+    ``offsets`` has one more entry than there are values, the first 0; ``width`` is the common
+    byte length of the values when they all have one (the usual case for case IDs), else 0.
+    ``nulls`` counts missing values.
+    """
+
+    data: npt.NDArray[np.uint8]
+    offsets: IntArray
+    width: int
+    nulls: int
+
+
+def _binary(values: pd.Series) -> Any:
+    """The column as one Arrow ``large_binary`` array (no copy for Arrow-backed text)."""
     import pyarrow as pa
 
-    wide = pa.types.is_large_string(arr.type)
-    raw = np.frombuffer(arr.buffers()[1], dtype=np.int64 if wide else np.int32)
-    return np.asarray(raw[arr.offset : arr.offset + len(arr) + 1])
+    array = values.array
+    arr = (
+        array.__arrow_array__()
+        if hasattr(array, "__arrow_array__")
+        else pa.array(values.to_numpy(dtype=object), type=pa.large_string())
+    )
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    return arr.cast(pa.large_binary())
 
 
-def as_is(values: pd.Series) -> bool:
+def _same_width(offsets: IntArray, width: int) -> bool:
+    """Whether every value is ``width`` bytes long, checked a block at a time (no big copies)."""
+    step = 1 << 20
+    for first in range(0, len(offsets) - 1, step):
+        block = offsets[first : first + step + 1]
+        if not np.all(block[1:] - block[:-1] == width):
+            return False
+    return True
+
+
+def text_layout(values: pd.Series) -> TextLayout:
+    """The bytes and offsets of a text column (see :class:`TextLayout`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> layout = text_layout(pd.Series(["CRN1", "CRN2"]))
+    >>> layout.offsets.tolist(), layout.width, bytes(layout.data)
+    ([0, 4, 8], 4, b'CRN1CRN2')
+    """
+    arr = _binary(values)
+    count = len(arr)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + count + 1]
+    if count == 0:
+        return TextLayout(np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.int64), 0, 0)
+    begin, end = int(offsets[0]), int(offsets[-1])
+    data = (
+        np.frombuffer(arr.buffers()[2], dtype=np.uint8)[begin:end]
+        if end > begin
+        else np.zeros(0, dtype=np.uint8)
+    )
+    if begin:
+        offsets = offsets - begin
+    width = (end - begin) // count
+    if width == 0 or width * count != end - begin or not _same_width(offsets, width):
+        width = 0
+    return TextLayout(data, offsets, width, int(arr.null_count))
+
+
+def as_is(values: pd.Series, layout: TextLayout | None = None) -> bool:
     """Whether a column is clean text as it stands: what checking it would make of it.
 
     True when the column is pandas' default text dtype, has no missing or empty value, and every
     value starts and ends with a printable ASCII character other than a space, so stripping
     changes nothing (a value starting or ending otherwise, even with a letter outside ASCII, is
-    left to the full check).
+    left to the full check). ``layout``: the column's, when already made.
 
     Examples
     --------
@@ -87,16 +157,18 @@ def as_is(values: pd.Series) -> bool:
     >>> as_is(pd.Series(["CRN1", ""])), as_is(pd.Series(["CRN1", None])), as_is(pd.Series([1, 2]))
     (False, False, False)
     """
-    if values.dtype != _str_dtype():
+    if values.dtype != _str_dtype() or len(values) == 0:
         return False
-    arr = arrow_text(values)
-    if arr is None or arr.null_count or len(arr) == 0:
+    layout = text_layout(values) if layout is None else layout
+    if layout.nulls:
         return False
-    offsets = _offsets(arr)
-    if np.any(offsets[1:] == offsets[:-1]):
-        return False
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8)
-    first, last = data[offsets[:-1]], data[offsets[1:] - 1]
+    data, offsets, width = layout.data, layout.offsets, layout.width
+    if width:
+        first, last = data[0::width], data[width - 1 :: width]
+    else:
+        if np.any(offsets[1:] == offsets[:-1]):
+            return False
+        first, last = data[offsets[:-1]], data[offsets[1:] - 1]
     return bool(
         ((first > 0x20) & (first < 0x7F)).all() and ((last > 0x20) & (last < 0x7F)).all()
     )
