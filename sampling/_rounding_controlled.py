@@ -283,10 +283,10 @@ def _fallback(
     Every margin keeps its fractional quota through the flight phase; the landing keeps each
     within its floor and ceiling where possible, else has the least total miss.
     """
-    from ._rounding_unbiased import _flight_rows, decompose, flight
+    from ._rounding_unbiased import decompose, fly
 
     problem = rounding_problem(population, cell_codes, n_levels, n)
-    pi, _ = flight(problem.fraction, _flight_rows(problem), None)
+    pi, _, _ = fly(problem, None)
     landing = np.flatnonzero((pi > 0) & (pi < 1))
     b = np.where(pi >= 1, 1.0, 0.0)
     if len(landing):

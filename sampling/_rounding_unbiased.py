@@ -50,6 +50,7 @@ __all__ = [
     "decompose_all",
     "enumerate_roundings",
     "flight",
+    "fly",
     "unbiased",
 ]
 
@@ -312,6 +313,12 @@ def enumerate_roundings(
     miss.
     """
     members = np.asarray(a.toarray(), dtype=np.int16)
+    # Rows without a cell here add the same miss to every rounding: count it once, drop them
+    # (a landing keeps every margin row, most of them empty, and the pairs below scale with
+    # the rows).
+    empty = ~members.any(axis=1)
+    constant = int((np.maximum(low[empty], 0) + np.maximum(-high[empty], 0)).sum())
+    members, low, high = members[~empty], low[~empty], high[~empty]
     cells = members.shape[1]
     half = cells // 2
     bits_l, sums_l = _subsets(members[:, :half])
@@ -331,7 +338,7 @@ def enumerate_roundings(
     for left, right, miss in found:
         keep = miss == least
         rows.append(np.hstack([bits_l[left[keep]], bits_r[right[keep]]]))
-    return np.vstack(rows).astype(bool), least
+    return np.vstack(rows).astype(bool), least + constant
 
 
 def decompose_all(
@@ -457,6 +464,23 @@ class UnbiasedRounding:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
+def _kept_rows(problem: RoundingProblem) -> list[int]:
+    """The margin rows the windowed flight balances (see :func:`_flight_rows`)."""
+    names = problem.level_names
+    kept_all: list[int] = []
+    start = 0
+    while start < len(names):
+        stop = start
+        while stop < len(names) and names[stop][0] == names[start][0]:
+            stop += 1
+        kept = [i for i in range(start, stop) if len(problem.level_cells[i]) > 1]
+        if len(kept) == stop - start:
+            kept = kept[:-1]
+        kept_all += kept
+        start = stop
+    return kept_all
+
+
 def _flight_rows(problem: RoundingProblem) -> FloatArray:
     """The flight phase's balancing rows: the total and the margin rows that constrain anything.
 
@@ -468,21 +492,29 @@ def _flight_rows(problem: RoundingProblem) -> FloatArray:
     """
     cells = len(problem.fractional)
     out = [np.ones(cells)]
-    names = problem.level_names
-    start = 0
-    while start < len(names):
-        stop = start
-        while stop < len(names) and names[stop][0] == names[start][0]:
-            stop += 1
-        kept = [i for i in range(start, stop) if len(problem.level_cells[i]) > 1]
-        if len(kept) == stop - start:
-            kept = kept[:-1]
-        for i in kept:
-            row = np.zeros(cells)
-            row[problem.level_cells[i]] = 1.0
-            out.append(row)
-        start = stop
+    for i in _kept_rows(problem):
+        row = np.zeros(cells)
+        row[problem.level_cells[i]] = 1.0
+        out.append(row)
     return np.vstack(out)
+
+
+def fly(
+    problem: RoundingProblem, uniforms: FloatArray | None, *, stop_at: int = 0
+) -> tuple[FloatArray, int, bool]:
+    """The flight phase for a rounding problem: the windowed one, or the local one when its work
+    would be too much (:func:`sampling._rounding_flight.use_local_flight`).
+
+    Returns the end point, the steps and whether the local flight was flown.
+    """
+    from ._rounding_flight import local_flight, use_local_flight
+
+    cells = len(problem.fractional)
+    if use_local_flight(cells, 1 + len(_kept_rows(problem))):
+        pi, steps = local_flight(problem, uniforms, stop_at=stop_at)
+        return pi, steps, True
+    pi, steps = flight(problem.fraction, _flight_rows(problem), uniforms, stop_at=stop_at)
+    return pi, steps, False
 
 
 _CACHE: OrderedDict[tuple[Any, ...], Decomposition] = OrderedDict()
@@ -532,8 +564,8 @@ def unbiased(
         base = np.zeros(cells)
         target = r
     else:
-        route = "flight and landing"
-        pi, steps = flight(r, _flight_rows(problem), uniforms[1:], stop_at=DIRECT_LIMIT)
+        pi, steps, local = fly(problem, uniforms[1:], stop_at=DIRECT_LIMIT)
+        route = "local flight and landing" if local else "flight and landing"
         landing = np.flatnonzero((pi > 0) & (pi < 1))
         base = np.where(pi >= 1, 1.0, 0.0)
         base[landing] = 0.0
