@@ -261,7 +261,7 @@ class CaseTable:
     @property
     def codes(self) -> IntArray:
         """Each case's level code for each variable, shape (cases, variables)."""
-        return self.cell_codes[self.cell]
+        return np.asarray(self.cell_codes[self.cell], dtype=np.int64)
 
     def subset(self, keep: npt.NDArray[np.bool_]) -> CaseTable:
         """The table of the cases kept, when every cell keeps at least one case (exclusions).
@@ -307,6 +307,7 @@ def _codes(
     import pandas as pd
 
     encoded = dictionary_codes(values)
+    raw: npt.NDArray[np.integer[Any]]
     if encoded is None:
         raw, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
         unique_values = pd.Series(uniques)
@@ -520,7 +521,9 @@ def _cells(
         lookup = np.full(total, -1, dtype=np.int32)
         lookup[present] = inverse.ravel()
         np.take(lookup, flat, out=flat)
-        population = np.bincount(inverse.ravel(), weights=counts[present], minlength=len(cell_codes))
+        population = np.bincount(
+            inverse.ravel(), weights=counts[present], minlength=len(cell_codes)
+        )
         return flat, cell_codes.astype(np.int64), population.astype(np.int64)
     stacked = np.stack([r[c] for r, c in zip(remaps, raws, strict=True)], axis=1)
     cell_codes, inverse = np.unique(stacked, axis=0, return_inverse=True)

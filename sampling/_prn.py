@@ -117,8 +117,9 @@ def _hash_fixed(data: npt.NDArray[np.uint8], count: int, width: int, k0: int, k1
         for start in range(0, width, 8):
             size = width - start
             # A row r < tail_start reads bytes up to r * width + start + 8 <= count * width.
-            words = [(0, split, data, (first * width) + start),
-                     (split, last - first, tail, (first + split - tail_start) * width + start)]  # fmt: skip
+            from_tail = (first + split - tail_start) * width + start
+            words = [(0, split, data, first * width + start),
+                     (split, last - first, tail, from_tail)]  # fmt: skip
             for lo, hi, buf, offset in words:
                 if hi <= lo:
                     continue
@@ -142,8 +143,8 @@ def id_hashes(ids: pd.Series, seed: int, layout: TextLayout | None = None) -> UI
 
     IDs of one byte length (the usual case) are read as strided little-endian words straight from
     Arrow's byte buffer, a cache-sized chunk of cases at a time; other lists are laid out in a
-    zero-padded matrix first. ``layout``: the IDs' bytes (:func:`sampling._text_columns.text_layout`)
-    when already found.
+    zero-padded matrix first. ``layout``: the IDs' bytes when already found
+    (:func:`sampling._text_columns.text_layout`).
 
     Examples
     --------

@@ -38,7 +38,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 FLIGHT_WORK = 2e10
-"""Largest ``cells * rows**3`` flown by the windowed flight (a few seconds); beyond, the local one."""
+"""Largest ``cells * rows**3`` flown by the windowed flight (seconds); beyond it, the local one."""
 _SNAP = 1e-11  # values this close to 0 or 1 are made whole (as in the windowed flight)
 
 
@@ -117,8 +117,12 @@ def local_flight(
     >>> p = rounding_problem(np.array([2, 1, 1, 1]), np.array([[0, 0], [0, 1], [1, 0], [1, 1]]),
     ...                      (2, 2), 2)
     >>> end, steps = local_flight(p, np.array([0.3, 0.6, 0.9]))
-    >>> end.round(6).tolist(), round(float(end.sum()), 9)
-    ([1.0, 0.0, 1.0, 0.0], 2.0)
+    >>> end.round(6).tolist(), steps, round(float(end.sum()), 9)
+    ([1.0, 0.2, 0.2, 0.6], 1, 2.0)
+
+    One step made the first cell whole; its two rows then had one fractional cell each and were
+    dropped, and the three cells left have no direction keeping the other rows: the landing
+    rounds them.
     """
     pi = np.array(problem.fraction, dtype=np.float64)
     cells = len(pi)

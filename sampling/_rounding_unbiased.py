@@ -32,6 +32,7 @@ both exact by construction (the methods page gives the proofs):
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,8 @@ DIRECT_LIMIT = 20
 """Most fractional cells whose feasible roundings are all enumerated (and the flight's stop)."""
 GLOBAL_LIMIT = 40
 """Most fractional cells decomposed as a whole (by column generation above DIRECT_LIMIT)."""
+BUDGET = 120.0
+"""Seconds a column generation may take in all (each solver call also has its time limit)."""
 _TOL = 1e-9  # a rounding prices in when its reduced cost beats this
 _SNAP = 1e-11  # flight phase: values this close to 0 or 1 are made whole
 
@@ -200,12 +203,16 @@ def decompose(
     time_limit: float = TIME_LIMIT,
     max_iterations: int = 2000,
     initial: BoolMatrix | None = None,
+    budget: float = BUDGET,
 ) -> Decomposition:
     """Write ``target`` (values in [0, 1]) as a convex combination of feasible roundings.
 
     Column generation (see the module notes). ``a`` is the sparse margin-row matrix over the
     cells, ``low``/``high`` the bounds on each row's sum of ``b`` and ``extra`` the sum of ``b``.
-    ``initial``: feasible roundings to start from (any; they only shorten the search).
+    ``initial``: feasible roundings to start from (any; they only shorten the search). Every
+    solver call has ``time_limit`` seconds; the whole search stops after ``budget`` seconds (or
+    ``max_iterations`` roundings) with the best weights found, every one of them a rounding with
+    every margin in range, marked not converged (its residual is then reported).
     """
     from scipy.optimize import linprog
     from scipy.sparse import csr_array, eye, hstack, vstack
@@ -226,7 +233,10 @@ def decompose(
     weights = np.ones(1)
     iterations = 0
     dense = cells <= 400  # small masters: a dense matrix is built and passed faster
-    for iterations in range(1, max_iterations + 1):  # noqa: B007  # the count is reported
+    deadline = time.monotonic() + budget
+    for iterations in range(1, max_iterations + 1):  # the count is reported
+        if iterations > 1 and time.monotonic() > deadline:
+            break  # not converged: the weights so far (reported with their residual)
         k = len(columns)
         a_eq: Any
         if dense:
@@ -502,10 +512,11 @@ def _flight_rows(problem: RoundingProblem) -> FloatArray:
 def fly(
     problem: RoundingProblem, uniforms: FloatArray | None, *, stop_at: int = 0
 ) -> tuple[FloatArray, int, bool]:
-    """The flight phase for a rounding problem: the windowed one, or the local one when its work
-    would be too much (:func:`sampling._rounding_flight.use_local_flight`).
+    """The flight phase for a rounding problem: the windowed one, or the local one when quicker.
 
-    Returns the end point, the steps and whether the local flight was flown.
+    The local flight is flown when the windowed one's work would be too much
+    (:func:`sampling._rounding_flight.use_local_flight`). Returns the end point, the steps and
+    whether the local flight was flown.
     """
     from ._rounding_flight import local_flight, use_local_flight
 

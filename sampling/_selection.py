@@ -49,8 +49,7 @@ def _below(
     threshold: UIntArray,
     everything: npt.NDArray[np.bool_],
 ) -> IntArray:
-    """Positions (ascending) of the cases whose hash is below their cell's threshold, and of
-    every case of the cells marked ``everything``.
+    """Positions (ascending) of the cases below their cell's threshold or in a cell taken whole.
 
     One pass compares every hash with the largest threshold; only the cases below it are
     looked up in their cell's (a few per cent of the frame), which gives the same positions as
@@ -58,9 +57,9 @@ def _below(
     """
     if everything.any():
         take = everything[cell] | (hashes < threshold[cell])
-        return np.flatnonzero(take)
+        return np.flatnonzero(take).astype(np.int64)
     rough = np.flatnonzero(hashes < threshold.max(initial=np.uint64(0)))
-    return rough[hashes[rough] < threshold[cell[rough]]]
+    return np.asarray(rough[hashes[rough] < threshold[cell[rough]]], dtype=np.int64)
 
 
 def rank_by_hash(
@@ -270,7 +269,9 @@ def draw_table(
     if legacy:
         from ._selection_v1 import SELECTION_V1, rank_within_cells
 
-        rows, cells, ranks = rank_within_cells(table.cell, table.order, allocated + spare, seed)
+        rows, cells, ranks = rank_within_cells(
+            table.cell.astype(np.int64), table.order, allocated + spare, seed
+        )
         selection = SELECTION_V1
     else:
         assert table.ids is not None  # draw always checks the ID column

@@ -50,7 +50,7 @@ UIntArray = npt.NDArray[np.uint64]
 
 @cache
 def _str_dtype() -> Any:
-    """pandas' default text dtype (``"str"``: Arrow-backed, NaN for missing)."""
+    """The default text dtype of pandas (``"str"``: Arrow-backed, NaN for missing)."""
     import pandas as pd
 
     return pd.Series(["a"]).astype("str").dtype
@@ -169,9 +169,7 @@ def as_is(values: pd.Series, layout: TextLayout | None = None) -> bool:
         if np.any(offsets[1:] == offsets[:-1]):
             return False
         first, last = data[offsets[:-1]], data[offsets[1:] - 1]
-    return bool(
-        ((first > 0x20) & (first < 0x7F)).all() and ((last > 0x20) & (last < 0x7F)).all()
-    )
+    return bool(((first > 0x20) & (first < 0x7F)).all() and ((last > 0x20) & (last < 0x7F)).all())
 
 
 def dictionary_codes(values: pd.Series) -> tuple[npt.NDArray[np.int32], pd.Series] | None:
@@ -255,19 +253,19 @@ def remember(
     if arrays is None:
         return
     key = id(frame)
-    ref = weakref.ref(frame, lambda _ref, key=key: _forget(key, _ref))
-    _CHECKED[key] = Remembered(
-        ref, arrays, len(frame), id_column, strata, levels, cell, cell_codes
-    )
+
+    def forget(ref: weakref.ref[pd.DataFrame]) -> None:
+        found = _CHECKED.get(key)
+        if found is not None and found.frame is ref:
+            del _CHECKED[key]
+
+    ref = weakref.ref(frame, forget)
+    _CHECKED[key] = Remembered(ref, arrays, len(frame), id_column, strata, levels, cell, cell_codes)
 
 
-def _forget(key: int, ref: weakref.ref[Any]) -> None:
-    found = _CHECKED.get(key)
-    if found is not None and found.frame is ref:
-        del _CHECKED[key]
-
-
-def recall(frame: pd.DataFrame, id_column: str | None, strata: tuple[str, ...]) -> Remembered | None:
+def recall(
+    frame: pd.DataFrame, id_column: str | None, strata: tuple[str, ...]
+) -> Remembered | None:
     """The remembered check of this very frame, if it is unchanged and for these columns."""
     found = _CHECKED.get(id(frame))
     if found is None or found.frame() is not frame or found.strata != strata:
