@@ -10,8 +10,9 @@ Times ``sampling.allocate(counts, n, method=...)`` on seeded cell-count tables (
 * 5,900 cells, five variables (2 x 2 x 5 x 5 x 59), n = 1,000.
 
 Each figure is the median of a few repeats with the spread (min-max), wall and CPU time (the
-decomposition cache is cleared before each run, so every run solves from scratch), the
-route the unbiased rounding took, and whether every margin came out in range. The machine's
+decomposition cache is cleared before each run, so every run solves from scratch; the methods
+run in turn within each repeat), the route the unbiased rounding took, and whether every
+margin came out in range. The machine's
 load average is recorded before and after, because on a shared machine wall times move with it.
 Not a test.
 
@@ -66,48 +67,64 @@ def measure(
     repeats: int = 3,
     methods: tuple[str, ...] = ("unbiased", "controlled"),
     sizes: tuple[tuple[tuple[int, ...], int], ...] = SIZES,
+    tables: dict[str, tuple[pd.Series, int]] | None = None,
+    target: float | None = 10.0,
 ) -> list[dict[str, Any]]:
-    """One row per table size and method: median and spread of wall and CPU seconds, and checks."""
+    """One row per table and method: median and spread of wall and CPU seconds, and checks.
+
+    The methods are run in turn within each repeat (interleaved). ``tables``: more tables by
+    label (counts and n), each with ``target`` seconds.
+    """
     warnings.simplefilter("ignore")
     allocate(counts((2, 4, 4)), 100, seed=1)  # imports and caches, not timed
+    todo: list[tuple[str, pd.Series, int, int, float | None]] = [
+        (f"{' x '.join(map(str, levels))}", counts(levels), n, len(levels),
+         TARGETS.get(int(np.prod(levels))))
+        for levels, n in sizes
+    ]  # fmt: skip
+    for label, (table, n) in (tables or {}).items():
+        todo.append((label, table, n, table.index.nlevels, target))
     rows = []
-    for levels, n in sizes:
-        table = counts(levels)
-        for method in methods:
-            walls, cpus = [], []
-            before = load()
-            result = None
-            for i in range(repeats):
+    for label, table, n, variables, goal in todo:
+        walls: dict[str, list[float]] = {m: [] for m in methods}
+        cpus: dict[str, list[float]] = {m: [] for m in methods}
+        results: dict[str, Any] = {}
+        before = load()
+        for i in range(repeats):
+            for method in methods:
                 _rounding_unbiased._CACHE.clear()  # every run solves: no decomposition reused
                 start, cpu = time.perf_counter(), time.process_time()
-                result = allocate(table, n, method=method, seed=1000 + i)
-                walls.append(time.perf_counter() - start)
-                cpus.append(time.process_time() - cpu)
-            assert result is not None
+                results[method] = allocate(table, n, method=method, seed=1000 + i)
+                walls[method].append(time.perf_counter() - start)
+                cpus[method].append(time.process_time() - cpu)
+        for method in methods:
+            result = results[method]
             rows.append(
                 {
+                    "label": label,
                     "cells": len(table),
-                    "variables": len(levels),
+                    "variables": variables,
                     "n": n,
                     "method": method,
-                    "median": statistics.median(walls),
-                    "min": min(walls),
-                    "max": max(walls),
-                    "cpu": statistics.median(cpus),
+                    "median": statistics.median(walls[method]),
+                    "min": min(walls[method]),
+                    "max": max(walls[method]),
+                    "cpu": statistics.median(cpus[method]),
                     "route": result.rounding.route,
                     "exact": bool(result.rounding.exact),
                     "in_range": bool(result.missed.empty),
                     "solver": result.rounding.solver,
                     "load_before": before,
                     "load_after": load(),
-                    "target": TARGETS.get(len(table)),
+                    "target": goal,
                 }
             )
             r = rows[-1]
             print(
-                f"  {r['cells']:>6,} cells x {r['variables']} variables, {method:<10} median "
-                f"{r['median']:.2f} s ({r['min']:.2f}-{r['max']:.2f}; CPU {r['cpu']:.2f} s), "
-                f"{r['route']}, margins in range {r['in_range']}, load {before:.1f}",
+                f"  {label}: {r['cells']:>6,} cells x {r['variables']} variables, {method:<10} "
+                f"median {r['median']:.2f} s ({r['min']:.2f}-{r['max']:.2f}; CPU "
+                f"{r['cpu']:.2f} s), {r['route']}, margins in range {r['in_range']}, load "
+                f"{before:.1f}",
                 flush=True,
             )
     return rows
