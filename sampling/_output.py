@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.files import check_output_folder, write_folder
+from inspection_core.result import Result
 
 from ._balance import Balance, balance_report
 from ._case_table import reading_record
@@ -20,7 +22,7 @@ from ._selection import Draw
 if TYPE_CHECKING:
     from ._caselist import CaseList
 
-__all__ = ["OUTPUT_FILES", "SUBSTITUTION_LOG", "check_output_dir", "write_draw"]
+__all__ = ["OUTPUT_FILES", "SUBSTITUTION_LOG", "WrittenDraw", "check_output_dir", "write_draw"]
 
 OUTPUT_FILES = (
     "sample.csv",
@@ -32,6 +34,43 @@ OUTPUT_FILES = (
     "fieldwork.xlsx",
 )
 SUBSTITUTION_LOG = "substitutions.csv"
+
+
+@dataclass(frozen=True, eq=False)
+class WrittenDraw(Result):
+    """A draw's folder as :func:`write_draw` left it.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        The folder (absolute).
+    files : tuple of str
+        The files written in it, by name (besides the toolkit's marker ``.inspection-toolkit``).
+    manifest : dict
+        The manifest, as written to ``manifest.json`` (the JSON document: reading the file with
+        :func:`json.load` gives the same dict, which :func:`sampling.reproduce_draw` takes).
+    balance : Balance
+        The balance report written to balance.csv and balance.txt.
+    chart_skipped : str or None
+        Why balance.png was not drawn (a variable with too many levels), or None.
+    """
+
+    folder: Path
+    files: tuple[str, ...]
+    manifest: dict[str, Any]
+    balance: Balance
+    chart_skipped: str | None
+
+    def path(self, name: str) -> Path:
+        """The full path of one of the files written, e.g. ``written.path("sample.csv")``."""
+        if name not in self.files:
+            raise ParameterError("name", f"must be one of {', '.join(self.files)}; got {name!r}")
+        return self.folder / name
+
+    def summary(self) -> str:
+        """Say where the draw was written and what is in the folder."""
+        chart = "" if self.chart_skipped is None else f" (no balance chart: {self.chart_skipped})"
+        return f"Wrote {self.folder}: {', '.join(self.files)}{chart}."
 
 
 def check_output_dir(
@@ -71,7 +110,7 @@ def write_draw(
     blank_strata: str = "error",
     balance: Balance | None = None,
     case_list: CaseList | None = None,
-) -> dict[str, Any]:
+) -> WrittenDraw:
     """Write a draw's folder: fieldwork.xlsx, the CSVs, balance.txt and .png, manifest.json.
 
     The files are written into a temporary folder beside ``out_dir`` and moved into place with
@@ -106,9 +145,9 @@ def write_draw(
 
     Returns
     -------
-    dict
-        ``manifest`` (the dict written), ``balance`` (the report), ``files`` (paths) and
-        ``chart_skipped`` (why balance.png was not drawn, or None).
+    WrittenDraw
+        The folder, the files written in it, the manifest (as written), the balance report
+        and why balance.png was not drawn (or None).
 
     Raises
     ------
@@ -153,9 +192,10 @@ def write_draw(
 
     write_folder(out, fill, force=force, inputs=[input_path], parameter="out_dir")
     names = [n for n in OUTPUT_FILES if skipped is None or n != "balance.png"]
-    return {
-        "manifest": manifest,
-        "balance": balance,
-        "files": {name: out / name for name in names},
-        "chart_skipped": skipped,
-    }
+    return WrittenDraw(
+        folder=out,
+        files=tuple(names),
+        manifest=manifest,
+        balance=balance,
+        chart_skipped=skipped,
+    )
