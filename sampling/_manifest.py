@@ -89,6 +89,7 @@ def make_manifest(
     input_rows: int | None = None,
     balance_tests: list[dict[str, Any]] | None = None,
     extra: dict[str, Any] | None = None,
+    input_sha256: str | None = None,
 ) -> dict[str, Any]:
     """The manifest of a draw as a JSON-ready dict (version 2).
 
@@ -109,6 +110,9 @@ def make_manifest(
     extra : dict, optional
         Further records sealed with the rest: how the case list was read (``reading``) and the
         hash of its normalised cases (``case_table``), from :func:`sampling.read_case_list`.
+    input_sha256 : str, optional
+        SHA-256 of the bytes the cases were read from (``CaseList.input_sha256``); default the
+        file's hash now.
 
     Returns
     -------
@@ -139,7 +143,7 @@ def make_manifest(
         "scipy_version": scipy.__version__,
         "created_utc": result.created_utc or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "input_file": os.path.basename(os.fspath(input_path)),
-        "input_sha256": file_sha256(input_path),
+        "input_sha256": file_sha256(input_path) if input_sha256 is None else input_sha256,
         "input_rows": int(before if input_rows is None else input_rows),
         "id_column": result.id_column,
         "strata": list(result.strata),

@@ -16,7 +16,7 @@ from inspection_core.result import Result
 from ._balance import Balance, balance_report
 from ._case_table import reading_record
 from ._fieldwork import write_fieldwork
-from ._manifest import make_manifest
+from ._manifest import file_sha256, make_manifest
 from ._selection import Draw
 
 if TYPE_CHECKING:
@@ -152,7 +152,9 @@ def write_draw(
     Raises
     ------
     ValueError
-        The folder is refused (the reason in the message) or cannot be written.
+        The folder is refused (the reason in the message) or cannot be written, or the input
+        file has changed since ``case_list`` was read from it (the manifest records the hash
+        of the bytes read, so it must still be the file on disk).
     TypeError
         ``result`` is not a :class:`Draw`.
     """
@@ -165,8 +167,17 @@ def write_draw(
             balance = balance_report(result.allocation, result.sample)
     from ._plot import chart_problem, plot_balance
 
+    read_sha256 = None if case_list is None else case_list.input_sha256
+    if read_sha256 is not None and file_sha256(input_path) != read_sha256:
+        raise ParameterError(
+            "input_path",
+            f"{os.path.basename(os.fspath(input_path))} changed after its cases were read "
+            "(its SHA-256 is not that of the bytes read), so a manifest could not repeat this "
+            "draw from it; nothing was written. Draw again from the file as it is now",
+        )
     manifest = make_manifest(
         result,
+        input_sha256=read_sha256,
         input_path=input_path,
         n_requested=n_requested,
         blank_strata=blank_strata,
