@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import inspect
 import io
 import math
@@ -37,6 +38,7 @@ __all__ = [
     "exit_process",
     "flag_names",
     "interrupted",
+    "module_entry",
     "parse_number",
     "parse_population",
     "parse_whole",
@@ -259,6 +261,22 @@ def run_main(load: Callable[[], Callable[[], int]]) -> NoReturn:
             print(_interrupted(), file=sys.stderr)
         exit_process(130)
     exit_process(status)
+
+
+def module_entry(package: str) -> Callable[[], NoReturn]:
+    """The entry point of ``python -m PACKAGE`` and its console script.
+
+    :func:`run_main` of ``PACKAGE._cli.main``, imported only once Ctrl-C is watched.
+    """
+
+    def load() -> Callable[[], int]:
+        main: Callable[[], int] = importlib.import_module(f"{package}._cli").main
+        return main
+
+    def run() -> NoReturn:
+        run_main(load)
+
+    return run
 
 
 def _drain_interrupts() -> None:

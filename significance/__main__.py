@@ -1,24 +1,8 @@
-"""``python -m significance``: see :mod:`significance._cli`.
+"""``python -m significance`` and ``inspection-significance``: see :mod:`significance._cli`."""
 
-A Ctrl-C at any moment, even while the modules load, ends with one line and status 130
-(:func:`inspection_core.cli.run_main`).
-"""
+from inspection_core.cli import module_entry
 
-from collections.abc import Callable
-
-from inspection_core.cli import run_main
-
-
-def _load() -> Callable[[], int]:
-    from ._cli import main
-
-    return main
-
-
-def run() -> None:
-    """The console script ``inspection-significance``."""
-    run_main(_load)
-
+run = module_entry("significance")
 
 if __name__ == "__main__":
     run()
