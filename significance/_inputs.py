@@ -18,8 +18,8 @@ from inspection_core.checks import (
     check_integer,
     check_scalar_fraction,
     format_value,
-    whole,
 )
+from inspection_core.checks import whole as _whole
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.normal import fpc_factor as fpc
 from inspection_core.normal import output
@@ -61,6 +61,21 @@ def check_alternative(value: Any) -> str:
     inspection_core.errors.ParameterError: alternative must be one of 'two-sided', 'greater', 'less'; got 'larger'. Did you mean 'greater'?
     """  # noqa: E501 - a doctest line cannot wrap
     return check_choice("alternative", value, ALTERNATIVES, ALTERNATIVE_HINTS)
+
+
+def whole(name: str, value: Any, minimum: int) -> FloatArray:
+    """Whole numbers of at least ``minimum``, as float64 whatever dtype they came in.
+
+    Counts arrive as ``uint8``, ``int16`` and the like from data frames; arithmetic in those
+    dtypes wraps around silently (``uint8`` 200 + 100 is 44), so every count is upcast here, at
+    the boundary. Float64 holds every whole number below 2**53 exactly.
+
+    Examples
+    --------
+    >>> whole("n1", np.array([200, 250], dtype=np.uint8), 1) + 100
+    array([300., 350.])
+    """
+    return np.asarray(_whole(name, value, minimum), dtype=np.float64)
 
 
 def counts(x_name: str, x: Any, n_name: str, n: Any) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
