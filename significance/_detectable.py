@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 
 from inspection_core.checks import check_choice, check_fraction
+from inspection_core.errors import ParameterError
 from inspection_core.result import Result
 
 from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
 from ._inputs import whole as whole_numbers
-from ._power import DIRECTIONS, METHOD_NAMES, _check_method, _power
+from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power, bisect
 
 __all__ = ["DetectableDifference", "minimum_detectable_difference"]
 
@@ -120,8 +121,9 @@ def minimum_detectable_difference(
 
     Notes
     -----
-    Solves ``power(n1, n2, p1, baseline) = power`` for p1 above (or below) the baseline with
-    Brent's method (to 1e-12). A direction where even 100% (or 0%) is not detectable gives NaN.
+    Solves ``power(n1, n2, p1, baseline) = power`` for p1 above (or below) the baseline by
+    bisection to the last bit, vectorised over every setting at once (each element gives the
+    same bits as a scalar call). A direction where even 100% (or 0%) is not detectable gives NaN.
 
     Examples
     --------
@@ -133,8 +135,6 @@ def minimum_detectable_difference(
     >>> round(minimum_detectable_difference(100, 100, 0.65, direction="decrease").difference, 1)
     -17.4
     """
-    from scipy.optimize import brentq
-
     alpha = check_scalar_fraction("alpha", alpha)
     target = check_scalar_fraction("power", power)
     alternative = check_alternative(alternative)
@@ -147,9 +147,11 @@ def minimum_detectable_difference(
     )
     other = "increase" if direction == "decrease" else "decrease"
     if (alternative, direction) in {("greater", "decrease"), ("less", "increase")}:
-        raise ValueError(
-            f"alternative={alternative!r} cannot detect a {direction}; use "
-            f"alternative='two-sided' or direction={other!r}"
+        raise ParameterError(
+            "direction",
+            f"{direction!r} cannot be detected by {{alternative}} {alternative!r}; use "
+            f"{{alternative}} 'two-sided' or {{direction}} {other!r}",
+            refs=["alternative"],
         )
     n1a = whole_numbers("n1", n1, 1)
     n2a = whole_numbers("n2", n2, 1)
@@ -160,34 +162,19 @@ def minimum_detectable_difference(
     n1b, n2b, b = np.broadcast_arrays(n1a, n2a, base)
     f1 = np.broadcast_to(fpc(n1a, big1), b.shape)
     f2 = np.broadcast_to(fpc(n2a, big2), b.shape)
-    rate = np.full(b.shape, np.nan)
-    for idx in np.ndindex(b.shape):
-        p2 = float(b[idx])
-        args = (float(n1b[idx]), float(n2b[idx]), float(f1[idx]), float(f2[idx]))
+    end = np.full(b.shape, 1.0 if direction == "increase" else 0.0)
 
-        def gap(p1: float, p2: float = p2, args: tuple[float, ...] = args) -> float:
-            m1, m2, g1, g2 = args
-            value = _power(
-                m1,
-                m2,
-                p1,
-                p2,
-                alpha=alpha,
-                alternative=alternative,
-                method=method,
-                strict=strict,
-                f1=g1,
-                f2=g2,
-            )
-            return float(value) - target
+    def gap(p1: FloatArray) -> FloatArray:
+        value = _power(
+            n1b, n2b, p1, b, alpha=alpha, alternative=alternative, method=method, strict=strict,
+            f1=f1, f2=f2,
+        )  # fmt: skip
+        return value - target
 
-        end = 1.0 if direction == "increase" else 0.0
-        if gap(end) < 0:
-            continue  # not detectable even at 100% (or 0%)
-        if gap(p2) >= 0:
-            rate[idx] = p2
-            continue
-        rate[idx] = brentq(gap, min(p2, end), max(p2, end), xtol=1e-13, rtol=1e-14)
+    # Vectorised bisection from the baseline towards 100% (or 0%), to the last bit.
+    rate = bisect(gap, b, end)
+    rate = np.where(gap(b) >= 0, b, rate)  # reached with no change at all (a tiny target)
+    rate = np.where(gap(end) < 0, np.nan, rate)  # not detectable even at 100% (or 0%)
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64))
     return DetectableDifference(
         difference=output(100.0 * (rate - b), scalar),

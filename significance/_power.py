@@ -19,8 +19,9 @@ two-sided power counts the far tail only with ``strict=True`` (R's ``strict = TR
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -43,13 +44,116 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-POWER_METHODS = ("pooled", "arcsine")
-METHOD_NAMES = {
-    "pooled": "pooled-null normal approximation (R power.prop.test)",
-    "arcsine": "arcsine transformation (Cohen's h)",
-}
 DIRECTIONS = ("increase", "decrease")
-# Relative tolerance when rounding n up: 76.00000000001 is 76.
+
+
+def _pooled_terms(
+    n1: Any, n2: Any, p1: Any, p2: Any, v1: FloatArray, v2: FloatArray
+) -> tuple[Any, Any, Any]:
+    """R ``power.prop.test``: pooled variance under the null, each group's own under the other.
+
+    In place where it can be: this runs on a million settings at once.
+    """
+    pbar = n1 * p1
+    pbar += n2 * p2
+    pbar /= n1 + n2
+    s0 = 1.0 - pbar
+    s0 *= pbar
+    s0 *= v1 + v2
+    s1 = 1.0 - p1
+    s1 *= p1
+    s1 *= v1
+    other = 1.0 - p2
+    other *= p2
+    other *= v2
+    s1 += other
+    return p1 - p2, _sqrt(s0), _sqrt(s1)
+
+
+def _sqrt(x: Any) -> Any:
+    return np.sqrt(x, out=x) if isinstance(x, np.ndarray) and x.ndim else np.sqrt(x)
+
+
+def _arcsine_terms(
+    n1: Any, n2: Any, p1: Any, p2: Any, v1: FloatArray, v2: FloatArray
+) -> tuple[Any, Any, Any]:
+    """Cohen's h, whose estimate has variance ``f1 / n1 + f2 / n2`` under both hypotheses."""
+    s = np.sqrt(v1 + v2)
+    return 2.0 * np.arcsin(np.sqrt(p1)) - 2.0 * np.arcsin(np.sqrt(p2)), s, s
+
+
+def _pooled_per_case(p1: FloatArray, p2: FloatArray) -> tuple[Any, Any, Any]:
+    """Equal groups: ``d = p1 - p2``, ``a = sqrt(2 pbar (1 - pbar))``, ``b = sqrt(p1 q1 + p2 q2)``.
+
+    With n cases a group and factor f, ``s0 = a sqrt(f / n)`` and ``s1 = b sqrt(f / n)``.
+    """
+    two_pbar = p1 + p2
+    a = 2.0 - two_pbar
+    a *= two_pbar
+    a *= 0.5  # 2 pbar (1 - pbar)
+    b = 1.0 - p1
+    b *= p1
+    two_pbar = np.subtract(1.0, p2, out=two_pbar if two_pbar.ndim else None)  # reuse the buffer
+    two_pbar *= p2
+    b += two_pbar
+    return p1 - p2, _sqrt(a), _sqrt(b)
+
+
+def _arcsine_per_case(p1: FloatArray, p2: FloatArray) -> tuple[Any, Any, Any]:
+    """Equal groups: ``h`` has standard deviation ``sqrt(2 f / n)`` under both hypotheses."""
+    h = 2.0 * np.arcsin(np.sqrt(p1)) - 2.0 * np.arcsin(np.sqrt(p2))
+    root2 = np.full_like(h, np.sqrt(2.0))
+    return h, root2, root2
+
+
+class PowerMethod(NamedTuple):
+    """One power approximation: its name in words, its terms for any groups and equal ones.
+
+    ``terms(n1, n2, p1, p2, f1 / n1, f2 / n2)`` gives ``(d, s0, s1)``: the effect and its
+    standard deviations under the null and the alternative. ``per_case(p1, p2)`` gives
+    ``(d, a, b)`` for equal groups of n with factor f: ``s0 = a sqrt(f / n)``, ``s1 = b
+    sqrt(f / n)``, so ``n0 = ((z_crit a + z_power b) / d)**2`` in closed form.
+    """
+
+    name: str
+    terms: Callable[..., tuple[Any, Any, Any]]
+    per_case: Callable[[FloatArray, FloatArray], tuple[Any, Any, Any]]
+
+
+# Method dispatch by table: ``method=`` name -> implementation (the CLI lists the keys).
+POWER_METHODS: dict[str, PowerMethod] = {
+    "pooled": PowerMethod(
+        "pooled-null normal approximation (R power.prop.test)", _pooled_terms, _pooled_per_case
+    ),
+    "arcsine": PowerMethod("arcsine transformation (Cohen's h)", _arcsine_terms, _arcsine_per_case),
+}
+METHOD_NAMES = {key: m.name for key, m in POWER_METHODS.items()}
+
+
+def _equal_power(
+    n: Any, f: Any, d: Any, a: Any, b: Any, zc: float, *, two_sided: bool, strict: bool
+) -> FloatArray:
+    """Power with n cases and factor f in each group, from :class:`PowerMethod` ``per_case``.
+
+    ``d`` is signed in the tested direction (``|d|`` two-sided). ``ndtr((d sqrt(n / f) -
+    z_crit a) / b)``, plus ``ndtr((-d sqrt(n / f) - z_crit a) / b)`` when ``strict``.
+    """
+    from scipy.special import ndtr
+
+    with np.errstate(divide="ignore"):
+        t = np.divide(n, f)  # inf for a census (f = 0)
+    near = _sqrt(t)
+    near *= d
+    za = zc * a
+    far = -near if two_sided and strict else None
+    near -= za
+    near /= b
+    out = ndtr(near)
+    if far is not None:
+        far -= za
+        far /= b
+        out += ndtr(far)
+    return np.asarray(out, dtype=float)
 
 
 def _power(
@@ -65,30 +169,57 @@ def _power(
     f1: Any = 1.0,
     f2: Any = 1.0,
 ) -> FloatArray:
-    """Power for broadcast float arrays (n may be fractional); inputs already validated."""
+    """Power for broadcast float arrays (n may be fractional); inputs already validated.
+
+    Element-wise only (no reductions), so an array gives bit for bit the values of scalar calls.
+    """
     from scipy.special import ndtr
 
     zc = quantile(alpha, alternative)
     v1, v2 = np.asarray(f1 / n1, dtype=float), np.asarray(f2 / n2, dtype=float)
-    if method == "pooled":
-        pbar = (n1 * p1 + n2 * p2) / (n1 + n2)
-        s0 = np.sqrt(pbar * (1.0 - pbar) * (v1 + v2))
-        s1 = np.sqrt(p1 * (1.0 - p1) * v1 + p2 * (1.0 - p2) * v2)
-        d = p1 - p2
-    else:
-        s0 = s1 = np.sqrt(v1 + v2)
-        d = 2.0 * np.arcsin(np.sqrt(p1)) - 2.0 * np.arcsin(np.sqrt(p2))
+    d, s0, s1 = POWER_METHODS[method].terms(n1, n2, p1, p2, v1, v2)
     if alternative == "two-sided":
         up = ndtr(safe_ratio(np.abs(d) - zc * s0, s1))
         if strict:
             up = up + ndtr(safe_ratio(-np.abs(d) - zc * s0, s1))
-        return np.asarray(up, dtype=float)
-    signed = d if alternative == "greater" else -d
-    return np.asarray(ndtr(safe_ratio(signed - zc * s0, s1)), dtype=float)
+        out = np.asarray(up, dtype=float)
+    else:
+        signed = d if alternative == "greater" else -d
+        out = np.asarray(ndtr(safe_ratio(signed - zc * s0, s1)), dtype=float)
+    return out
+
+
+def bisect(gap: Callable[[FloatArray], FloatArray], bad: Any, good: Any) -> FloatArray:
+    """Per element, the point nearest ``bad`` on the way to ``good`` where ``gap >= 0``.
+
+    Vectorised bisection to the last bit: each element stops when no float lies between its two
+    ends, and a stopped element is never touched again, so an array gives bit for bit the values
+    of scalar calls. ``gap(good) >= 0`` is assumed, ``gap(bad)`` is never evaluated; if no
+    point strictly between has ``gap >= 0``, ``good`` comes back.
+
+    Examples
+    --------
+    >>> float(bisect(lambda x: x * x - 2.0, 0.0, 2.0))
+    1.4142135623730951
+    """
+    bad = np.array(bad, dtype=float, copy=True)
+    good = np.array(good, dtype=float, copy=True)
+    bad, good = np.broadcast_arrays(bad, good)
+    bad, good = bad.copy(), good.copy()
+    for _ in range(2200):  # more than enough for any pair of doubles
+        mid = bad + (good - bad) / 2.0
+        live = (mid != bad) & (mid != good)
+        if not live.any():
+            break
+        ok = np.asarray(gap(mid)) >= 0
+        good = np.where(live & ok, mid, good)
+        bad = np.where(live & ~ok, mid, bad)
+    return np.asarray(good, dtype=float)
 
 
 def _check_method(method: Any) -> str:
-    return check_choice("method", method, POWER_METHODS, {"normal": "pooled", "cohen": "arcsine"})
+    hints = {"normal": "pooled", "cohen": "arcsine"}
+    return check_choice("method", method, tuple(POWER_METHODS), hints)
 
 
 def power(
@@ -220,6 +351,47 @@ class GroupSize(Result):
         )
 
 
+BLOCK = 1 << 14  # settings per block in sample_size_per_group (8 arrays of 128 kB)
+
+
+def _size_block(
+    p1: FloatArray,
+    p2: FloatArray,
+    big: FloatArray | None,
+    *,
+    zc: float,
+    zb: float,
+    target: float,
+    method: str,
+    two_sided: bool,
+    strict: bool,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """``n0``, ``n_unrounded``, ``n`` and the achieved power for 1-D blocks of settings."""
+    d, a, b = POWER_METHODS[method].per_case(p1, p2)
+    d = np.abs(d)  # a one-sided alternative was checked to point the way of the change
+    n0 = zc * a
+    n0 += zb * b
+    n0 /= d
+    n0 *= n0
+    if strict and two_sided:
+        # Counting the far tail only adds power, so the root lies in (0, n0]; power rises with n.
+        def gap(n: FloatArray) -> FloatArray:
+            return _equal_power(n, 1.0, d, a, b, zc, two_sided=True, strict=True) - target
+
+        n0 = bisect(gap, 0.0, n0)
+    np.maximum(n0, 1.0, out=n0)  # a power reached with under one case still needs one
+    if big is None:
+        n_unrounded = n0
+    else:
+        with np.errstate(invalid="ignore"):  # inf / inf where the population is infinite
+            n_unrounded = np.where(np.isinf(big), n0, n0 * big / (n0 + big - 1.0))
+    n = ceil_guarded(n_unrounded)
+    if big is not None:
+        np.minimum(n, big, out=n)
+    achieved = _equal_power(n, fpc(n, big), d, a, b, zc, two_sided=two_sided, strict=strict)
+    return n0, n_unrounded, n, achieved
+
+
 def sample_size_per_group(
     p1: Any,
     p2: Any,
@@ -279,7 +451,6 @@ def sample_size_per_group(
     >>> sample_size_per_group(0.74, 0.65, population_size=400).n_per_group
     179
     """
-    from scipy.optimize import brentq
     from scipy.special import ndtri
 
     alpha = check_scalar_fraction("alpha", alpha)
@@ -287,70 +458,55 @@ def sample_size_per_group(
     alternative = check_alternative(alternative)
     method = _check_method(method)
     strict = check_flag("strict", strict)
-    p1a, p2a = np.broadcast_arrays(check_fraction("p1", p1), check_fraction("p2", p2))
+    c1, c2 = check_fraction("p1", p1), check_fraction("p2", p2)  # copies, owned here
+    p1a, p2a = np.broadcast_arrays(c1, c2)
     if np.any(p1a == p2a):
         raise ParameterError(
             "p1",
             f"and {{p2}} must differ; got both {format_value(p1a[p1a == p2a][0])}",
             refs=["p2"],
         )
-    wrong = {"greater": p1a < p2a, "less": p1a > p2a}.get(alternative)
-    if wrong is not None and wrong.any():
-        raise ValueError(
-            f"alternative={alternative!r} cannot detect a change from p2 to p1 in the other "
-            "direction; swap p1 and p2 or use alternative='two-sided'"
+    wrong = {"greater": np.less, "less": np.greater}.get(alternative)
+    if wrong is not None and wrong(p1a, p2a).any():
+        raise ParameterError(
+            "alternative",
+            f"{alternative!r} cannot detect a change from {{p2}} to {{p1}} in the other "
+            "direction; swap {p1} and {p2} or use 'two-sided'",
+            refs=["p1", "p2"],
         )
     scalar = all(np.ndim(v) == 0 for v in (p1, p2, population_size))
-    zc, zb = quantile(alpha, alternative), float(ndtri(target))
-    if method == "pooled":
-        pbar = (p1a + p2a) / 2.0
-        root = zc * np.sqrt(2.0 * pbar * (1.0 - pbar)) + zb * np.sqrt(
-            p1a * (1.0 - p1a) + p2a * (1.0 - p2a)
-        )
-        n0 = root**2 / (p1a - p2a) ** 2
-    else:
-        h = 2.0 * np.arcsin(np.sqrt(p1a)) - 2.0 * np.arcsin(np.sqrt(p2a))
-        n0 = 2.0 * ((zc + zb) / h) ** 2
-    n0 = np.asarray(n0, dtype=float)
-    if strict and alternative == "two-sided":
-        n0 = n0.copy()
-        for idx in np.ndindex(n0.shape):
-            a, b = float(p1a[idx]), float(p2a[idx])
-
-            def gap(n: float, a: float = a, b: float = b) -> float:
-                value = _power(
-                    n, n, a, b, alpha=alpha, alternative=alternative, method=method, strict=True
-                )
-                return float(value) - target
-
-            if gap(1e-9) < 0:
-                n0[idx] = brentq(gap, 1e-9, float(n0[idx]), xtol=1e-12, rtol=1e-14)
-    n0 = np.maximum(n0, 1.0)  # a power reached with fewer than 1 case still needs 1
     big = None
     if population_size is not None:
-        big = population("population_size", population_size, "n", np.ones_like(n0))
-    if big is None:
-        n_unrounded = n0
-    else:
-        with np.errstate(invalid="ignore"):
-            n_unrounded = np.where(np.isinf(big), n0, n0 * big / (n0 + big - 1.0))
-    n_unrounded = np.asarray(n_unrounded, dtype=float)
-    n = ceil_guarded(n_unrounded)
-    if big is not None:
-        n = np.minimum(n, big)
-    fz = fpc(n, big)
-    achieved = _power(
-        n,
-        n,
-        p1a,
-        p2a,
-        alpha=alpha,
-        alternative=alternative,
-        method=method,
-        strict=strict,
-        f1=fz,
-        f2=fz,
-    )
+        big = population("population_size", population_size, "n", np.ones(()))
+    zc, zb = quantile(alpha, alternative), float(ndtri(target))
+    shape = np.broadcast_shapes(p1a.shape, () if big is None else big.shape)
+    flat = [np.broadcast_to(v, shape).ravel() for v in (p1a, p2a)]
+    flat_big = None if big is None else np.broadcast_to(big, shape).ravel()
+    options: dict[str, Any] = {
+        "zc": zc,
+        "zb": zb,
+        "target": target,
+        "method": method,
+        "two_sided": alternative == "two-sided",
+        "strict": strict,
+    }
+    size = flat[0].size
+    if size <= BLOCK:
+        stages: Any = _size_block(flat[0], flat[1], flat_big, **options)
+    else:  # in blocks that stay in cache: a million settings cost no more each than ten
+        stages = np.empty((4, size))  # n0, n_unrounded, n, achieved power
+        for start in range(0, size, BLOCK):
+            part = slice(start, start + BLOCK)
+            block = _size_block(
+                flat[0][part],
+                flat[1][part],
+                None if flat_big is None else flat_big[part],
+                **options,
+            )
+            for row, values in zip(stages, block, strict=True):
+                row[part] = values
+    n0, n_unrounded, n, achieved = (v.reshape(shape) for v in stages)
+    p1_out, p2_out = (c if c.shape == shape else np.broadcast_to(c, shape).copy() for c in (c1, c2))
     pop: Any = big
     if big is not None and scalar:
         pop = None if np.isinf(big) else int(big)
@@ -359,8 +515,8 @@ def sample_size_per_group(
         n_unrounded=output(n_unrounded, scalar),
         n0=output(n0, scalar),
         achieved_power=output(achieved, scalar),
-        p1=output(p1a, scalar),
-        p2=output(p2a, scalar),
+        p1=output(p1_out, scalar),
+        p2=output(p2_out, scalar),
         alpha=alpha,
         power=target,
         alternative=alternative,

@@ -173,7 +173,7 @@ def test_undetectable_gives_nan() -> None:
             lambda: minimum_detectable_difference(
                 100, 100, 0.65, alternative="greater", direction="decrease"
             ),
-            "cannot detect a decrease",
+            "direction 'decrease' cannot be detected by alternative 'greater'",
         ),
         (
             lambda: minimum_detectable_difference(100, 100, 0.65, direction="sideways"),
