@@ -401,6 +401,11 @@ def ztest(
     z = safe_ratio(numerator, se)
     if exact is None:
         pvalue = pvalue_from_z(z, alternative)
+        # Both groups all successes (or all failures): no evidence either way, p = 1 for every
+        # alternative (a one-sided normal p would be Phi(0) = 0.5; Fisher's test gives 1).
+        flat = (se == 0) & (numerator == 0)
+        if flat.any():
+            pvalue = np.where(flat, 1.0, pvalue)
     else:
         pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
 
