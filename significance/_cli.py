@@ -57,6 +57,12 @@ def _published_percentage(flag: str, text: str) -> float:
     )
 
 
+def _keys(table: Any) -> str:
+    """``'a, b or c'`` from a dispatch table's keys (help text built from the code)."""
+    keys = list(table)
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+
+
 def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -> None:
     alpha = default_of(function, "alpha")
     alternative = default_of(function, "alternative")
@@ -72,6 +78,7 @@ def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m significance``."""
     from ._detectable import minimum_detectable_difference
+    from ._exact import EXACT_TESTS
     from ._power import power, sample_size_per_group
     from ._ztest import ztest
 
@@ -96,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(z, ztest)
     z.add_argument("--unpooled", action="store_true", help="unpooled standard error")
     z.add_argument("--continuity", action="store_true", help="continuity correction")
-    z.add_argument("--exact", default=None, help="fisher, barnard or boschloo p-value")
+    z.add_argument("--exact", default=None, help=f"p-value from {_keys(EXACT_TESTS)}")
     z.add_argument(
         "--interval",
         default=default_of(ztest, "interval"),

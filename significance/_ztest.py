@@ -16,7 +16,7 @@ from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
 from inspection_core.result import Result, to_builtin
 
-from ._exact import EXACT_TESTS, NAMES, exact_pvalue, exact_pvalues
+from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalue, exact_pvalues
 from ._inputs import (
     check_alternative,
     check_flag,
@@ -376,6 +376,8 @@ def ztest(
         raise ValueError(
             f"x1, n1, x2 and n2 must broadcast together; got shapes {shapes}"
         ) from None
+    if exact is not None:
+        check_exact_size(exact, n1a, n2a)
     f1, f2 = fpc(n1a, big_n1), fpc(n2a, big_n2)
 
     # In-place arithmetic: this runs on millions of comparisons at once.
