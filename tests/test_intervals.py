@@ -1,5 +1,8 @@
 """Wilson and exact sizing against statsmodels and exact enumeration."""
 
+import math
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from scipy.stats import hypergeom
@@ -108,3 +111,38 @@ def test_sub_sample_margins_quoted_in_methods_page() -> None:
     for method, values in expected.items():
         got = [round(100 * margin_of_error(n, big_n, method=method), 2) for n, big_n in cases]
         assert got == values
+
+
+def _reference_bounds(x: int, n: int, big_n: int, half: Fraction) -> tuple[int, int]:
+    """Smallest M with P(X >= x | M) > half and largest with P(X <= x | M) > half, in Fractions."""
+
+    def tail(m: int, upper: bool) -> Fraction:
+        ks = range(x, min(n, m) + 1) if upper else range(max(0, n - (big_n - m)), x + 1)
+        total = sum(math.comb(m, k) * math.comb(big_n - m, n - k) for k in ks)
+        return Fraction(total, math.comb(big_n, n))
+
+    feasible = range(x, big_n - n + x + 1)
+    return (
+        min(m for m in feasible if tail(m, True) > half),
+        max(m for m in feasible if tail(m, False) > half),
+    )
+
+
+def test_tail_equal_to_half_alpha_is_outside() -> None:
+    # One case of 1 from 250 at 80%: P(X >= 1 | M) = M / 250 is exactly 0.1 at M = 25, which is
+    # not above alpha / 2, so M_L = 26 and the half-width is (250 - 26) / 500 = 0.448. In floats
+    # 1 - 0.8 is 0.19999999999999996 and the tail at M = 25 counted as inside (0.45).
+    assert margin_of_error(1, 250, method="exact") == 0.448
+    assert _reference_bounds(1, 1, 250, Fraction(1, 10)) == (26, 250)
+
+
+@pytest.mark.parametrize("confidence", [0.8, 0.9, 0.95, 0.5])
+@pytest.mark.parametrize("big_n", [10, 20, 40, 250])
+def test_hypergeometric_bounds_equal_exact_reference(confidence: float, big_n: int) -> None:
+    # Every (x, n) with n up to 6 (and 40 for small N): the bounds equal a pure-Fraction search
+    half = (1 - Fraction(str(confidence))) / 2
+    for n in [*range(1, min(big_n, 6) + 1), *([big_n // 2] if big_n <= 40 else [])]:
+        xs = np.arange(n + 1)
+        lower, upper = hypergeometric_bounds(xs, np.full_like(xs, n), big_n, 2 * half)
+        for x in range(n + 1):
+            assert (int(lower[x]), int(upper[x])) == _reference_bounds(x, n, big_n, half)
