@@ -133,7 +133,9 @@ def ztest_one_sample(
         ``'greater'`` tests a proportion above the reference.
     continuity : bool, default False
         Continuity correction: ``|x - n p0|`` shrinks by ``min(0.5, |x - n p0|)``, as in R
-        ``prop.test(x, n, p0)``; the interval becomes the corrected Wilson interval.
+        ``prop.test(x, n, p0)``; the interval becomes the corrected Wilson interval (Newcombe's
+        method 4), the set of references the corrected test accepts. Where ``|x - n p0| < 0.5``
+        R also shrinks the interval's correction, so R's interval is narrower there.
     population_size : int, array_like or None, default None
         Eligible population for the finite population correction ``(N - n) / (N - 1)``.
     interval : {'wilson', 'wald'}, default 'wilson'
@@ -182,7 +184,7 @@ def ztest_one_sample(
     numerator = d
     if continuity:
         numerator = np.sign(d) * (np.abs(d) - np.minimum(0.5 / na, np.abs(d)))
-    z = safe_ratio(numerator, se)
+    z = safe_ratio(numerator, se) + 0.0  # no -0.0 when the correction takes it all
     pvalue = pvalue_from_z(z, alternative)
 
     zc = quantile(alpha, alternative)
