@@ -16,7 +16,7 @@ from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
 from inspection_core.result import Result, to_builtin
 
-from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalue, exact_pvalues
+from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalues
 from ._inputs import (
     check_alternative,
     check_flag,
@@ -74,6 +74,7 @@ def describe(
     exact: str | None,
     interval: str,
     confidence_level: float,
+    fallback: str = "",
 ) -> str:
     """The method in words, naming every option that was used."""
     parts = [sample]
@@ -86,7 +87,20 @@ def describe(
     text = ", ".join(parts)
     if exact:
         text += f"; p-value from {NAMES[exact]}"
+    text += fallback
     return f"{text}; {100 * confidence_level:g}% {interval} interval"
+
+
+def _fallback_note(test: Any, exact: str | None) -> str:
+    """``'; p-value from Fisher's exact test (an expected count below 5)'`` where it took over."""
+    if exact is not None:
+        return ""
+    took = np.asarray(test) != "z"
+    if not took.any():
+        return ""
+    name = NAMES[str(np.asarray(test)[took].flat[0])]
+    scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
+    return f"; p-value from {name}{scope} (an expected count below 5)"
 
 
 @dataclass(frozen=True)
@@ -127,7 +141,10 @@ class ZTestResult(Result):
     interval : str
         ``'newcombe'`` or ``'wald'``.
     exact : str or None
-        The exact test that gave the p-value, if any.
+        The exact test asked for with ``exact=``, if any.
+    test : str or ndarray of str
+        The test behind each p-value and call: ``'z'``, or the exact test's key (``'fisher'``
+        where an expected count was below 5, or the one asked for with ``exact=``).
     """
 
     x1: Any
@@ -150,6 +167,7 @@ class ZTestResult(Result):
     continuity: bool = False
     interval: str = "newcombe"
     exact: str | None = None
+    test: Any = "z"
 
     @cached_property
     def confidence_interval(self) -> ConfidenceInterval:
@@ -175,10 +193,11 @@ class ZTestResult(Result):
             )
         verdict = "significant" if self.significant else "not significant"
         low, high = self.confidence_interval
+        p_name = "p" if self.test == "z" else f"{NAMES[self.test]} p"
         return (
             f"{100 * self.p1:.1f}% ({self.x1} of {self.n1}) vs {100 * self.p2:.1f}% "
             f"({self.x2} of {self.n2}): a change of {self.difference:+.1f} points, "
-            f"z = {self.statistic:.3f}, p = {self.pvalue:.4g}, {verdict} at alpha = "
+            f"z = {self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
             f"{self.alpha:g} ({side}); {100 * self.confidence_level:g}% interval "
             f"{low:+.1f} to {high:+.1f} points."
         )
@@ -219,39 +238,67 @@ def _population_out(value: FloatArray | None, scalar: bool) -> Any:
     return value
 
 
-def _warn_small(
+def _small_counts(
     x1: FloatArray,
     n1: FloatArray,
     x2: FloatArray,
     n2: FloatArray,
-    smaller_share: FloatArray,
+    z_pvalue: FloatArray,
+    *,
     alternative: str,
-) -> None:
-    """Warn when an expected count is below 5, with Fisher's exact p-value beside it.
+    pooled: bool,
+    fallback: str | None,
+    finite: bool,
+) -> tuple[FloatArray, Any]:
+    """Where an expected count is below 5, the exact test's p-value makes the call; warn.
 
-    ``smaller_share`` is ``min(p, 1 - p)`` for the pooled proportion p.
+    Returns the p-values (the exact test's where counts are small, unless ``fallback`` is None
+    or a finite population correction is in use) and the test behind each ('z' or the exact
+    test's key).
     """
-    expected = np.minimum(n1, n2) * smaller_share
+    p = (x1 + x2) / (n1 + n2)
+    expected = np.minimum(n1, n2) * np.minimum(p, 1.0 - p)
     small = expected < SMALL_EXPECTED
+    test = np.full(np.shape(z_pvalue), "z", dtype="<U8")
     if not small.any():
-        return
+        return z_pvalue, test
+    takes = fallback is not None and not finite
+    shown_test = fallback if fallback is not None and takes else "fisher"
+    check_exact_size(shown_test, n1[small], n2[small], "small_count_test")
+    exact_p = exact_pvalues(
+        shown_test, x1[small], n1[small], x2[small], n2[small], alternative, pooled=pooled
+    )
+    pvalue = np.array(z_pvalue, dtype=float, copy=True)
+    if takes:
+        pvalue[small] = exact_p
+        test[small] = shown_test
     where = np.flatnonzero(small.ravel())
     shown = []
-    for i in where[:3]:
+    for k, i in enumerate(where[:3]):
         a, b, c, d = (int(v.ravel()[i]) for v in (x1, n1, x2, n2))
-        p = exact_pvalue("fisher", a, b, c, d, alternative)
-        label = f"{a}/{b} vs {c}/{d}"
+        zp = float(np.ravel(z_pvalue)[i])
         shown.append(
-            f"{label} (expected {float(expected.ravel()[i]):.2g}): Fisher's exact p = {p:.4g}"
+            f"{a}/{b} vs {c}/{d} (expected {float(expected.ravel()[i]):.2g}): "
+            f"{NAMES[shown_test]} p = {float(exact_p[k]):.4g}, z-test p = {zp:.4g}"
         )
     scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
     more = "" if where.size <= 3 else "; ..."
+    if takes:
+        verdict = f"{NAMES[shown_test]} gives the p-value and the call there"
+        advice = ""
+    elif finite:
+        verdict = "no exact test takes the finite population correction, so the z-test stands"
+        advice = ". Consider dropping the population sizes and using an exact test"
+    else:
+        verdict = "the z-test's p-value stands (small_count_test=None)"
+        advice = ". Consider small_count_test='fisher' or exact='boschloo'"
     warnings.warn(
-        f"an expected count is below 5{scope}, so the normal approximation is rough: "
-        f"{'; '.join(shown)}{more}. Consider exact='boschloo' or exact='fisher'.",
+        f"an expected count is below 5{scope}, so the normal approximation is rough and "
+        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
         SmallCountWarning,
         stacklevel=3,
     )
+    return pvalue, test
 
 
 def ztest(
@@ -267,6 +314,7 @@ def ztest(
     population_size1: Any = None,
     population_size2: Any = None,
     exact: str | None = None,
+    small_count_test: str | None = "fisher",
     interval: str = "newcombe",
 ) -> ZTestResult:
     """Z-test of the change between two proportions, ``x1 / n1 - x2 / n2``.
@@ -292,9 +340,14 @@ def ztest(
         Eligible population of each round, for the finite population correction
         ``(N - n) / (N - 1)`` on that group's variance. ``None`` means no correction.
     exact : {None, 'fisher', 'barnard', 'boschloo'}, default None
-        Take the p-value from this exact test (scipy) instead of the normal approximation;
+        Take every p-value from this exact test instead of the normal approximation;
         ``statistic`` is still the z-score. Not combined with the finite population or
         continuity corrections.
+    small_count_test : {'fisher', 'boschloo', 'barnard', None}, default 'fisher'
+        Where an expected count is below 5 (and ``exact`` is None), this exact test gives the
+        p-value and so the call (``test`` names it, and a warning says so). ``None`` keeps the
+        normal approximation there. Not applied with a finite population correction, which no
+        exact test takes (the warning says so).
     interval : {'newcombe', 'wald'}, default 'newcombe'
         Interval for the difference at level ``1 - alpha``: Newcombe's hybrid score interval
         or the Wald interval (which agrees exactly with ``pooled=False``).
@@ -360,6 +413,8 @@ def ztest(
     interval = check_choice("interval", interval, INTERVALS)
     if exact is not None:
         exact = check_choice("exact", exact, EXACT_TESTS)
+    if small_count_test is not None:
+        small_count_test = check_choice("small_count_test", small_count_test, EXACT_TESTS)
     scalar = all(np.ndim(v) == 0 for v in (x1, n1, x2, n2, population_size1, population_size2))
     x1a, n1a = counts("x1", x1, "n1", n1)
     x2a, n2a = counts("x2", x2, "n2", n2)
@@ -387,14 +442,10 @@ def ztest(
     p = (x1a + x2a) / (n1a + n2a)
     if pooled:
         var = 1.0 - p
-        if exact is None:
-            _warn_small(x1a, n1a, x2a, n2a, np.minimum(p, var), alternative)
         var *= p
         var *= (f1 / n1a) + (f2 / n2a)
     else:
         var = p1 * (1.0 - p1) * f1 / n1a + p2 * (1.0 - p2) * f2 / n2a
-        if exact is None:
-            _warn_small(x1a, n1a, x2a, n2a, np.minimum(p, 1.0 - p), alternative)
     se = np.sqrt(var, out=var) if np.ndim(var) else np.sqrt(var)
     numerator = d
     if continuity:
@@ -408,8 +459,13 @@ def ztest(
         flat = (se == 0) & (numerator == 0)
         if flat.any():
             pvalue = np.where(flat, 1.0, pvalue)
+        pvalue, test = _small_counts(
+            x1a, n1a, x2a, n2a, pvalue, alternative=alternative, pooled=pooled,
+            fallback=small_count_test, finite=finite,
+        )  # fmt: skip
     else:
         pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
+        test = np.full(np.shape(pvalue), exact, dtype="<U8")
 
     method = describe(
         sample="two-sample z-test",
@@ -420,6 +476,7 @@ def ztest(
         exact=exact,
         interval="Newcombe hybrid score" if interval == "newcombe" else "Wald",
         confidence_level=1.0 - alpha,
+        fallback=_fallback_note(test, exact),
     )
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64, copy=False))
     return ZTestResult(
@@ -443,4 +500,5 @@ def ztest(
         continuity=continuity,
         interval=interval,
         exact=exact,
+        test=output(test, scalar) if scalar else test,
     )
