@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.errors import ParameterError
@@ -17,6 +19,7 @@ from inspection_core.result import Result
 from ._inputs import check_alternative, check_flag, check_scalar_fraction, counts, fpc, output
 from ._inputs import population as population_array
 from ._intervals import wilson
+from ._warnings import SmallCountWarning
 from ._ztest import (
     ConfidenceInterval,
     ZTestResult,
@@ -28,7 +31,82 @@ from ._ztest import (
 
 __all__ = ["OneSampleResult", "ztest_against_aggregate", "ztest_one_sample"]
 
+FloatArray = npt.NDArray[np.float64]
+
 ONE_SAMPLE_INTERVALS = ("wilson", "wald")
+ONE_SAMPLE_EXACT = ("binomial",)
+SMALL_EXPECTED = 5.0  # the rule of five, as in the two-sample test
+
+
+def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
+    """Exact binomial p-values (scipy ``binomtest``, R ``binom.test``), each distinct case once.
+
+    Examples
+    --------
+    Through the Gate, 13 of 14 against 69% (R ``binom.test(13, 14, 0.69)``: 0.0785401171371073):
+
+    >>> round(float(binomial_pvalues(13, 14, 0.69, "two-sided")), 6)
+    0.07854
+    """
+    from scipy.stats import binomtest
+
+    arrays = np.broadcast_arrays(np.asarray(x), np.asarray(n), np.asarray(p0, dtype=float))
+    rows = np.stack([np.ravel(v).astype(float) for v in arrays], axis=1)
+    cases, where = np.unique(rows, axis=0, return_inverse=True)
+    side: Any = alternative
+    values = np.array(
+        [binomtest(int(a), int(b), float(c), alternative=side).pvalue for a, b, c in cases]
+    )
+    return np.asarray(values[np.ravel(where)].reshape(arrays[0].shape), dtype=float)
+
+
+def _small_counts(
+    x: FloatArray,
+    n: FloatArray,
+    p0: FloatArray,
+    z_pvalue: FloatArray,
+    *,
+    alternative: str,
+    fallback: str | None,
+    finite: bool,
+) -> tuple[FloatArray, Any]:
+    """Where ``n p0`` or ``n (1 - p0)`` is below 5, the exact binomial p-value makes the call."""
+    expected = n * np.minimum(p0, 1.0 - p0)
+    small = expected < SMALL_EXPECTED
+    test = np.full(np.shape(z_pvalue), "z", dtype="<U8")
+    if not small.any():
+        return z_pvalue, test
+    exact_p = binomial_pvalues(x[small], n[small], p0[small], alternative)
+    takes = fallback is not None and not finite
+    pvalue = np.array(z_pvalue, dtype=float, copy=True)
+    if takes:
+        pvalue[small] = exact_p
+        test[small] = "binomial"
+    where = np.flatnonzero(small.ravel())
+    shown = []
+    for k, i in enumerate(where[:3]):
+        a, b, c = int(x.ravel()[i]), int(n.ravel()[i]), float(p0.ravel()[i])
+        shown.append(
+            f"{a}/{b} vs {100 * c:.3g}% (expected {float(expected.ravel()[i]):.2g}): exact "
+            f"binomial p = {float(exact_p[k]):.4g}, z-test p = {float(np.ravel(z_pvalue)[i]):.4g}"
+        )
+    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
+    more = "" if where.size <= 3 else "; ..."
+    if takes:
+        verdict, advice = "the exact binomial test gives the p-value and the call there", ""
+    elif finite:
+        verdict = "no exact test takes the finite population correction, so the z-test stands"
+        advice = ""
+    else:
+        verdict = "the z-test's p-value stands (small_count_test=None)"
+        advice = ". Consider small_count_test='binomial'"
+    warnings.warn(
+        f"an expected count is below 5{scope}, so the normal approximation is rough and "
+        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
+        SmallCountWarning,
+        stacklevel=3,
+    )
+    return pvalue, test
 
 
 @dataclass(frozen=True)
@@ -62,6 +140,9 @@ class OneSampleResult(Result):
         The test and interval in words.
     population_size : int, None or ndarray
         Eligible population for the finite population correction (``None``: none).
+    test : str or ndarray of str
+        The test behind each p-value and call: ``'z'`` or ``'binomial'`` (the exact binomial
+        test, where an expected count was below 5 or ``exact='binomial'`` was asked for).
     """
 
     x: Any
@@ -78,6 +159,7 @@ class OneSampleResult(Result):
     confidence_level: float
     method: str
     population_size: Any = None
+    test: Any = "z"
 
     def summary(self) -> str:
         """The comparison in a sentence (a count of significant differences for arrays)."""
@@ -89,11 +171,13 @@ class OneSampleResult(Result):
             )
         verdict = "significant" if self.significant else "not significant"
         low, high = self.confidence_interval
+        p_name = "p" if self.test == "z" else "exact binomial p"
         return (
             f"{100 * self.proportion:.1f}% ({self.x} of {self.n}) against a reference of "
             f"{100 * self.reference:.1f}%: {self.difference:+.1f} points, z = "
-            f"{self.statistic:.3f}, p = {self.pvalue:.4g}, {verdict} at alpha = {self.alpha:g} "
-            f"({self.alternative}); {100 * self.confidence_level:g}% interval {low:+.1f} to "
+            f"{self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
+            f"{self.alpha:g} ({self.alternative}); {100 * self.confidence_level:g}% interval "
+            f"{low:+.1f} to "
             f"{high:+.1f} points."
         )
 
@@ -114,6 +198,8 @@ def ztest_one_sample(
     continuity: bool = False,
     population_size: Any = None,
     interval: str = "wilson",
+    exact: str | None = None,
+    small_count_test: str | None = "binomial",
 ) -> OneSampleResult:
     """Z-test of one proportion ``x / n`` against a fixed reference rate.
 
@@ -141,6 +227,14 @@ def ztest_one_sample(
     interval : {'wilson', 'wald'}, default 'wilson'
         Interval at level ``1 - alpha``: the Wilson score interval (which excludes the reference
         exactly when the test rejects) or the Wald interval.
+    exact : {None, 'binomial'}, default None
+        Take every p-value from the exact binomial test (R ``binom.test``, scipy ``binomtest``).
+        Not combined with a finite population correction.
+    small_count_test : {'binomial', None}, default 'binomial'
+        Where an expected count ``n p0`` or ``n (1 - p0)`` is below 5 (and ``exact`` is None),
+        the exact binomial test gives the p-value and so the call (``test`` names it; a warning
+        says so). ``None`` keeps the normal approximation there, with the warning. Not applied
+        with a finite population correction (the warning says so).
 
     Returns
     -------
@@ -152,6 +246,12 @@ def ztest_one_sample(
     ValueError
         Bad counts, a reference outside (0, 1), alpha outside (0, 1), an unknown alternative or
         interval, or a population smaller than n.
+
+    Warns
+    -----
+    SmallCountWarning
+        When an expected count is below 5, with the exact binomial p-value (R warns
+        "Chi-squared approximation may be incorrect" at the same counts).
 
     Notes
     -----
@@ -171,10 +271,19 @@ def ztest_one_sample(
     alternative = check_alternative(alternative)
     continuity = check_flag("continuity", continuity)
     interval = check_choice("interval", interval, ONE_SAMPLE_INTERVALS)
+    if exact is not None:
+        exact = check_choice("exact", exact, ONE_SAMPLE_EXACT)
+    if small_count_test is not None:
+        small_count_test = check_choice("small_count_test", small_count_test, ONE_SAMPLE_EXACT)
     p0 = check_fraction("reference", reference)
     scalar = all(np.ndim(v) == 0 for v in (x, n, reference, population_size))
     xa, na = counts("x", x, "n", n)
     big_n = population_array("population_size", population_size, "n", na)
+    if exact is not None and big_n is not None:
+        raise ParameterError(
+            "exact", f"{exact!r} cannot be combined with {{population_size}}; choose one",
+            refs=["population_size"],
+        )  # fmt: skip
     xa, na, p0 = np.broadcast_arrays(xa, na, p0)
     f = fpc(na, big_n)
 
@@ -186,6 +295,14 @@ def ztest_one_sample(
         numerator = np.sign(d) * (np.abs(d) - np.minimum(0.5 / na, np.abs(d)))
     z = safe_ratio(numerator, se) + 0.0  # no -0.0 when the correction takes it all
     pvalue = pvalue_from_z(z, alternative)
+    if exact is not None:
+        pvalue = binomial_pvalues(xa, na, p0, alternative)
+        test = np.full(pvalue.shape, exact, dtype="<U8")
+    else:
+        pvalue, test = _small_counts(
+            xa, na, p0, pvalue, alternative=alternative, fallback=small_count_test,
+            finite=big_n is not None,
+        )  # fmt: skip
 
     zc = quantile(alpha, alternative)
     if interval == "wilson":
@@ -202,6 +319,12 @@ def ztest_one_sample(
         options.append("finite population correction")
     options.append(alternative)
     name = "Wilson score" if interval == "wilson" else "Wald"
+    took = test != "z"
+    if exact is not None:
+        options[-1] += "; p-value from the exact binomial test"
+    elif took.any():
+        scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
+        options[-1] += f"; p-value from the exact binomial test{scope} (expected count below 5)"
     method = f"{', '.join(options)}; {100 * (1 - alpha):g}% {name} interval"
     pop: Any = big_n
     if big_n is not None and scalar:
@@ -223,6 +346,7 @@ def ztest_one_sample(
         confidence_level=1.0 - alpha,
         method=method,
         population_size=pop,
+        test=output(test, scalar) if scalar else test,
     )
 
 

@@ -1,14 +1,21 @@
 """One provider against a fixed reference: the continuity-corrected interval at the boundary."""
 
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy import stats
 
-from significance import ztest_one_sample
+from significance import SmallCountWarning, ztest_one_sample
 
 from .strategies import alphas, alternatives, proportions
+
+
+@pytest.fixture(autouse=True)
+def _quiet_small_counts() -> None:
+    warnings.simplefilter("ignore", SmallCountWarning)
 
 
 def test_corrected_interval_is_the_tests_acceptance_region_not_rs() -> None:
@@ -52,8 +59,45 @@ def test_corrected_interval_excludes_reference_iff_corrected_test_rejects(
     xn: tuple[int, int], p0: float, alpha: float, alternative: str
 ) -> None:
     x, n = xn
-    r = ztest_one_sample(x, n, p0, alpha=alpha, alternative=alternative, continuity=True)
+    r = ztest_one_sample(
+        x, n, p0, alpha=alpha, alternative=alternative, continuity=True, small_count_test=None
+    )  # the property is about the z-test itself
     crit = stats.norm.ppf(1 - alpha / 2 if alternative == "two-sided" else 1 - alpha)
     assume(abs(abs(r.statistic) - crit) > 1e-9)
     low, high = r.confidence_interval  # points from the reference
     assert (low > 0 or high < 0) == r.significant
+
+
+def test_small_expected_count_warns_and_the_exact_binomial_makes_the_call() -> None:
+    # Through the Gate, 13 of 14 against the aggregate's 69%: n (1 - p0) = 4.3. R 4.2.2:
+    # prop.test(13, 14, p = 0.69, correct = FALSE) warns "Chi-squared approximation may be
+    # incorrect", p = 0.0535959647274624; binom.test(13, 14, 0.69)$p.value = 0.0785401171371073
+    with pytest.warns(SmallCountWarning, match="exact binomial test gives the p-value"):
+        r = ztest_one_sample(13, 14, 0.69)
+    assert r.test == "binomial" and r.pvalue == pytest.approx(0.0785401171371073, rel=1e-12)
+    assert r.statistic**2 == pytest.approx(stats.chi2.isf(0.0535959647274624, 1), rel=1e-9)
+    assert "exact binomial p = 0.07854" in str(r) and "exact binomial test" in r.method
+    # binom.test(13, 14, 0.69, alternative = "greater")$p.value = 0.0404209172629832
+    greater = ztest_one_sample(13, 14, 0.69, alternative="greater")
+    assert greater.pvalue == pytest.approx(0.0404209172629832, rel=1e-12)
+    # binom.test(14, 14, 0.69)$p.value = 0.00774492453688941
+    assert ztest_one_sample(14, 14, 0.69).pvalue == pytest.approx(0.00774492453688941, rel=1e-12)
+    # the normal approximation on request, still with the warning
+    with pytest.warns(SmallCountWarning, match=r"z-test's p-value stands"):
+        plain = ztest_one_sample(13, 14, 0.69, small_count_test=None)
+    assert plain.test == "z" and plain.pvalue == pytest.approx(0.0535959647274624, rel=1e-12)
+
+
+def test_exact_binomial_on_request_and_arrays() -> None:
+    # binom.test(11, 14, 0.62)$p.value = 0.274378053753387 (R 4.2.2)
+    r = ztest_one_sample(np.array([11, 65]), np.array([14, 100]), 0.62, exact="binomial")
+    assert list(r.test) == ["binomial", "binomial"]
+    assert r.pvalue[0] == pytest.approx(0.274378053753387, rel=1e-12)
+    assert r.pvalue[1] == stats.binomtest(65, 100, 0.62).pvalue
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ztest_one_sample(65, 100, 0.71).test == "z"  # healthy counts: no warning
+    with pytest.raises(ValueError, match="exact 'binomial' cannot be combined with population"):
+        ztest_one_sample(13, 14, 0.69, exact="binomial", population_size=20)
+    with pytest.warns(SmallCountWarning, match="no exact test takes the finite population"):
+        assert ztest_one_sample(13, 14, 0.69, population_size=20).test == "z"
