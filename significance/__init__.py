@@ -22,7 +22,7 @@ from ._ratings import (
     rating_band,
     standard_rating,
 )
-from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
+from ._warnings import AmbiguousPercentageWarning, SmallCountWarning, ZeroVarianceWarning
 from ._ztest import ConfidenceInterval, ZTestResult, ztest
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ __all__ = [
     "SmallCountWarning",
     "StandardRating",
     "ZTestResult",
+    "ZeroVarianceWarning",
     "adjust_pvalues",
     "compare_rounds",
     "counts_from_percentage",

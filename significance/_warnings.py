@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["AmbiguousPercentageWarning", "SmallCountWarning"]
+__all__ = ["AmbiguousPercentageWarning", "SmallCountWarning", "ZeroVarianceWarning"]
 
 
 class SmallCountWarning(UserWarning):
@@ -14,3 +14,11 @@ class SmallCountWarning(UserWarning):
 
 class AmbiguousPercentageWarning(UserWarning):
     """Several counts round to a published percentage; the nearest to ``percentage * n`` is used."""
+
+
+class ZeroVarianceWarning(UserWarning):
+    """The unpooled standard error is 0 while the proportions differ (each group all one way).
+
+    The Wald statistic would be infinite whatever the sample sizes; the pooled standard error is
+    used for those comparisons instead.
+    """

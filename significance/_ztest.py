@@ -14,7 +14,7 @@ import numpy.typing as npt
 from inspection_core.checks import check_choice
 from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
-from inspection_core.result import Result, to_builtin
+from inspection_core.result import Result
 
 from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalues
 from ._inputs import (
@@ -27,7 +27,8 @@ from ._inputs import (
     population,
 )
 from ._intervals import INTERVALS, newcombe, wald
-from ._warnings import SmallCountWarning
+from ._shape import plain
+from ._warnings import SmallCountWarning, ZeroVarianceWarning
 
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
 
@@ -206,9 +207,9 @@ class ZTestResult(Result):
         """Return the fields and the interval as plain Python values, ready for ``json.dumps``."""
         out: dict[str, Any] = {}
         for f in fields(self):
-            out[f.name] = to_builtin(getattr(self, f.name))
+            out[f.name] = plain(getattr(self, f.name))
             if f.name == "alternative":
-                out["confidence_interval"] = to_builtin(list(self.confidence_interval))
+                out["confidence_interval"] = plain(list(self.confidence_interval))
         return out
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -236,6 +237,27 @@ def _population_out(value: FloatArray | None, scalar: bool) -> Any:
         item = float(value)
         return None if math.isinf(item) else int(item)
     return value
+
+
+def _unpooled_fallback(var: Any, d: Any, p: Any, weight: Any) -> tuple[Any, str]:
+    """The pooled variance where the unpooled one is 0 but the proportions differ; warn.
+
+    Each group all one way (0/1 vs 1/1, 0/100 vs 100/100) gives an unpooled standard error of 0
+    and z = +/-inf, p = 0, even beside an interval that contains 0 (0/1 vs 1/1). The pooled
+    variance ``p (1 - p) (f1 / n1 + f2 / n2)`` is positive there and is used instead.
+    """
+    zero = (np.asarray(var) == 0) & (np.asarray(d) != 0)
+    if not zero.any():
+        return var, ""
+    scope = "" if zero.size == 1 else f" in {int(zero.sum())} of {zero.size} comparisons"
+    warnings.warn(
+        f"the unpooled standard error is 0{scope} (each group all one way), so the pooled "
+        "standard error is used there",
+        ZeroVarianceWarning,
+        stacklevel=3,
+    )
+    note = f"; pooled standard error{scope} where the unpooled one is 0"
+    return np.where(zero, p * (1.0 - p) * weight, var), note
 
 
 def _small_counts(
@@ -440,12 +462,14 @@ def ztest(
     p2 = x2a / n2a
     d = p1 - p2
     p = (x1a + x2a) / (n1a + n2a)
+    zero_note = ""
     if pooled:
         var = 1.0 - p
         var *= p
         var *= (f1 / n1a) + (f2 / n2a)
     else:
         var = p1 * (1.0 - p1) * f1 / n1a + p2 * (1.0 - p2) * f2 / n2a
+        var, zero_note = _unpooled_fallback(var, d, p, f1 / n1a + f2 / n2a)
     se = np.sqrt(var, out=var) if np.ndim(var) else np.sqrt(var)
     numerator = d
     if continuity:
@@ -476,7 +500,7 @@ def ztest(
         exact=exact,
         interval="Newcombe hybrid score" if interval == "newcombe" else "Wald",
         confidence_level=1.0 - alpha,
-        fallback=_fallback_note(test, exact),
+        fallback=zero_note + _fallback_note(test, exact),
     )
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64, copy=False))
     return ZTestResult(
