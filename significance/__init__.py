@@ -22,7 +22,12 @@ from ._ratings import (
     rating_band,
     standard_rating,
 )
-from ._warnings import AmbiguousPercentageWarning, SmallCountWarning, ZeroVarianceWarning
+from ._warnings import (
+    AmbiguousPercentageWarning,
+    CensusWarning,
+    SmallCountWarning,
+    ZeroVarianceWarning,
+)
 from ._ztest import ConfidenceInterval, ZTestResult, ztest
 
 if TYPE_CHECKING:
@@ -56,6 +61,7 @@ __all__ = [
     "BAND_EDGES",
     "RATINGS",
     "AmbiguousPercentageWarning",
+    "CensusWarning",
     "ConfidenceInterval",
     "DetectableDifference",
     "GroupSize",

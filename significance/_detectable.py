@@ -11,7 +11,15 @@ from inspection_core.checks import check_choice, check_fraction
 from inspection_core.errors import ParameterError
 from inspection_core.result import Result
 
-from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
+from ._inputs import (
+    check_alternative,
+    check_flag,
+    check_scalar_fraction,
+    fpc,
+    output,
+    population,
+    warn_census,
+)
 from ._inputs import whole as whole_numbers
 from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power, bisect
 
@@ -41,6 +49,9 @@ class DetectableDifference(Result):
         ``'increase'`` or ``'decrease'``.
     method : str
         The power approximation in words.
+    census : bool or ndarray
+        Both rounds inspected every eligible case (n = N) under the finite population
+        correction: no sampling error, so any change at all is detected (``difference`` 0).
     """
 
     difference: Any
@@ -53,11 +64,18 @@ class DetectableDifference(Result):
     alternative: str
     direction: str
     method: str
+    census: Any = False
 
     def summary(self) -> str:
         """The detectable change in a sentence."""
         if np.ndim(self.difference):
             return f"Detectable changes for {np.size(self.difference)} settings ({self.method})."
+        if self.census:
+            return (
+                f"Both rounds are censuses ({self.n1} and {self.n2} cases, every eligible one): "
+                "with the finite population correction there is no sampling error, so any change "
+                f"from {100 * self.baseline:.1f}% at all is detected."
+            )
         if np.isnan(self.difference):
             return (
                 f"No {self.direction} from {100 * self.baseline:.1f}% is detectable with power "
@@ -119,6 +137,12 @@ def minimum_detectable_difference(
     ValueError
         A direction the one-sided alternative cannot detect, and the errors of :func:`power`.
 
+    Warns
+    -----
+    CensusWarning
+        When a round is a census (n = N) under the finite population correction; with both
+        rounds censuses any change is detected (``difference`` 0, ``census`` True).
+
     Notes
     -----
     Solves ``power(n1, n2, p1, baseline) = power`` for p1 above (or below) the baseline by
@@ -174,6 +198,12 @@ def minimum_detectable_difference(
     # Vectorised bisection from the baseline towards 100% (or 0%), to the last bit.
     rate = bisect(gap, b, end)
     rate = np.where(gap(b) >= 0, b, rate)  # reached with no change at all (a tiny target)
+    census = np.zeros(b.shape, dtype=bool)
+    if big1 is not None or big2 is not None:
+        census = np.broadcast_to(
+            warn_census([("round 1", n1b, big1), ("round 2", n2b, big2)]), b.shape
+        )
+        rate = np.where(census, b, rate)  # no sampling error: any change at all is detected
     rate = np.where(gap(end) < 0, np.nan, rate)  # not detectable even at 100% (or 0%)
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64))
     return DetectableDifference(
@@ -188,4 +218,5 @@ def minimum_detectable_difference(
         direction=direction,
         method=METHOD_NAMES[method]
         + ("" if big1 is None and big2 is None else ", finite population correction"),
+        census=output(np.asarray(census), scalar),
     )

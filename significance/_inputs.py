@@ -128,3 +128,34 @@ def population(name: str, value: Any, n_name: str, n: npt.NDArray[Any]) -> Float
             refs=[n_name],
         )
     return arr
+
+
+def warn_census(pairs: list[tuple[str, Any, Any]], *, stacklevel: int = 3) -> Any:
+    """Warn when a group is a census (n = N) under the finite population correction.
+
+    ``pairs`` holds ``(group label, n, N or None)``. Returns a boolean array, True where every
+    group is a census (no sampling error at all).
+    """
+    import warnings
+
+    from ._warnings import CensusWarning
+
+    masks = [
+        np.zeros(np.shape(n), dtype=bool) if big is None else np.asarray(n) >= np.asarray(big)
+        for _, n, big in pairs
+    ]
+    every = np.logical_and.reduce(np.broadcast_arrays(*masks))
+    named = [label for (label, _, _), mask in zip(pairs, masks, strict=True) if mask.any()]
+    if named:
+        tail = "; every group is a census there, so any difference is a real one" * bool(
+            every.any()
+        )
+        warnings.warn(
+            f"{' and '.join(named)} inspected every eligible case (n = N): with the finite "
+            "population correction a census has no sampling error, and the result answers "
+            'only "did the eligible populations\' rates differ?", not "has practice '
+            f'changed?"{tail}',
+            CensusWarning,
+            stacklevel=stacklevel,
+        )
+    return every

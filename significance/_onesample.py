@@ -16,7 +16,15 @@ from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
 from inspection_core.result import Result
 
-from ._inputs import check_alternative, check_flag, check_scalar_fraction, counts, fpc, output
+from ._inputs import (
+    check_alternative,
+    check_flag,
+    check_scalar_fraction,
+    counts,
+    fpc,
+    output,
+    warn_census,
+)
 from ._inputs import population as population_array
 from ._intervals import wilson
 from ._warnings import SmallCountWarning
@@ -286,6 +294,8 @@ def ztest_one_sample(
         )  # fmt: skip
     xa, na, p0 = np.broadcast_arrays(xa, na, p0)
     f = fpc(na, big_n)
+    if big_n is not None:
+        warn_census([("the provider", na, big_n)])
 
     p = xa / na
     d = p - p0

@@ -32,7 +32,15 @@ from inspection_core.normal import ceil_guarded
 from inspection_core.normal import critical_value as quantile
 from inspection_core.result import Result
 
-from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
+from ._inputs import (
+    check_alternative,
+    check_flag,
+    check_scalar_fraction,
+    fpc,
+    output,
+    population,
+    warn_census,
+)
 from ._inputs import whole as whole_numbers
 from ._ztest import safe_ratio
 
@@ -186,7 +194,9 @@ def _power(
     else:
         signed = d if alternative == "greater" else -d
         out = np.asarray(ndtr(safe_ratio(signed - zc * s0, s1)), dtype=float)
-    return out
+    # A census of both rounds (no sampling error): nothing is rejected when nothing changed.
+    none = (np.asarray(s1) == 0) & (np.asarray(d) == 0)
+    return np.where(none, 0.0, out) if none.any() else out
 
 
 def bisect(gap: Callable[[FloatArray], FloatArray], bad: Any, good: Any) -> FloatArray:
@@ -266,6 +276,13 @@ def power(
         n below 1 or fractional, a proportion or alpha outside (0, 1), an unknown alternative or
         method, or a population smaller than its sample.
 
+    Warns
+    -----
+    CensusWarning
+        When a round is a census (n = N) under the finite population correction. With both
+        rounds censuses there is no sampling error: the power is 1 for any change in the tested
+        direction and 0 for none.
+
     Notes
     -----
     See the module notes for the formulas. With ``n1 = n2`` and no population, ``method='pooled'``
@@ -291,6 +308,8 @@ def power(
     big1 = population("population_size1", population_size1, "n1", n1a)
     big2 = population("population_size2", population_size2, "n2", n2a)
     scalar = all(np.ndim(v) == 0 for v in (n1, n2, p1, p2, population_size1, population_size2))
+    if big1 is not None or big2 is not None:
+        warn_census([("round 1", n1a, big1), ("round 2", n2a, big2)])
     result = _power(
         n1a,
         n2a,

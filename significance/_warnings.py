@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-__all__ = ["AmbiguousPercentageWarning", "SmallCountWarning", "ZeroVarianceWarning"]
+__all__ = [
+    "AmbiguousPercentageWarning",
+    "CensusWarning",
+    "SmallCountWarning",
+    "ZeroVarianceWarning",
+]
 
 
 class SmallCountWarning(UserWarning):
@@ -21,4 +26,13 @@ class ZeroVarianceWarning(UserWarning):
 
     The Wald statistic would be infinite whatever the sample sizes; the pooled standard error is
     used for those comparisons instead.
+    """
+
+
+class CensusWarning(UserWarning):
+    """A round inspected every eligible case (n = N) and a finite population correction is on.
+
+    With the correction a census has no sampling error: the test then answers only "did the
+    eligible populations' rates differ?", and when both rounds are censuses any difference at all
+    is a real one (z is infinite, the power is 1 and every change is detectable).
     """

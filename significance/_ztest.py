@@ -25,6 +25,7 @@ from ._inputs import (
     fpc,
     output,
     population,
+    warn_census,
 )
 from ._intervals import INTERVALS, newcombe, wald
 from ._shape import plain
@@ -33,6 +34,10 @@ from ._warnings import SmallCountWarning, ZeroVarianceWarning
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
 
 FloatArray = npt.NDArray[np.float64]
+
+# The question a two-round test answers, with and without the finite population correction.
+PRACTICE = "has practice changed?"
+POPULATIONS = "did the eligible populations' rates differ?"
 
 # Expected counts below this make the normal approximation rough (the usual rule of five).
 SMALL_EXPECTED = 5.0
@@ -83,7 +88,7 @@ def describe(
     if continuity:
         parts.append("continuity correction")
     if finite:
-        parts.append("finite population correction")
+        parts.append(f"finite population correction (answers: {POPULATIONS})")
     parts.append(alternative)
     text = ", ".join(parts)
     if exact:
@@ -146,6 +151,10 @@ class ZTestResult(Result):
     test : str or ndarray of str
         The test behind each p-value and call: ``'z'``, or the exact test's key (``'fisher'``
         where an expected count was below 5, or the one asked for with ``exact=``).
+    question : str
+        The question the test answers: ``"has practice changed?"`` (the default, rounds as
+        samples of the cases practice produces) or, with a finite population correction, ``"did
+        the eligible populations' rates differ?"``.
     """
 
     x1: Any
@@ -169,6 +178,7 @@ class ZTestResult(Result):
     interval: str = "newcombe"
     exact: str | None = None
     test: Any = "z"
+    question: str = PRACTICE
 
     @cached_property
     def confidence_interval(self) -> ConfidenceInterval:
@@ -201,6 +211,7 @@ class ZTestResult(Result):
             f"z = {self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
             f"{self.alpha:g} ({side}); {100 * self.confidence_level:g}% interval "
             f"{low:+.1f} to {high:+.1f} points."
+            + ("" if self.question == PRACTICE else f" The question answered: {self.question}")
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -456,6 +467,8 @@ def ztest(
     if exact is not None:
         check_exact_size(exact, n1a, n2a)
     f1, f2 = fpc(n1a, big_n1), fpc(n2a, big_n2)
+    if finite:
+        warn_census([("group 1", n1a, big_n1), ("group 2", n2a, big_n2)])
 
     # In-place arithmetic: this runs on millions of comparisons at once.
     p1 = x1a / n1a
@@ -525,4 +538,5 @@ def ztest(
         interval=interval,
         exact=exact,
         test=output(test, scalar) if scalar else test,
+        question=POPULATIONS if finite else PRACTICE,
     )

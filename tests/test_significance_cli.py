@@ -71,8 +71,8 @@ def test_ztest_options_and_text(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert code == 0
     assert (
-        "unpooled standard error, continuity correction, finite population correction, greater"
-        in out
+        "unpooled standard error, continuity correction, finite population correction "
+        "(answers: did the eligible populations' rates differ?), greater" in out
     )
     assert "+9.0 points" in out
 
