@@ -157,7 +157,7 @@ def minimum_detectable_difference(
     >>> round(result.detectable_rate, 3), round(result.difference, 1)
     (0.806, 15.6)
     >>> round(minimum_detectable_difference(100, 100, 0.65, direction="decrease").difference, 1)
-    -17.4
+    -17.3
     """
     alpha = check_scalar_fraction("alpha", alpha)
     target = check_scalar_fraction("power", power)

@@ -108,6 +108,29 @@ def test_adjustments_match_statsmodels(pvalues: list[float]) -> None:
     np.testing.assert_allclose(
         adjust_pvalues(p, method="bh"), multipletests(p, method="fdr_bh")[1], atol=1e-12
     )
+    np.testing.assert_allclose(
+        adjust_pvalues(p, method="hochberg"),
+        multipletests(p, method="simes-hochberg")[1],
+        atol=1e-12,
+    )
+
+
+def test_hochberg_is_rs_hochberg_not_bh() -> None:
+    # R 4.2.2: p.adjust(c(0.01, 0.02, 0.03, 0.04, 0.5, 0.012), "hochberg")
+    #   0.06 0.08 0.08 0.08 0.50 0.06   ("holm": 0.06 0.08 0.09 0.09 0.50 0.06;
+    #                                    "BH":   0.036 0.040 0.045 0.048 0.500 0.036)
+    q = [0.01, 0.02, 0.03, 0.04, 0.5, 0.012]
+    np.testing.assert_allclose(
+        adjust_pvalues(q, method="hochberg"), [0.06, 0.08, 0.08, 0.08, 0.50, 0.06], atol=1e-15
+    )
+    np.testing.assert_allclose(adjust_pvalues(q), [0.06, 0.08, 0.09, 0.09, 0.50, 0.06], atol=1e-15)
+    np.testing.assert_allclose(
+        adjust_pvalues(q, method="bh"), [0.036, 0.040, 0.045, 0.048, 0.500, 0.036], atol=1e-15
+    )
+    # p.adjust(c(0.01, 0.04, 0.03, 0.20), "hochberg") = 0.04 0.08 0.08 0.20
+    np.testing.assert_allclose(
+        adjust_pvalues([0.01, 0.04, 0.03, 0.20], method="hochberg"), [0.04, 0.08, 0.08, 0.20]
+    )
 
 
 def test_bh_matches_scipy_and_published_example() -> None:
@@ -125,6 +148,8 @@ def test_adjust_errors() -> None:
         adjust_pvalues([0.2, 1.5])
     with pytest.raises(ValueError, match="Did you mean 'bh'"):
         adjust_pvalues([0.2], method="fdr_bh")
+    with pytest.raises(ValueError, match=r"one of 'holm', 'hochberg', 'bh'; got 'hommel'$"):
+        adjust_pvalues([0.2], method="hommel")  # no hint: a different procedure
     with pytest.raises(ValueError, match="must not be empty"):
         adjust_pvalues([])
     with pytest.raises(TypeError, match="array of numbers"):
