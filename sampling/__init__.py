@@ -13,6 +13,7 @@ from ._plot import plot_balance
 from ._selection import Draw, draw
 from ._sizes import (
     ImpliedPopulation,
+    NormalApproximationWarning,
     SampleSize,
     implied_population,
     margin_of_error,
@@ -27,6 +28,7 @@ __all__ = [
     "Draw",
     "ImpliedPopulation",
     "MarginWarning",
+    "NormalApproximationWarning",
     "SampleSize",
     "allocate",
     "balance_report",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,7 @@ from ._intervals import METHODS, half_width, normal_half_width, smallest_n
 
 __all__ = [
     "ImpliedPopulation",
+    "NormalApproximationWarning",
     "SampleSize",
     "implied_population",
     "margin_of_error",
@@ -186,6 +188,12 @@ def sample_size(
     method = check_choice("method", method, METHODS)
     pop = _population_array(population_size)
     e = check_fraction("margin_of_error", margin_of_error)
+    if np.any(e >= 0.5):
+        raise ParameterError(
+            "margin_of_error",
+            "must be below 0.5: an interval for a proportion lies within 0 to 1, so no "
+            f"margin reaches 0.5; got {format_value(np.ravel(e[e >= 0.5])[0])}",
+        )
     c = check_confidence_level(confidence_level)
     p = check_proportion(proportion)
     deff = np.asarray(design_effect, dtype=float) if not isinstance(design_effect, bool) else None
@@ -215,6 +223,7 @@ def sample_size(
             n_unrounded = np.where(np.isinf(pop), n0, n0 * pop / (n0 + pop - 1))
         n = np.minimum(ceil_guarded(n_unrounded), pop)
         achieved = half_width_many("normal", n, c, p, pop) * np.sqrt(deff)
+        _warn_outside_range(n, e, c, p, pop)
     else:
         n_unrounded = np.full(pop.shape, np.nan)
         n = np.empty(pop.shape)
@@ -242,6 +251,38 @@ def sample_size(
         method=method,
         z=_scalar_or_array(np.asarray(z, dtype=float), scalar),
         achieved_margin=_scalar_or_array(np.asarray(achieved, dtype=float), scalar),
+    )
+
+
+class NormalApproximationWarning(UserWarning):
+    """The normal rule's n is too small for its own approximation (n p or n (1 - p) below 5).
+
+    Its interval's half-width is then not the margin it promises; the message gives the Wilson
+    and exact sizes for the same setting.
+    """
+
+
+SMALL_EXPECTED = 5.0  # the rule of five: n p and n (1 - p) at least 5
+
+
+def _warn_outside_range(
+    n: FloatArray, e: FloatArray, c: FloatArray, p: FloatArray, pop: FloatArray
+) -> None:
+    """Warn where the normal rule's sample has n p or n (1 - p) below 5 (and is not a census)."""
+    rough = (n * np.minimum(p, 1 - p) < SMALL_EXPECTED) & (n < pop)
+    if not rough.any():
+        return
+    i = np.flatnonzero(rough.ravel())[0]
+    p_i, n_i = float(p.ravel()[i]), float(n.ravel()[i])
+    where = "" if np.isinf(pop.ravel()[i]) else f" from {int(pop.ravel()[i])}"
+    scope = "" if rough.size == 1 else f" (in {int(rough.sum())} of {rough.size} settings)"
+    warnings.warn(
+        f"the normal rule's n = {int(n_i)}{where} at proportion {p_i:g} has n p or n (1 - p) "
+        f"= {n_i * min(p_i, 1 - p_i):.3g}, below 5{scope}: its normal interval is too rough to "
+        "promise the margin; size it with method='wilson' or method='exact' (the one with a "
+        "guaranteed coverage)",
+        NormalApproximationWarning,
+        stacklevel=3,
     )
 
 

@@ -1,6 +1,7 @@
 """Wilson and exact sizing against statsmodels and exact enumeration."""
 
 import math
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -8,7 +9,7 @@ import pytest
 from scipy.stats import hypergeom
 from statsmodels.stats.proportion import proportion_confint
 
-from sampling import margin_of_error, sample_size
+from sampling import NormalApproximationWarning, margin_of_error, sample_size
 from sampling._intervals import exact_half_width, half_width, hypergeometric_bounds
 
 
@@ -159,3 +160,27 @@ def test_quantile_is_correctly_rounded_and_normaldist_is_two_ulps_off() -> None:
     z = float(z_value(0.8))
     assert z == 1.2815515655446004
     assert (NormalDist().inv_cdf(0.9) - z) / math.ulp(z) == 2.0
+
+
+def test_normal_sizing_outside_its_range_warns_and_names_the_methods() -> None:
+    # proportion 0.01 from 250: the normal rule gives n = 7 (n p = 0.07), whose Wald interval
+    # claims +/-4.76 points; the Wilson and exact rules need 27 and 33 cases
+    with pytest.warns(NormalApproximationWarning, match=r"method='wilson' or method='exact'"):
+        r = sample_size(250, proportion=0.01)
+    assert r.n == 7 and round(100 * r.achieved_margin, 2) == 4.76
+    assert sample_size(250, proportion=0.01, method="wilson").n == 27
+    assert sample_size(250, proportion=0.01, method="exact").n == 33
+    # the Wilson half-width at n = 27 (worst of the counts floor/ceil(27 * 0.01)) is within 5 points
+    assert margin_of_error(27, 250, proportion=0.01, method="wilson") <= 0.05
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NormalApproximationWarning)
+        assert sample_size(250).n == 100  # the published rule is well inside its range
+        assert sample_size(8).n == 8  # a census has no sampling error to approximate
+
+
+@pytest.mark.parametrize("margin", [0.5, 0.75, [0.05, 0.5]])
+def test_margins_no_proportion_can_have_are_refused(margin: object) -> None:
+    with pytest.raises(ValueError, match=r"margin_of_error must be below 0\.5"):
+        sample_size(margin_of_error=margin)
+    with pytest.raises(ValueError, match=r"Did you mean 0\.05\?"):
+        sample_size(margin_of_error=5)
