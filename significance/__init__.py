@@ -10,7 +10,13 @@ from typing import TYPE_CHECKING, Any
 from ._detectable import DetectableDifference, minimum_detectable_difference
 from ._multiple import adjust_pvalues
 from ._onesample import OneSampleResult, ztest_against_aggregate, ztest_one_sample
-from ._percentages import PercentageCounts, counts_from_percentage, ztest_from_percentages
+from ._percentages import (
+    PercentageCounts,
+    PercentageZTestResult,
+    PValueRange,
+    counts_from_percentage,
+    ztest_from_percentages,
+)
 from ._power import GroupSize, power, sample_size_per_group
 from ._ratings import (
     BAND_EDGES,
@@ -66,7 +72,9 @@ __all__ = [
     "DetectableDifference",
     "GroupSize",
     "OneSampleResult",
+    "PValueRange",
     "PercentageCounts",
+    "PercentageZTestResult",
     "ProviderRating",
     "RoundComparison",
     "SmallCountWarning",

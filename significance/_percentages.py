@@ -1,27 +1,63 @@
-"""Counts behind published whole percentages, and the z-test from them.
+"""Counts behind published percentages, and the z-test from them over every possible count.
 
-Reports publish whole percentages rounded half up (``round(100 x / n)`` with halves going up).
-Given the percentage and n, the count is any x from 0 to n whose percentage rounds to the
-published one. The rounding is done in integer arithmetic, so halves are exact.
+Reports publish whole percentages, usually rounded half up (``round(100 x / n)`` with halves
+going up). Given the percentage and n, the count is any x from 0 to n whose percentage rounds to
+the published one under the report's rounding rule; the rounding is done in integer arithmetic,
+so halves are exact. Where several counts fit (n above 100, or other rules), the test is run on
+each pair of possible counts and the range of p-values is reported: a call that changes within
+the range depends on the unpublished count.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
-from inspection_core.checks import check_integer, format_value
+from inspection_core.checks import check_choice, check_integer, format_value
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
+from inspection_core.rounding import scaled_half_up
 
-from ._warnings import AmbiguousPercentageWarning
+from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
 from ._ztest import ZTestResult, ztest
 
-__all__ = ["PercentageCounts", "counts_from_percentage", "ztest_from_percentages"]
+__all__ = [
+    "ROUNDINGS",
+    "PValueRange",
+    "PercentageCounts",
+    "PercentageZTestResult",
+    "counts_from_percentage",
+    "ztest_from_percentages",
+]
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _half_even(x: IntArray, n: int, scale: int) -> IntArray:
+    """``x / n * scale`` rounded half to even (banker's rounding), in integers."""
+    q, r = np.divmod(scale * x, n)
+    return np.asarray(q + ((2 * r > n) | ((2 * r == n) & (q % 2 == 1))), dtype=np.int64)
+
+
+def _truncate(x: IntArray, n: int, scale: int) -> IntArray:
+    """``x / n * scale`` rounded down (truncated), in integers."""
+    return np.asarray((scale * x) // n, dtype=np.int64)
+
+
+# Rounding rules by name (the command line lists the keys): 12.5% is 13 half up, 12 half even,
+# 12 truncated; 12.4% is 12 under all three; 12.9% is 13, 13, 12.
+ROUNDINGS: dict[str, Callable[[IntArray, int, int], IntArray]] = {
+    "half-up": lambda x, n, scale: np.asarray(scaled_half_up(x, n, scale), dtype=np.int64),
+    "half-even": _half_even,
+    "truncate": _truncate,
+}
+ROUNDING_HINTS = {"half_up": "half-up", "half_even": "half-even", "floor": "truncate"}
 
 
 @dataclass(frozen=True)
@@ -40,6 +76,8 @@ class PercentageCounts(Result):
         Every count that rounds to ``percentage``.
     decimals : int
         Decimal places the percentage was published to.
+    rounding : str
+        The rounding rule: ``'half-up'``, ``'half-even'`` or ``'truncate'``.
     """
 
     percentage: float
@@ -47,6 +85,7 @@ class PercentageCounts(Result):
     count: int
     candidates: tuple[int, ...]
     decimals: int
+    rounding: str = "half-up"
 
     def summary(self) -> str:
         """The count(s) in a sentence."""
@@ -57,13 +96,10 @@ class PercentageCounts(Result):
         return f"{pct} of {self.n} could be {listed} cases; {self.count} is used."
 
 
-def _rounded(x: np.ndarray[Any, np.dtype[np.int64]], n: int, scale: int) -> Any:
-    """``x / n * scale`` rounded half up, in exact integer arithmetic."""
-    return (2 * scale * x + n) // (2 * n)
-
-
-def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> PercentageCounts:
-    """Counts out of ``n`` whose percentage, rounded half up, is the published ``percentage``.
+def counts_from_percentage(
+    percentage: Any, n: Any, *, decimals: int = 0, rounding: str = "half-up"
+) -> PercentageCounts:
+    """Counts out of ``n`` whose percentage, rounded by ``rounding``, is the published one.
 
     Parameters
     ----------
@@ -73,6 +109,9 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
         Cases the percentage is of (at least 1).
     decimals : int, default 0
         Decimal places the percentage was published to (reports use whole numbers).
+    rounding : {'half-up', 'half-even', 'truncate'}, default 'half-up'
+        How the report rounded: half up (the inspectorate's rule: 12.5% is 13%), half to even
+        (12.5% is 12%, 13.5% is 14%), or truncated (12.9% is 12%).
 
     Returns
     -------
@@ -83,7 +122,7 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
     ------
     ValueError
         No count out of n rounds to the percentage, a percentage outside [0, 100], a
-        percentage with more decimals than ``decimals``, or n below 1.
+        percentage with more decimals than ``decimals``, n below 1, or an unknown rounding.
     TypeError
         A non-numeric input.
 
@@ -99,13 +138,17 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
     >>> counts_from_percentage(61, 79).count
     48
 
-    No count out of 44 gives 79% (34 is 77%, 35 is 80%):
+    No count out of 44 gives 79% (34 is 77%, 35 is 80%); a report that truncated would publish
+    34 of 44 (77.3%) as 77%, and so would one rounding half up:
 
     >>> counts_from_percentage(79, 44)
     Traceback (most recent call last):
     ...
-    ValueError: no count out of n = 44 rounds to 79%: 34 gives 77% and 35 gives 80%
-    """
+    inspection_core.errors.ParameterError: no count out of n = 44 rounds to 79%: 34 gives 77% and 35 gives 80%
+    >>> counts_from_percentage(77, 44, rounding="truncate").candidates
+    (34,)
+    """  # noqa: E501 - a doctest line cannot wrap
+    rule = ROUNDINGS[check_choice("rounding", rounding, tuple(ROUNDINGS), ROUNDING_HINTS)]
     dec = int(check_integer("decimals", decimals, minimum=0))
     n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
     arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
@@ -123,18 +166,20 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
         raise ParameterError("percentage", f"must be {places}; got {format_value(pct)}{hint}")
     scale = 100 * 10**dec
     xs = np.arange(n_int + 1, dtype=np.int64)
-    shown = _rounded(xs, n_int, scale)
+    shown = rule(xs, n_int, scale)
     candidates = tuple(int(v) for v in xs[shown == scaled])
     text = f"{pct:.{dec}f}%"
     if not candidates:
-        below = int(xs[shown < scaled][-1]) if (shown < scaled).any() else None
-        above = int(xs[shown > scaled][0]) if (shown > scaled).any() else None
         near = []
-        for x in (below, above):
-            if x is not None:
-                got = _rounded(np.array([x], dtype=np.int64), n_int, scale)[0] / 10**dec
-                near.append(f"{x} gives {got:.{dec}f}%")
-        raise ValueError(f"no count out of n = {n_int} rounds to {text}: {' and '.join(near)}")
+        below, above = xs[shown < scaled], xs[shown > scaled]
+        for x in ([int(below[-1])] if below.size else []) + ([int(above[0])] if above.size else []):
+            got = int(shown[x]) / 10**dec
+            near.append(f"{x} gives {got:.{dec}f}%")
+        raise ParameterError(
+            "percentage",
+            f"no count out of n = {n_int} rounds to {text}: {' and '.join(near)}",
+            sentence=True,
+        )
     target = pct * n_int / 100
     count = min(candidates, key=lambda c: (abs(c - target), c))
     if len(candidates) > 1:
@@ -145,17 +190,75 @@ def counts_from_percentage(percentage: Any, n: Any, *, decimals: int = 0) -> Per
             stacklevel=2,
         )
     return PercentageCounts(
-        percentage=pct, n=n_int, count=count, candidates=candidates, decimals=dec
+        percentage=pct,
+        n=n_int,
+        count=count,
+        candidates=candidates,
+        decimals=dec,
+        rounding=rounding,
     )
 
 
+class PValueRange(NamedTuple):
+    """The smallest and largest p-value over the possible counts (floats, or arrays)."""
+
+    low: Any
+    high: Any
+
+
+@dataclass(frozen=True)
+class PercentageZTestResult(ZTestResult):
+    """A :class:`ZTestResult` from published percentages, with the range over possible counts.
+
+    Attributes
+    ----------
+    pvalue_range : PValueRange
+        Smallest and largest p-value over every pair of counts that round to the published
+        percentages (equal to ``pvalue`` when each percentage has one count).
+    depends_on_count : bool or ndarray
+        The call at ``alpha`` changes within ``pvalue_range``: significant with some possible
+        counts and not with others, so it depends on the unpublished count.
+    rounding : str
+        The rounding rule the counts were recovered under.
+    """
+
+    pvalue_range: Any = None
+    depends_on_count: Any = False
+    rounding: str = "half-up"
+
+    def summary(self) -> str:
+        """The comparison, and the range of p when the call depends on the count."""
+        text = super().summary()
+        if np.ndim(self.statistic):
+            hits = int(np.sum(self.depends_on_count))
+            return text + f" {hits} of them depend on the unpublished count." * bool(hits)
+        low, high = self.pvalue_range
+        if self.depends_on_count:
+            return (
+                text + f" The call depends on the unpublished count: over the counts that round "
+                f"to the published percentages p ranges from {low:.3g} to {high:.3g}."
+            )
+        if low != high:
+            return text + f" (p from {low:.3g} to {high:.3g} over the possible counts.)"
+        return text
+
+
 def ztest_from_percentages(
-    percentage1: Any, n1: Any, percentage2: Any, n2: Any, *, decimals: int = 0, **options: Any
-) -> ZTestResult:
+    percentage1: Any,
+    n1: Any,
+    percentage2: Any,
+    n2: Any,
+    *,
+    decimals: int = 0,
+    rounding: str = "half-up",
+    **options: Any,
+) -> PercentageZTestResult:
     """The z-test of :func:`ztest` from published percentages and their n.
 
-    Each percentage is turned into a count with :func:`counts_from_percentage` (rounded half up;
-    the nearest count when several fit, with a warning), then the counts are tested.
+    Each percentage is turned into a count with :func:`counts_from_percentage` (the nearest
+    count when several fit, with a warning), and the counts are tested. Where several counts fit,
+    every pair of possible counts is tested too, giving ``pvalue_range`` and
+    ``depends_on_count``.
 
     Parameters
     ----------
@@ -164,13 +267,16 @@ def ztest_from_percentages(
         element by element.
     decimals : int, default 0
         Decimal places the percentages were published to.
+    rounding : {'half-up', 'half-even', 'truncate'}, default 'half-up'
+        How the report rounded (see :func:`counts_from_percentage`).
     **options
         Passed to :func:`ztest` (``alpha``, ``alternative``, ``pooled``, ...).
 
     Returns
     -------
-    ZTestResult
-        With the counts used; ``method`` says the counts came from percentages.
+    PercentageZTestResult
+        The test on the counts used, ``pvalue_range`` and ``depends_on_count``; ``method``
+        says the counts came from percentages.
 
     Raises
     ------
@@ -182,32 +288,95 @@ def ztest_from_percentages(
     74% of 100 this round against 65% of 100 last time:
 
     >>> result = ztest_from_percentages(74, 100, 65, 100)
-    >>> result.x1, result.x2, round(result.pvalue, 4)
-    (74, 65, 0.1669)
+    >>> result.x1, result.x2, round(result.pvalue, 4), result.depends_on_count
+    (74, 65, 0.1669, False)
+
+    31% against 23% of 150 each: 46 or 47 cases against 34 or 35, and the call at 0.1 turns on
+    which:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     r = ztest_from_percentages(31, 150, 23, 150)
+    >>> [round(p, 3) for p in r.pvalue_range], round(r.pvalue, 3), r.depends_on_count
+    ([0.091, 0.153], 0.117, True)
     """
     scalar = all(np.ndim(v) == 0 for v in (percentage1, n1, percentage2, n2))
+    opts: dict[str, Any] = {"decimals": decimals, "rounding": rounding}
     if scalar:
-        x1: Any = counts_from_percentage(percentage1, n1, decimals=decimals).count
-        x2: Any = counts_from_percentage(percentage2, n2, decimals=decimals).count
+        found = [
+            counts_from_percentage(percentage1, n1, **opts),
+            counts_from_percentage(percentage2, n2, **opts),
+        ]
+        shape: tuple[int, ...] = ()
+        m1: Any = n1
+        m2: Any = n2
     else:
         for name, value in (("percentage1", percentage1), ("percentage2", percentage2)):
             if np.asarray(value).dtype.kind not in "iuf":
-                raise TypeError(f"{name} must be a number or an array of numbers; got {value!r}")
+                raise ParameterTypeError(
+                    name, f"must be a number or an array of numbers; got {value!r}"
+                )
         try:
             b1, m1, b2, m2 = np.broadcast_arrays(
                 *map(np.asarray, (percentage1, n1, percentage2, n2))
             )
         except ValueError:
-            raise ValueError(
-                "percentage1, n1, percentage2 and n2 must broadcast together"
+            raise ParameterError(
+                "percentage1",
+                ", {n1}, {percentage2} and {n2} must broadcast together",
+                refs=["n1", "percentage2", "n2"],
             ) from None
-        x1 = np.empty(b1.shape, dtype=np.int64)
-        x2 = np.empty(b1.shape, dtype=np.int64)
-        for idx in np.ndindex(b1.shape):
-            x1[idx] = counts_from_percentage(b1[idx], m1[idx], decimals=decimals).count
-            x2[idx] = counts_from_percentage(b2[idx], m2[idx], decimals=decimals).count
-        n1, n2 = m1, m2
-    result = ztest(x1, n1, x2, n2, **options)
-    return dataclasses.replace(
-        result, method=result.method + "; counts from published percentages (rounded half up)"
+        shape = b1.shape
+        found = [
+            counts_from_percentage(v, m, **opts)
+            for idx in np.ndindex(shape)
+            for v, m in ((b1[idx], m1[idx]), (b2[idx], m2[idx]))
+        ]
+    pairs = [(found[2 * k], found[2 * k + 1]) for k in range(len(found) // 2)]
+    x1 = np.array([a.count for a, _ in pairs], dtype=np.int64).reshape(shape)
+    x2 = np.array([b.count for _, b in pairs], dtype=np.int64).reshape(shape)
+    result = ztest(int(x1) if scalar else x1, n1 if scalar else m1, int(x2) if scalar else x2,
+                   n2 if scalar else m2, **options)  # fmt: skip
+    low, high, depends = _pvalue_range(pairs, result.alpha, options, shape)
+    note = f"; counts from published percentages (rounded {rounding.replace('-', ' ')})"
+    fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    fields["method"] = result.method + note
+    return PercentageZTestResult(
+        **fields,
+        pvalue_range=PValueRange(
+            float(low[0]) if scalar else low.reshape(shape),
+            float(high[0]) if scalar else high.reshape(shape),
+        ),
+        depends_on_count=bool(depends[0]) if scalar else depends.reshape(shape),
+        rounding=rounding,
     )
+
+
+def _pvalue_range(
+    pairs: list[tuple[PercentageCounts, PercentageCounts]],
+    alpha: float,
+    options: dict[str, Any],
+    shape: tuple[int, ...],
+) -> tuple[Any, Any, Any]:
+    """Smallest and largest p over every pair of candidate counts, in one vectorised test."""
+    owner, a, n_a, b, n_b = [], [], [], [], []
+    for k, (first, second) in enumerate(pairs):
+        for c1 in first.candidates:
+            for c2 in second.candidates:
+                owner.append(k)
+                a.append(c1)
+                n_a.append(first.n)
+                b.append(c2)
+                n_b.append(second.n)
+    with warnings.catch_warnings():  # the headline test has already warned
+        warnings.simplefilter("ignore", SmallCountWarning)
+        p = np.asarray(
+            ztest(np.array(a), np.array(n_a), np.array(b), np.array(n_b), **options).pvalue
+        )
+    who = np.array(owner)
+    low = np.full(len(pairs), np.inf)
+    high = np.full(len(pairs), -np.inf)
+    np.minimum.at(low, who, p)
+    np.maximum.at(high, who, p)
+    return low, high, (low < alpha) & (high >= alpha)
