@@ -253,7 +253,8 @@ def run_ztest(args: argparse.Namespace) -> None:
     if args.p1 is not None or args.p2 is not None:
         note = "; counts from published percentages (rounded half up)"
         result = dataclasses.replace(result, method=result.method + note)
-    _emit(result.to_dict(), str(result), args.json)
+    record = {**result.to_dict(), "confidence_interval": list(result.confidence_interval())}
+    _emit(record, str(result), args.json)
 
 
 def run_power(args: argparse.Namespace) -> None:

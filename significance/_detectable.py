@@ -9,7 +9,6 @@ import numpy as np
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.errors import ParameterError
-from inspection_core.result import Result
 
 from ._inputs import (
     check_alternative,
@@ -22,19 +21,20 @@ from ._inputs import (
 )
 from ._inputs import whole as whole_numbers
 from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power, bisect
+from ._shape import SignificanceResult, index_of
 
 __all__ = ["DetectableDifference", "minimum_detectable_difference"]
 
 
 @dataclass(frozen=True)
-class DetectableDifference(Result):
+class DetectableDifference(SignificanceResult):
     """The smallest change from a baseline that the z-test detects with a given power.
 
     Attributes
     ----------
     difference : float or ndarray
-        ``detectable_rate - baseline`` in percentage points (negative for a decrease; NaN when
-        no rate in that direction is detectable).
+        ``detectable_rate - baseline`` as a proportion (0.156 is 15.6 points; negative for a
+        decrease; NaN when no rate in that direction is detectable).
     detectable_rate : float or ndarray
         The rate the current round must reach (as a fraction).
     baseline : float or ndarray
@@ -85,7 +85,7 @@ class DetectableDifference(Result):
             f"With {self.n1} and {self.n2} cases, a change from {100 * self.baseline:.1f}% is "
             f"detected with power {self.power:g} at alpha = {self.alpha:g} ({self.alternative}) "
             f"once the rate reaches {100 * self.detectable_rate:.1f}% "
-            f"({self.difference:+.1f} points)."
+            f"({100 * self.difference:+.1f} points)."
         )
 
 
@@ -130,7 +130,7 @@ def minimum_detectable_difference(
     Returns
     -------
     DetectableDifference
-        ``difference`` (points) and ``detectable_rate``.
+        ``difference`` (a proportion) and ``detectable_rate``.
 
     Raises
     ------
@@ -154,9 +154,10 @@ def minimum_detectable_difference(
     100 cases a round, baseline 65%, alpha 0.1 two-sided, power 0.8:
 
     >>> result = minimum_detectable_difference(100, 100, 0.65)
-    >>> round(result.detectable_rate, 3), round(result.difference, 1)
+    >>> round(result.detectable_rate, 3), round(100 * result.difference, 1)
     (0.806, 15.6)
-    >>> round(minimum_detectable_difference(100, 100, 0.65, direction="decrease").difference, 1)
+    >>> fall = minimum_detectable_difference(100, 100, 0.65, direction="decrease")
+    >>> round(100 * fall.difference, 1)
     -17.3
     """
     alpha = check_scalar_fraction("alpha", alpha)
@@ -207,7 +208,7 @@ def minimum_detectable_difference(
     rate = np.where(gap(end) < 0, np.nan, rate)  # not detectable even at 100% (or 0%)
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64))
     return DetectableDifference(
-        difference=output(100.0 * (rate - b), scalar),
+        difference=output(rate - b, scalar),
         detectable_rate=output(rate, scalar),
         baseline=output(b, scalar),
         n1=as_int(n1b),
@@ -219,4 +220,5 @@ def minimum_detectable_difference(
         method=METHOD_NAMES[method]
         + ("" if big1 is None and big2 is None else ", finite population correction"),
         census=output(np.asarray(census), scalar),
+        index=index_of(n1, n2, baseline),
     )

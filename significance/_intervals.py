@@ -14,6 +14,8 @@ one-sided quantile and keep only the bound that matters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -22,8 +24,6 @@ from inspection_core.intervals import wilson
 __all__ = ["INTERVALS", "newcombe", "wald", "wilson"]
 
 FloatArray = npt.NDArray[np.float64]
-
-INTERVALS = ("newcombe", "wald")
 
 
 def newcombe(
@@ -99,3 +99,10 @@ def wald(
     if continuity:
         half = half + np.minimum(0.5 * (1.0 / n1 + 1.0 / n2), np.abs(d))
     return np.clip(d - half, -1.0, 1.0), np.clip(d + half, -1.0, 1.0)
+
+
+# Interval dispatch by table: ``interval=`` name -> bounds for ``p1 - p2`` (the CLI lists keys).
+INTERVALS: dict[str, Callable[..., tuple[FloatArray, FloatArray]]] = {
+    "newcombe": newcombe,
+    "wald": wald,
+}

@@ -14,7 +14,6 @@ from inspection_core.checks import check_choice, check_fraction
 from inspection_core.errors import ParameterError
 from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
-from inspection_core.result import Result
 
 from ._inputs import (
     check_alternative,
@@ -27,12 +26,15 @@ from ._inputs import (
 )
 from ._inputs import population as population_array
 from ._intervals import wilson
+from ._shape import SignificanceResult, index_of
 from ._warnings import SmallCountWarning
 from ._ztest import (
     ConfidenceInterval,
     ZTestResult,
+    interval_level,
     interval_text,
     one_sided,
+    points_text,
     safe_ratio,
     ztest,
 )
@@ -118,8 +120,10 @@ def _small_counts(
 
 
 @dataclass(frozen=True)
-class OneSampleResult(Result):
+class OneSampleResult(SignificanceResult):
     """Result of a test of one proportion against a fixed reference rate.
+
+    Proportions throughout (the difference too); the text shows points.
 
     Attributes
     ----------
@@ -128,22 +132,20 @@ class OneSampleResult(Result):
     proportion : float or ndarray
         ``x / n``.
     reference : float or ndarray
-        The fixed rate tested against (a fraction).
+        The fixed rate tested against (a proportion).
     difference : float or ndarray
-        ``proportion - reference`` in percentage points.
+        ``proportion - reference``, a proportion (0.09 is 9 points).
     statistic, pvalue : float or ndarray
-        The z-score and its p-value for ``alternative``.
+        The z-score and the p-value for ``alternative`` (the exact binomial test's where
+        ``test`` says ``'binomial'``).
     alpha : float
         Significance level.
     significant : bool or ndarray
         ``pvalue < alpha``.
     alternative : str
         ``'two-sided'``, ``'greater'`` (above the reference) or ``'less'``.
-    confidence_interval : ConfidenceInterval
-        Interval for ``difference`` in points at ``confidence_level`` (add the reference to get
-        the interval for the proportion itself).
     confidence_level : float
-        ``1 - alpha``.
+        ``1 - alpha``, the default level of ``confidence_interval()``.
     method : str
         The test and interval in words.
     population_size : int, None or ndarray
@@ -151,6 +153,10 @@ class OneSampleResult(Result):
     test : str or ndarray of str
         The test behind each p-value and call: ``'z'`` or ``'binomial'`` (the exact binomial
         test, where an expected count was below 5 or ``exact='binomial'`` was asked for).
+    continuity : bool
+        Whether the continuity correction was used (test and interval).
+    interval : str
+        ``'wilson'`` or ``'wald'``.
     """
 
     x: Any
@@ -163,14 +169,45 @@ class OneSampleResult(Result):
     alpha: float
     significant: Any
     alternative: str
-    confidence_interval: ConfidenceInterval
     confidence_level: float
     method: str
     population_size: Any = None
     test: Any = "z"
+    continuity: bool = False
+    interval: str = "wilson"
+
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """Interval for ``difference`` (the proportion minus the reference) at a level.
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            Defaults to ``1 - alpha``, the level that matches the test; one-sided alternatives
+            give one-sided intervals. Add ``reference`` to get the proportion's own interval.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``low`` and ``high`` as proportions (floats, or arrays for array results).
+        """
+        level = interval_level(confidence_level, self.alpha)
+        one_minus = self.alpha if confidence_level is None else 1.0 - level
+        scalar = np.ndim(self.x) == 0
+        x, n = np.asarray(self.x, dtype=float), np.asarray(self.n, dtype=float)
+        p0 = np.asarray(self.reference, dtype=float)
+        f = fpc(n, self.population_size)
+        zc = quantile(one_minus, self.alternative)
+        if self.interval == "wilson":
+            low, high = wilson(x, n, zc, f, continuity=self.continuity)
+        else:
+            p = x / n
+            half = zc * np.sqrt(p * (1.0 - p) * f / n) + (0.5 / n if self.continuity else 0.0)
+            low, high = np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+        low, high = one_sided(low, high, self.alternative, 0.0, 1.0)
+        return ConfidenceInterval(output(low - p0, scalar), output(high - p0, scalar))
 
     def summary(self) -> str:
-        """The comparison in a sentence (a count of significant differences for arrays)."""
+        """The comparison in a sentence, in points (a count of significant ones for arrays)."""
         if np.ndim(self.statistic):
             hits = int(np.sum(self.significant))
             return (
@@ -178,22 +215,23 @@ class OneSampleResult(Result):
                 f"alpha = {self.alpha:g} ({self.alternative})."
             )
         verdict = "significant" if self.significant else "not significant"
-        low, high = self.confidence_interval
+        low, high = self.confidence_interval()
         p_name = "p" if self.test == "z" else "exact binomial p"
         return (
             f"{100 * self.proportion:.1f}% ({self.x} of {self.n}) against a reference of "
-            f"{100 * self.reference:.1f}%: {self.difference:+.1f} points, z = "
+            f"{100 * self.reference:.1f}%: {100 * self.difference:+.1f} points, z = "
             f"{self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
             f"{self.alpha:g} ({self.alternative}); {100 * self.confidence_level:g}% interval "
-            f"{low:+.1f} to "
-            f"{high:+.1f} points."
+            f"{100 * low:+.1f} to {100 * high:+.1f} points."
         )
 
     def _rows(self) -> list[tuple[str, str]]:
-        return [
-            (k, interval_text(self.confidence_interval) if k == "confidence_interval" else v)
-            for k, v in super()._rows()
-        ]
+        rows = []
+        for k, v in super()._rows():
+            rows.append((k, points_text(self.difference) if k == "difference" else v))
+            if k == "alternative":
+                rows.append(("confidence_interval", interval_text(self.confidence_interval())))
+        return rows
 
 
 def ztest_one_sample(
@@ -314,14 +352,6 @@ def ztest_one_sample(
             finite=big_n is not None,
         )  # fmt: skip
 
-    zc = quantile(alpha, alternative)
-    if interval == "wilson":
-        low, high = wilson(xa, na, zc, f, continuity=continuity)
-    else:
-        half = zc * np.sqrt(p * (1.0 - p) * f / na) + (0.5 / na if continuity else 0.0)
-        low, high = np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
-    low, high = one_sided(low, high, alternative, 0.0, 1.0)
-
     options = ["one-sample z-test against a fixed reference", "reference-rate standard error"]
     if continuity:
         options.append("continuity correction")
@@ -344,19 +374,19 @@ def ztest_one_sample(
         n=int(na) if scalar else na.astype(np.int64),
         proportion=output(p, scalar),
         reference=output(p0, scalar),
-        difference=output(100.0 * d, scalar),
+        difference=output(d, scalar),
         statistic=output(z, scalar),
         pvalue=output(pvalue, scalar),
         alpha=alpha,
         significant=output(pvalue < alpha, scalar),
         alternative=alternative,
-        confidence_interval=ConfidenceInterval(
-            output(100.0 * (low - p0), scalar), output(100.0 * (high - p0), scalar)
-        ),
         confidence_level=1.0 - alpha,
         method=method,
         population_size=pop,
         test=output(test, scalar) if scalar else test,
+        continuity=continuity,
+        interval=interval,
+        index=index_of(x, n, reference),
     )
 
 

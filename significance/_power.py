@@ -30,7 +30,6 @@ from inspection_core.checks import check_choice, check_fraction, format_value
 from inspection_core.errors import ParameterError
 from inspection_core.normal import ceil_guarded
 from inspection_core.normal import critical_value as quantile
-from inspection_core.result import Result
 
 from ._inputs import (
     check_alternative,
@@ -42,6 +41,7 @@ from ._inputs import (
     warn_census,
 )
 from ._inputs import whole as whole_numbers
+from ._shape import SignificanceResult, index_of
 from ._ztest import safe_ratio
 
 __all__ = [
@@ -326,7 +326,7 @@ def power(
 
 
 @dataclass(frozen=True)
-class GroupSize(Result):
+class GroupSize(SignificanceResult):
     """Cases per round needed to detect a change with a given power.
 
     Attributes
@@ -541,4 +541,5 @@ def sample_size_per_group(
         alternative=alternative,
         method=METHOD_NAMES[method] + ("" if big is None else ", finite population correction"),
         population_size=pop,
+        index=index_of(p1, p2),
     )

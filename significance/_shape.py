@@ -79,7 +79,8 @@ class SignificanceResult(Result):
         """One row per comparison (a pandas DataFrame); scalar fields repeat on every row.
 
         A result from pandas inputs keeps their index; otherwise rows are numbered from 0.
-        Arrays of more than one dimension are flattened in C order.
+        Arrays of more than one dimension are flattened in C order; a pair such as
+        ``pvalue_range`` becomes two columns (``pvalue_range_low``, ``pvalue_range_high``).
 
         Returns
         -------
@@ -88,7 +89,13 @@ class SignificanceResult(Result):
         """
         import pandas as pd
 
-        values = {name: getattr(self, name) for name in self._shown()}
+        values: dict[str, Any] = {}
+        for name in self._shown():
+            value = getattr(self, name)
+            if isinstance(value, tuple) and hasattr(value, "_fields"):  # low/high pairs
+                values.update({f"{name}_{key}": getattr(value, key) for key in value._fields})
+            else:
+                values[name] = value
         shapes = [np.shape(v) for v in values.values() if isinstance(v, np.ndarray)]
         shape = np.broadcast_shapes(*shapes) if shapes else ()
         size = int(np.prod(shape)) if shape else 1

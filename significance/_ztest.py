@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, fields
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -14,7 +13,6 @@ import numpy.typing as npt
 from inspection_core.checks import check_choice
 from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
-from inspection_core.result import Result
 
 from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalues
 from ._inputs import (
@@ -27,8 +25,8 @@ from ._inputs import (
     population,
     warn_census,
 )
-from ._intervals import INTERVALS, newcombe, wald
-from ._shape import plain
+from ._intervals import INTERVALS
+from ._shape import SignificanceResult, index_of
 from ._warnings import SmallCountWarning, ZeroVarianceWarning
 
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
@@ -109,35 +107,44 @@ def _fallback_note(test: Any, exact: str | None) -> str:
     return f"; p-value from {name}{scope} (an expected count below 5)"
 
 
+def interval_level(confidence_level: Any, alpha: float) -> float:
+    """The level asked for, or ``1 - alpha`` (the level matching the test) when None."""
+    if confidence_level is None:
+        return 1.0 - alpha
+    return check_scalar_fraction("confidence_level", confidence_level)
+
+
 @dataclass(frozen=True)
-class ZTestResult(Result):
+class ZTestResult(SignificanceResult):
     """Result of a two-sample test of proportions.
+
+    Every proportion is a proportion, differences too (0.09 is 9 percentage points); the text,
+    tables and reports show points. ``to_dict()`` gives the fields, ``to_frame()`` one row per
+    comparison, and ``confidence_interval()`` the interval for the difference.
 
     Attributes
     ----------
     x1, n1, x2, n2 : int or ndarray
         Successes and cases in group 1 (current round) and group 2 (previous round).
     p1, p2 : float or ndarray
-        Observed proportions ``x1 / n1`` and ``x2 / n2`` (fractions).
+        Observed proportions ``x1 / n1`` and ``x2 / n2``.
     difference : float or ndarray
-        ``p1 - p2`` in percentage points (current minus previous).
+        ``p1 - p2`` as a proportion (current minus previous), computed as the exact fraction
+        ``(x1 n2 - x2 n1) / (n1 n2)`` rounded once: 74/100 - 65/100 is 0.09, not
+        0.08999999999999997.
     statistic : float or ndarray
         The z-score (signed like ``difference``); also reported when an exact test gives the
         p-value.
     pvalue : float or ndarray
-        P-value for ``alternative`` (from the exact test when one was chosen).
+        P-value for ``alternative`` (from the exact test named in ``test`` where one was used).
     alpha : float
         Significance level.
     significant : bool or ndarray
         ``pvalue < alpha``.
     alternative : str
         ``'two-sided'``, ``'greater'`` (p1 > p2) or ``'less'`` (p1 < p2).
-    confidence_interval : ConfidenceInterval
-        Interval for ``difference`` at ``confidence_level``, in percentage points (one-sided
-        alternatives give one-sided intervals, bounded by -100 or 100). Computed when first
-        read, so a million tests that only need p-values do not pay for a million intervals.
     confidence_level : float
-        ``1 - alpha``.
+        ``1 - alpha``: the level of ``confidence_interval()`` by default, matching the test.
     method : str
         The test and interval in words, naming every option used.
     population_size1, population_size2 : int, None or ndarray
@@ -180,21 +187,34 @@ class ZTestResult(Result):
     test: Any = "z"
     question: str = PRACTICE
 
-    @cached_property
-    def confidence_interval(self) -> ConfidenceInterval:
-        """Interval for ``difference`` in points at ``confidence_level`` (see the class notes)."""
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """Interval for ``difference`` (proportions) at ``confidence_level``.
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            Defaults to ``1 - alpha``, the level that matches the test. One-sided alternatives
+            give one-sided intervals, bounded by -1 or 1.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``low`` and ``high`` (floats, or arrays for array results). Computed on each call,
+            so a million tests that only need p-values do not pay for a million intervals.
+        """
+        level = interval_level(confidence_level, self.alpha)
+        one_minus = self.alpha if confidence_level is None else 1.0 - level
         scalar = np.ndim(self.x1) == 0
         x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (self.x1, self.n1, self.x2, self.n2))
         f1 = fpc(n1, None if self.population_size1 is None else self.population_size1)
         f2 = fpc(n2, None if self.population_size2 is None else self.population_size2)
-        zc = quantile(self.alpha, self.alternative)
-        bounds = newcombe if self.interval == "newcombe" else wald
-        low, high = bounds(x1, n1, x2, n2, zc, f1, f2, continuity=self.continuity)
+        zc = quantile(one_minus, self.alternative)
+        low, high = INTERVALS[self.interval](x1, n1, x2, n2, zc, f1, f2, continuity=self.continuity)
         low, high = one_sided(low, high, self.alternative, -1.0, 1.0)
-        return ConfidenceInterval(output(100.0 * low, scalar), output(100.0 * high, scalar))
+        return ConfidenceInterval(output(low, scalar), output(high, scalar))
 
     def summary(self) -> str:
-        """The comparison in a sentence (a count of significant changes for arrays)."""
+        """The comparison in a sentence, in percentage points (a count for arrays)."""
         side = self.alternative
         if np.ndim(self.statistic):
             hits = int(np.sum(self.significant))
@@ -203,42 +223,43 @@ class ZTestResult(Result):
                 f"alpha = {self.alpha:g} ({side})."
             )
         verdict = "significant" if self.significant else "not significant"
-        low, high = self.confidence_interval
+        low, high = self.confidence_interval()
         p_name = "p" if self.test == "z" else f"{NAMES[self.test]} p"
         return (
             f"{100 * self.p1:.1f}% ({self.x1} of {self.n1}) vs {100 * self.p2:.1f}% "
-            f"({self.x2} of {self.n2}): a change of {self.difference:+.1f} points, "
+            f"({self.x2} of {self.n2}): a change of {100 * self.difference:+.1f} points, "
             f"z = {self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
             f"{self.alpha:g} ({side}); {100 * self.confidence_level:g}% interval "
-            f"{low:+.1f} to {high:+.1f} points."
+            f"{100 * low:+.1f} to {100 * high:+.1f} points."
             + ("" if self.question == PRACTICE else f" The question answered: {self.question}")
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields and the interval as plain Python values, ready for ``json.dumps``."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            out[f.name] = plain(getattr(self, f.name))
-            if f.name == "alternative":
-                out["confidence_interval"] = plain(list(self.confidence_interval))
-        return out
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = []
         for k, v in super()._rows():
-            rows.append((k, v))
+            rows.append((k, points_text(self.difference) if k == "difference" else v))
             if k == "alternative":
-                rows.append(("confidence_interval", interval_text(self.confidence_interval)))
+                rows.append(("confidence_interval", interval_text(self.confidence_interval())))
         return rows
 
 
+def points_text(value: Any) -> str:
+    """A proportion (or array of them) shown in percentage points: ``+9 points``."""
+    if np.ndim(value) == 0:
+        return f"{100 * float(value):+.6g} points"
+    opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
+    return f"{np.array2string(100 * np.asarray(value), **opts)} (points)"
+
+
 def interval_text(ci: ConfidenceInterval) -> str:
-    """``-1.7 to 19.4 (points)``, or the two bound arrays."""
+    """``-1.7 to 19.4 (points)`` from an interval of proportions, or the two bound arrays."""
     low, high = ci
     if np.ndim(low) == 0:
-        return f"{low:.6g} to {high:.6g} (points)"
+        return f"{100 * low:.6g} to {100 * high:.6g} (points)"
     opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
-    return f"low {np.array2string(low, **opts)}, high {np.array2string(high, **opts)} (points)"
+    low_text = np.array2string(100 * np.asarray(low), **opts)
+    high_text = np.array2string(100 * np.asarray(high), **opts)
+    return f"low {low_text}, high {high_text} (points)"
 
 
 def _population_out(value: FloatArray | None, scalar: bool) -> Any:
@@ -388,8 +409,9 @@ def ztest(
     Returns
     -------
     ZTestResult
-        Proportions, difference in points, ``statistic`` (z), ``pvalue``, ``significant``, the
-        interval and the method in words. Fields are arrays when any count is an array.
+        Proportions and their difference (as proportions), ``statistic`` (z), ``pvalue``,
+        ``significant``, the test behind each call and the method in words; the interval from
+        ``confidence_interval()``. Fields are arrays when any count is an array.
 
     Raises
     ------
@@ -429,12 +451,15 @@ def ztest(
     74 of 100 cases met the standard this round against 65 of 100 last time:
 
     >>> result = ztest(74, 100, 65, 100)
-    >>> round(result.difference, 1), round(result.statistic, 4), round(result.pvalue, 4)
-    (9.0, 1.3822, 0.1669)
+    >>> result.difference, round(result.statistic, 4), round(result.pvalue, 4)
+    (0.09, 1.3822, 0.1669)
     >>> result.significant
     False
+    >>> low, high = result.confidence_interval()  # 90%, matching alpha = 0.1
+    >>> round(low, 4), round(high, 4)
+    (-0.0171, 0.1943)
 
-    Thousands of comparisons at once:
+    Thousands of comparisons at once (a pandas Series keeps its index in ``to_frame()``):
 
     >>> ztest(np.array([74, 90]), 100, np.array([65, 65]), 100).significant
     array([False,  True])
@@ -473,7 +498,12 @@ def ztest(
     # In-place arithmetic: this runs on millions of comparisons at once.
     p1 = x1a / n1a
     p2 = x2a / n2a
-    d = p1 - p2
+    # The difference as the exact fraction (x1 n2 - x2 n1) / (n1 n2), rounded once (the
+    # products of whole numbers below 2**53 are exact in float64): 9 points is 0.09, not
+    # 0.08999999999999997 as p1 - p2 gives.
+    d = x1a * n2a
+    d -= x2a * n1a
+    d /= n1a * n2a
     p = (x1a + x2a) / (n1a + n2a)
     zero_note = ""
     if pooled:
@@ -523,7 +553,7 @@ def ztest(
         n2=as_int(n2a),
         p1=output(p1, scalar),
         p2=output(p2, scalar),
-        difference=output(np.multiply(d, 100.0, out=d) if np.ndim(d) else 100.0 * d, scalar),
+        difference=output(d, scalar),
         statistic=output(z, scalar),
         pvalue=output(pvalue, scalar),
         alpha=alpha,
@@ -539,4 +569,5 @@ def ztest(
         exact=exact,
         test=output(test, scalar) if scalar else test,
         question=POPULATIONS if finite else PRACTICE,
+        index=index_of(x1, n1, x2, n2),
     )

@@ -42,12 +42,12 @@ def test_unpooled_zero_variance_uses_the_pooled_standard_error() -> None:
         r = ztest(0, 1, 1, 1, pooled=False, small_count_test=None)
     assert r.statistic == pytest.approx(-math.sqrt(2), rel=1e-15)
     assert r.pvalue == pytest.approx(0.157299207050285, rel=1e-12) and not r.significant
-    low, high = r.confidence_interval
+    low, high = r.confidence_interval()
     assert low < 0 < high and "where the unpooled one is 0" in r.method
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ZeroVarianceWarning)
         wald = ztest(0, 1, 1, 1, pooled=False, small_count_test=None, interval="wald")
-        assert wald.confidence_interval.low < 0 < wald.confidence_interval.high
+        assert wald.confidence_interval().low < 0 < wald.confidence_interval().high
         # with large groups the difference stays overwhelming: 0/100 vs 100/100, z = -14.14
         big = ztest(0, 100, 100, 100, pooled=False)
     assert big.statistic == pytest.approx(-math.sqrt(200), rel=1e-12) and big.significant
