@@ -115,7 +115,7 @@ def _comparator_tests(
         entry["notes"] += _small_count_notes(caught, "against the comparator")
         methods.add(res.method)
         entry.update(
-            comparator_difference=float(res.difference),
+            comparator_difference=100 * float(res.difference),  # results: proportions
             comparator_z=float(res.statistic),
             comparator_pvalue=float(res.pvalue),
             comparator_significant=bool(res.significant),
@@ -257,7 +257,7 @@ def compare_rounds(
         )
         rows.append(
             {
-                "change_points": float(res.difference),
+                "change_points": 100 * float(res.difference),  # results: proportions
                 "z": float(res.statistic),
                 "pvalue": float(res.pvalue),
                 "significant": bool(res.significant),

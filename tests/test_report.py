@@ -65,7 +65,7 @@ def test_significance_calls_equal_ztest_row_by_row(report: RoundComparison) -> N
         assert r["significant"] == expected.significant
         assert r["z"] == expected.statistic
         assert r["pvalue"] == expected.pvalue
-        assert r["change_points"] == expected.difference
+        assert r["change_points"] == 100 * expected.difference
 
 
 def test_worked_row_by_hand(report: RoundComparison) -> None:
