@@ -63,19 +63,25 @@ def check_alternative(value: Any) -> str:
     return check_choice("alternative", value, ALTERNATIVES, ALTERNATIVE_HINTS)
 
 
-def whole(name: str, value: Any, minimum: int) -> FloatArray:
-    """Whole numbers of at least ``minimum``, as float64 whatever dtype they came in.
+def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
+    """Whole numbers of at least ``minimum``: int64 (or float64) whatever dtype they came in.
 
     Counts arrive as ``uint8``, ``int16`` and the like from data frames; arithmetic in those
     dtypes wraps around silently (``uint8`` 200 + 100 is 44), so every count is upcast here, at
-    the boundary. Float64 holds every whole number below 2**53 exactly.
+    the boundary: to int64 when below 2**31 (so products of two counts cannot overflow; an
+    int64 array is used as it is, with no copy), otherwise to float64.
 
     Examples
     --------
     >>> whole("n1", np.array([200, 250], dtype=np.uint8), 1) + 100
-    array([300., 350.])
+    array([300, 350])
     """
-    return np.asarray(_whole(name, value, minimum), dtype=np.float64)
+    arr = np.asarray(_whole(name, value, minimum))
+    if arr.dtype.kind in "iu":
+        if arr.size and int(arr.max()) >= 2**31:
+            return np.asarray(arr, dtype=np.float64)
+        return np.asarray(arr, dtype=np.int64)
+    return np.asarray(arr, dtype=np.float64)
 
 
 def counts(x_name: str, x: Any, n_name: str, n: Any) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:

@@ -36,6 +36,7 @@ from ._ztest import (
     one_sided,
     points_text,
     safe_ratio,
+    which_test,
     ztest,
 )
 
@@ -80,18 +81,19 @@ def _small_counts(
     fallback: str | None,
     finite: bool,
 ) -> tuple[FloatArray, Any]:
-    """Where ``n p0`` or ``n (1 - p0)`` is below 5, the exact binomial p-value makes the call."""
+    """Where ``n p0`` or ``n (1 - p0)`` is below 5, the exact binomial p-value makes the call.
+
+    Returns the p-values and the mask where the binomial test took over (None where none did).
+    """
     expected = n * np.minimum(p0, 1.0 - p0)
     small = expected < SMALL_EXPECTED
-    test = np.full(np.shape(z_pvalue), "z", dtype="<U8")
     if not small.any():
-        return z_pvalue, test
+        return z_pvalue, None
     exact_p = binomial_pvalues(x[small], n[small], p0[small], alternative)
     takes = fallback is not None and not finite
     pvalue = np.array(z_pvalue, dtype=float, copy=True)
     if takes:
         pvalue[small] = exact_p
-        test[small] = "binomial"
     where = np.flatnonzero(small.ravel())
     shown = []
     for k, i in enumerate(where[:3]):
@@ -116,7 +118,7 @@ def _small_counts(
         SmallCountWarning,
         stacklevel=3,
     )
-    return pvalue, test
+    return pvalue, (small if takes else None)
 
 
 @dataclass(frozen=True)
@@ -345,12 +347,13 @@ def ztest_one_sample(
     pvalue = pvalue_from_z(z, alternative)
     if exact is not None:
         pvalue = binomial_pvalues(xa, na, p0, alternative)
-        test = np.full(pvalue.shape, exact, dtype="<U8")
+        took: Any = np.ones(np.shape(pvalue), dtype=bool)
     else:
-        pvalue, test = _small_counts(
+        pvalue, took = _small_counts(
             xa, na, p0, pvalue, alternative=alternative, fallback=small_count_test,
             finite=big_n is not None,
         )  # fmt: skip
+    test = which_test(np.shape(pvalue), scalar, took, "binomial")
 
     options = ["one-sample z-test against a fixed reference", "reference-rate standard error"]
     if continuity:
@@ -359,10 +362,9 @@ def ztest_one_sample(
         options.append("finite population correction")
     options.append(alternative)
     name = "Wilson score" if interval == "wilson" else "Wald"
-    took = test != "z"
     if exact is not None:
         options[-1] += "; p-value from the exact binomial test"
-    elif took.any():
+    elif took is not None:
         scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
         options[-1] += f"; p-value from the exact binomial test{scope} (expected count below 5)"
     method = f"{', '.join(options)}; {100 * (1 - alpha):g}% {name} interval"
@@ -383,7 +385,7 @@ def ztest_one_sample(
         confidence_level=1.0 - alpha,
         method=method,
         population_size=pop,
-        test=output(test, scalar) if scalar else test,
+        test=test,
         continuity=continuity,
         interval=interval,
         index=index_of(x, n, reference),

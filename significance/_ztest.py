@@ -95,16 +95,13 @@ def describe(
     return f"{text}; {100 * confidence_level:g}% {interval} interval"
 
 
-def _fallback_note(test: Any, exact: str | None) -> str:
+def _fallback_note(took: Any, test: str) -> str:
     """``'; p-value from Fisher's exact test (an expected count below 5)'`` where it took over."""
-    if exact is not None:
+    if took is None:
         return ""
-    took = np.asarray(test) != "z"
-    if not took.any():
-        return ""
-    name = NAMES[str(np.asarray(test)[took].flat[0])]
+    took = np.asarray(took)
     scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
-    return f"; p-value from {name}{scope} (an expected count below 5)"
+    return f"; p-value from {NAMES[test]}{scope} (an expected count below 5)"
 
 
 def interval_level(confidence_level: Any, alpha: float) -> float:
@@ -298,24 +295,24 @@ def _small_counts(
     x2: FloatArray,
     n2: FloatArray,
     z_pvalue: FloatArray,
+    p: FloatArray,
     *,
     alternative: str,
     pooled: bool,
     fallback: str | None,
     finite: bool,
-) -> tuple[FloatArray, Any]:
+) -> tuple[FloatArray, Any, str]:
     """Where an expected count is below 5, the exact test's p-value makes the call; warn.
 
-    Returns the p-values (the exact test's where counts are small, unless ``fallback`` is None
-    or a finite population correction is in use) and the test behind each ('z' or the exact
-    test's key).
+    ``p`` is the pooled proportion. Returns the p-values (the exact test's where counts are
+    small, unless ``fallback`` is None or a finite population correction is in use), the mask
+    of comparisons where the exact test took over (None where none did) and its key.
     """
-    p = (x1 + x2) / (n1 + n2)
-    expected = np.minimum(n1, n2) * np.minimum(p, 1.0 - p)
+    expected = np.minimum(p, 1.0 - p)
+    expected *= np.minimum(n1, n2)
     small = expected < SMALL_EXPECTED
-    test = np.full(np.shape(z_pvalue), "z", dtype="<U8")
     if not small.any():
-        return z_pvalue, test
+        return z_pvalue, None, "z"
     takes = fallback is not None and not finite
     shown_test = fallback if fallback is not None and takes else "fisher"
     check_exact_size(shown_test, n1[small], n2[small], "small_count_test")
@@ -325,7 +322,6 @@ def _small_counts(
     pvalue = np.array(z_pvalue, dtype=float, copy=True)
     if takes:
         pvalue[small] = exact_p
-        test[small] = shown_test
     where = np.flatnonzero(small.ravel())
     shown = []
     for k, i in enumerate(where[:3]):
@@ -352,7 +348,18 @@ def _small_counts(
         SmallCountWarning,
         stacklevel=3,
     )
-    return pvalue, test
+    return pvalue, (small if takes else None), shown_test
+
+
+def which_test(shape: tuple[int, ...], scalar: bool, took: Any, name: str, base: str = "z") -> Any:
+    """The ``test`` field: a str, or an object array of the test behind each comparison."""
+    if scalar:
+        return name if took is not None and bool(np.asarray(took)) else base
+    if took is None:  # the same test throughout: a read-only view, no million-string array
+        return np.broadcast_to(np.array(base, dtype=object), shape)
+    out = np.full(shape, base, dtype=object)
+    out[took] = name
+    return out
 
 
 def ztest(
@@ -503,7 +510,7 @@ def ztest(
     # 0.08999999999999997 as p1 - p2 gives.
     d = x1a * n2a
     d -= x2a * n1a
-    d /= n1a * n2a
+    d = np.true_divide(d, n1a * n2a)
     p = (x1a + x2a) / (n1a + n2a)
     zero_note = ""
     if pooled:
@@ -526,13 +533,16 @@ def ztest(
         flat = (se == 0) & (numerator == 0)
         if flat.any():
             pvalue = np.where(flat, 1.0, pvalue)
-        pvalue, test = _small_counts(
-            x1a, n1a, x2a, n2a, pvalue, alternative=alternative, pooled=pooled,
+        pvalue, took, name = _small_counts(
+            x1a, n1a, x2a, n2a, pvalue, p, alternative=alternative, pooled=pooled,
             fallback=small_count_test, finite=finite,
         )  # fmt: skip
+        note = _fallback_note(took, name)
+        test = which_test(np.shape(pvalue), scalar, took, name)
     else:
         pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
-        test = np.full(np.shape(pvalue), exact, dtype="<U8")
+        note = ""
+        test = which_test(np.shape(pvalue), scalar, None, exact, base=exact)
 
     method = describe(
         sample="two-sample z-test",
@@ -543,7 +553,7 @@ def ztest(
         exact=exact,
         interval="Newcombe hybrid score" if interval == "newcombe" else "Wald",
         confidence_level=1.0 - alpha,
-        fallback=zero_note + _fallback_note(test, exact),
+        fallback=zero_note + note,
     )
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64, copy=False))
     return ZTestResult(
@@ -567,7 +577,7 @@ def ztest(
         continuity=continuity,
         interval=interval,
         exact=exact,
-        test=output(test, scalar) if scalar else test,
+        test=test,
         question=POPULATIONS if finite else PRACTICE,
         index=index_of(x1, n1, x2, n2),
     )
