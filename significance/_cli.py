@@ -79,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m significance``."""
     from ._detectable import minimum_detectable_difference
     from ._exact import EXACT_TESTS
-    from ._power import power, sample_size_per_group
+    from ._intervals import INTERVALS
+    from ._power import POWER_METHODS, power, sample_size_per_group
     from ._ztest import ztest
 
     parser = OneLineParser(
@@ -107,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     z.add_argument(
         "--interval",
         default=default_of(ztest, "interval"),
-        help=f"newcombe or wald (default {default_of(ztest, 'interval')})",
+        help=f"{_keys(INTERVALS)} (default {default_of(ztest, 'interval')})",
     )
 
     pw = sub.add_parser("power", help="power of the z-test")
@@ -121,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
         )
     _add_common(pw, power)
-    pw.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
+    pw.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     pw.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     mdd = sub.add_parser("mdd", help="minimum detectable difference from a baseline")
@@ -142,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mdd.add_argument("--direction", default=None, help="increase (default) or decrease")
     _add_common(mdd, minimum_detectable_difference)
-    mdd.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
+    mdd.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     mdd.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     ss = sub.add_parser("sample-size", help="cases per round to detect a change")
@@ -158,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--population", dest="population_size", type=_population("--population"), default=None
     )
     _add_common(ss, sample_size_per_group)
-    ss.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
+    ss.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     add_report_commands(sub)
