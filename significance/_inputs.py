@@ -15,6 +15,7 @@ import numpy.typing as npt
 from inspection_core.checks import (
     check_choice,
     check_flag,
+    check_fraction,
     check_integer,
     check_scalar_fraction,
     format_value,
@@ -31,6 +32,7 @@ __all__ = [
     "check_scalar_fraction",
     "counts",
     "fpc",
+    "fractions",
     "output",
     "population",
     "whole",
@@ -82,6 +84,24 @@ def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
             return np.asarray(arr, dtype=np.float64)
         return np.asarray(arr, dtype=np.int64)
     return np.asarray(arr, dtype=np.float64)
+
+
+def fractions(name: str, value: Any) -> FloatArray:
+    """Proportions strictly between 0 and 1, as a float64 copy; the house message otherwise.
+
+    A float64 array is checked with two reductions (its minimum and maximum, NaN failing both)
+    before it is copied, instead of building boolean arrays: sizing a million settings at once
+    should cost little more than the arithmetic.
+
+    Examples
+    --------
+    >>> fractions("p1", np.array([0.74, 0.8]))
+    array([0.74, 0.8 ])
+    """
+    fast = isinstance(value, np.ndarray) and value.dtype == np.float64 and value.size
+    if fast and value.min() > 0 and value.max() < 1:
+        return np.array(value, dtype=np.float64, copy=True)
+    return check_fraction(name, value)
 
 
 def counts(x_name: str, x: Any, n_name: str, n: Any) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:

@@ -36,6 +36,7 @@ from ._inputs import (
     check_flag,
     check_scalar_fraction,
     fpc,
+    fractions,
     output,
     population,
     warn_census,
@@ -99,11 +100,9 @@ def _pooled_per_case(p1: FloatArray, p2: FloatArray) -> tuple[Any, Any, Any]:
     a = 2.0 - two_pbar
     a *= two_pbar
     a *= 0.5  # 2 pbar (1 - pbar)
-    b = 1.0 - p1
-    b *= p1
-    two_pbar = np.subtract(1.0, p2, out=two_pbar if two_pbar.ndim else None)  # reuse the buffer
-    two_pbar *= p2
-    b += two_pbar
+    b = p1 * p1
+    b += p2 * p2
+    np.subtract(two_pbar, b, out=b)  # p1 (1 - p1) + p2 (1 - p2) = p1 + p2 - p1**2 - p2**2
     return p1 - p2, _sqrt(a), _sqrt(b)
 
 
@@ -148,9 +147,11 @@ def _equal_power(
     """
     from scipy.special import ndtr
 
-    with np.errstate(divide="ignore"):
-        t = np.divide(n, f)  # inf for a census (f = 0)
-    near = _sqrt(t)
+    if isinstance(f, float) and f == 1.0:
+        near = np.sqrt(n)
+    else:
+        with np.errstate(divide="ignore"):
+            near = _sqrt(np.divide(n, f))  # inf for a census (f = 0)
     near *= d
     za = zc * a
     far = -near if two_sided and strict else None
@@ -477,7 +478,7 @@ def sample_size_per_group(
     alternative = check_alternative(alternative)
     method = _check_method(method)
     strict = check_flag("strict", strict)
-    c1, c2 = check_fraction("p1", p1), check_fraction("p2", p2)  # copies, owned here
+    c1, c2 = fractions("p1", p1), fractions("p2", p2)  # copies, owned here
     p1a, p2a = np.broadcast_arrays(c1, c2)
     if np.any(p1a == p2a):
         raise ParameterError(
