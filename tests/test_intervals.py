@@ -171,7 +171,9 @@ def test_normal_sizing_outside_its_range_warns_and_names_the_methods() -> None:
     assert sample_size(250, proportion=0.01, method="wilson").n == 27
     assert sample_size(250, proportion=0.01, method="exact").n == 33
     # the Wilson half-width at n = 27 (worst of the counts floor/ceil(27 * 0.01)) is within 5 points
+    # and at 26 it is not
     assert margin_of_error(27, 250, proportion=0.01, method="wilson") <= 0.05
+    assert margin_of_error(26, 250, proportion=0.01, method="wilson") > 0.05
     with warnings.catch_warnings():
         warnings.simplefilter("error", NormalApproximationWarning)
         assert sample_size(250).n == 100  # the published rule is well inside its range

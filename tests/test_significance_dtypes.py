@@ -83,7 +83,9 @@ def test_power_and_one_sample_same_in_every_integer_dtype(
 
 def test_the_reported_wrap_around_cases() -> None:
     u8 = ztest(*(np.array([v], dtype=np.uint8) for v in (200, 250, 100, 250)))
-    # statsmodels proportions_ztest([200, 100], [250, 250]): z = 9.128709291752768
+    # R 4.2.2: sqrt(prop.test(c(200, 100), c(250, 250), correct = FALSE)$statistic)
+    #   -> 9.12870929175277; sqrt(prop.test(c(100, 20), c(120, 120), correct = FALSE)$statistic)
+    #   -> 10.3279555898864
     assert u8.statistic[0] == pytest.approx(9.128709291752768, rel=1e-12)
     i8 = ztest(*(np.array([v], dtype=np.int8) for v in (100, 120, 20, 120)))
     assert i8.statistic[0] == pytest.approx(10.327955589886447, rel=1e-12) and i8.significant[0]
