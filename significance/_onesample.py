@@ -12,7 +12,6 @@ import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.errors import ParameterError
-from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
 
 from ._inputs import (
@@ -31,7 +30,7 @@ from ._warnings import SmallCountWarning
 from ._ztest import (
     ConfidenceInterval,
     ZTestResult,
-    interval_level,
+    interval_quantile,
     interval_text,
     one_sided,
     points_text,
@@ -192,13 +191,11 @@ class OneSampleResult(SignificanceResult):
         ConfidenceInterval
             ``low`` and ``high`` as proportions (floats, or arrays for array results).
         """
-        level = interval_level(confidence_level, self.alpha)
-        one_minus = self.alpha if confidence_level is None else 1.0 - level
+        zc = interval_quantile(confidence_level, self.alpha, self.alternative)
         scalar = np.ndim(self.x) == 0
         x, n = np.asarray(self.x, dtype=float), np.asarray(self.n, dtype=float)
         p0 = np.asarray(self.reference, dtype=float)
         f = fpc(n, self.population_size)
-        zc = quantile(one_minus, self.alternative)
         if self.interval == "wilson":
             low, high = wilson(x, n, zc, f, continuity=self.continuity)
         else:

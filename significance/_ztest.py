@@ -104,11 +104,19 @@ def _fallback_note(took: Any, test: str) -> str:
     return f"; p-value from {NAMES[test]}{scope} (an expected count below 5)"
 
 
-def interval_level(confidence_level: Any, alpha: float) -> float:
-    """The level asked for, or ``1 - alpha`` (the level matching the test) when None."""
+def interval_quantile(confidence_level: Any, alpha: float, alternative: str) -> float:
+    """The normal quantile of an interval at ``confidence_level``, or at ``1 - alpha`` if None.
+
+    None gives the test's own critical value (``ndtri(1 - alpha/2)`` two-sided), so the default
+    interval and the test agree; a level c gives ``ndtri((1 + c) / 2)`` two-sided (as the
+    sampling rule computes it: 0.8 gives exactly ``ndtri(0.9)``) or ``ndtri(c)`` one-sided.
+    """
     if confidence_level is None:
-        return 1.0 - alpha
-    return check_scalar_fraction("confidence_level", confidence_level)
+        return quantile(alpha, alternative)
+    from scipy.special import ndtri
+
+    level = check_scalar_fraction("confidence_level", confidence_level)
+    return float(ndtri((1.0 + level) / 2.0 if alternative == "two-sided" else level))
 
 
 @dataclass(frozen=True)
@@ -199,13 +207,11 @@ class ZTestResult(SignificanceResult):
             ``low`` and ``high`` (floats, or arrays for array results). Computed on each call,
             so a million tests that only need p-values do not pay for a million intervals.
         """
-        level = interval_level(confidence_level, self.alpha)
-        one_minus = self.alpha if confidence_level is None else 1.0 - level
+        zc = interval_quantile(confidence_level, self.alpha, self.alternative)
         scalar = np.ndim(self.x1) == 0
         x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (self.x1, self.n1, self.x2, self.n2))
         f1 = fpc(n1, None if self.population_size1 is None else self.population_size1)
         f2 = fpc(n2, None if self.population_size2 is None else self.population_size2)
-        zc = quantile(one_minus, self.alternative)
         low, high = INTERVALS[self.interval](x1, n1, x2, n2, zc, f1, f2, continuity=self.continuity)
         low, high = one_sided(low, high, self.alternative, -1.0, 1.0)
         return ConfidenceInterval(output(low, scalar), output(high, scalar))
