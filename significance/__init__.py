@@ -8,6 +8,7 @@ comparison report (``compare_rounds`` and friends) needs pandas, so it is import
 from typing import TYPE_CHECKING, Any
 
 from ._detectable import DetectableDifference, minimum_detectable_difference
+from ._group_size import GroupSize, sample_size_per_group
 from ._multiple import adjust_pvalues
 from ._onesample import OneSampleResult, ztest_against_aggregate, ztest_one_sample
 from ._percentages import (
@@ -17,7 +18,7 @@ from ._percentages import (
     counts_from_percentage,
     ztest_from_percentages,
 )
-from ._power import GroupSize, power, sample_size_per_group
+from ._power import power
 from ._ratings import (
     BAND_EDGES,
     RATINGS,

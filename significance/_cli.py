@@ -79,8 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m significance``."""
     from ._detectable import minimum_detectable_difference
     from ._exact import EXACT_TESTS
+    from ._group_size import sample_size_per_group
     from ._intervals import INTERVALS
-    from ._power import POWER_METHODS, power, sample_size_per_group
+    from ._power import POWER_METHODS, power
     from ._ztest import ztest
 
     parser = OneLineParser(
@@ -316,7 +317,7 @@ def run_mdd(args: argparse.Namespace) -> None:
 
 def run_sample_size(args: argparse.Namespace) -> None:
     """``sample-size``: cases per round for a target power."""
-    from ._power import sample_size_per_group
+    from ._group_size import sample_size_per_group
 
     result = sample_size_per_group(
         args.p1,

@@ -20,8 +20,9 @@ from ._inputs import (
     warn_census,
 )
 from ._inputs import whole as whole_numbers
-from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power, bisect
+from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power
 from ._shape import SignificanceResult, index_of
+from ._solve import bisect
 
 __all__ = ["DetectableDifference", "minimum_detectable_difference"]
 

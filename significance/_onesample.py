@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +25,7 @@ from ._inputs import (
 from ._inputs import population as population_array
 from ._intervals import wilson
 from ._shape import SignificanceResult, index_of
-from ._warnings import SmallCountWarning
+from ._small_counts import binomial_pvalues, one_sample_small_counts, which_test
 from ._ztest import (
     ConfidenceInterval,
     ZTestResult,
@@ -35,7 +34,6 @@ from ._ztest import (
     one_sided,
     points_text,
     safe_ratio,
-    which_test,
     ztest,
 )
 
@@ -45,79 +43,6 @@ FloatArray = npt.NDArray[np.float64]
 
 ONE_SAMPLE_INTERVALS = ("wilson", "wald")
 ONE_SAMPLE_EXACT = ("binomial",)
-SMALL_EXPECTED = 5.0  # the rule of five, as in the two-sample test
-
-
-def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
-    """Exact binomial p-values (scipy ``binomtest``, R ``binom.test``), each distinct case once.
-
-    Examples
-    --------
-    Through the Gate, 13 of 14 against 69% (R ``binom.test(13, 14, 0.69)``: 0.0785401171371073):
-
-    >>> round(float(binomial_pvalues(13, 14, 0.69, "two-sided")), 6)
-    0.07854
-    """
-    from scipy.stats import binomtest
-
-    arrays = np.broadcast_arrays(np.asarray(x), np.asarray(n), np.asarray(p0, dtype=float))
-    rows = np.stack([np.ravel(v).astype(float) for v in arrays], axis=1)
-    cases, where = np.unique(rows, axis=0, return_inverse=True)
-    side: Any = alternative
-    values = np.array(
-        [binomtest(int(a), int(b), float(c), alternative=side).pvalue for a, b, c in cases]
-    )
-    return np.asarray(values[np.ravel(where)].reshape(arrays[0].shape), dtype=float)
-
-
-def _small_counts(
-    x: FloatArray,
-    n: FloatArray,
-    p0: FloatArray,
-    z_pvalue: FloatArray,
-    *,
-    alternative: str,
-    fallback: str | None,
-    finite: bool,
-) -> tuple[FloatArray, Any]:
-    """Where ``n p0`` or ``n (1 - p0)`` is below 5, the exact binomial p-value makes the call.
-
-    Returns the p-values and the mask where the binomial test took over (None where none did).
-    """
-    expected = n * np.minimum(p0, 1.0 - p0)
-    small = expected < SMALL_EXPECTED
-    if not small.any():
-        return z_pvalue, None
-    exact_p = binomial_pvalues(x[small], n[small], p0[small], alternative)
-    takes = fallback is not None and not finite
-    pvalue = np.array(z_pvalue, dtype=float, copy=True)
-    if takes:
-        pvalue[small] = exact_p
-    where = np.flatnonzero(small.ravel())
-    shown = []
-    for k, i in enumerate(where[:3]):
-        a, b, c = int(x.ravel()[i]), int(n.ravel()[i]), float(p0.ravel()[i])
-        shown.append(
-            f"{a}/{b} vs {100 * c:.3g}% (expected {float(expected.ravel()[i]):.2g}): exact "
-            f"binomial p = {float(exact_p[k]):.4g}, z-test p = {float(np.ravel(z_pvalue)[i]):.4g}"
-        )
-    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
-    more = "" if where.size <= 3 else "; ..."
-    if takes:
-        verdict, advice = "the exact binomial test gives the p-value and the call there", ""
-    elif finite:
-        verdict = "no exact test takes the finite population correction, so the z-test stands"
-        advice = ""
-    else:
-        verdict = "the z-test's p-value stands (small_count_test=None)"
-        advice = ". Consider small_count_test='binomial'"
-    warnings.warn(
-        f"an expected count is below 5{scope}, so the normal approximation is rough and "
-        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
-        SmallCountWarning,
-        stacklevel=3,
-    )
-    return pvalue, (small if takes else None)
 
 
 @dataclass(frozen=True)
@@ -346,7 +271,7 @@ def ztest_one_sample(
         pvalue = binomial_pvalues(xa, na, p0, alternative)
         took: Any = np.ones(np.shape(pvalue), dtype=bool)
     else:
-        pvalue, took = _small_counts(
+        pvalue, took = one_sample_small_counts(
             xa, na, p0, pvalue, alternative=alternative, fallback=small_count_test,
             finite=big_n is not None,
         )  # fmt: skip

@@ -27,7 +27,8 @@ from ._inputs import (
 )
 from ._intervals import INTERVALS
 from ._shape import SignificanceResult, index_of
-from ._warnings import SmallCountWarning, ZeroVarianceWarning
+from ._small_counts import fallback_note, two_sample_small_counts, which_test
+from ._warnings import ZeroVarianceWarning
 
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
 
@@ -36,9 +37,6 @@ FloatArray = npt.NDArray[np.float64]
 # The question a two-round test answers, with and without the finite population correction.
 PRACTICE = "has practice changed?"
 POPULATIONS = "did the eligible populations' rates differ?"
-
-# Expected counts below this make the normal approximation rough (the usual rule of five).
-SMALL_EXPECTED = 5.0
 
 
 class ConfidenceInterval(NamedTuple):
@@ -93,15 +91,6 @@ def describe(
         text += f"; p-value from {NAMES[exact]}"
     text += fallback
     return f"{text}; {100 * confidence_level:g}% {interval} interval"
-
-
-def _fallback_note(took: Any, test: str) -> str:
-    """``'; p-value from Fisher's exact test (an expected count below 5)'`` where it took over."""
-    if took is None:
-        return ""
-    took = np.asarray(took)
-    scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
-    return f"; p-value from {NAMES[test]}{scope} (an expected count below 5)"
 
 
 def interval_quantile(confidence_level: Any, alpha: float, alternative: str) -> float:
@@ -295,79 +284,6 @@ def _unpooled_fallback(var: Any, d: Any, p: Any, weight: Any) -> tuple[Any, str]
     return np.where(zero, p * (1.0 - p) * weight, var), note
 
 
-def _small_counts(
-    x1: FloatArray,
-    n1: FloatArray,
-    x2: FloatArray,
-    n2: FloatArray,
-    z_pvalue: FloatArray,
-    p: FloatArray,
-    *,
-    alternative: str,
-    pooled: bool,
-    fallback: str | None,
-    finite: bool,
-) -> tuple[FloatArray, Any, str]:
-    """Where an expected count is below 5, the exact test's p-value makes the call; warn.
-
-    ``p`` is the pooled proportion. Returns the p-values (the exact test's where counts are
-    small, unless ``fallback`` is None or a finite population correction is in use), the mask
-    of comparisons where the exact test took over (None where none did) and its key.
-    """
-    expected = np.minimum(p, 1.0 - p)
-    expected *= np.minimum(n1, n2)
-    small = expected < SMALL_EXPECTED
-    if not small.any():
-        return z_pvalue, None, "z"
-    takes = fallback is not None and not finite
-    shown_test = fallback if fallback is not None and takes else "fisher"
-    check_exact_size(shown_test, n1[small], n2[small], "small_count_test")
-    exact_p = exact_pvalues(
-        shown_test, x1[small], n1[small], x2[small], n2[small], alternative, pooled=pooled
-    )
-    pvalue = np.array(z_pvalue, dtype=float, copy=True)
-    if takes:
-        pvalue[small] = exact_p
-    where = np.flatnonzero(small.ravel())
-    shown = []
-    for k, i in enumerate(where[:3]):
-        a, b, c, d = (int(v.ravel()[i]) for v in (x1, n1, x2, n2))
-        zp = float(np.ravel(z_pvalue)[i])
-        shown.append(
-            f"{a}/{b} vs {c}/{d} (expected {float(expected.ravel()[i]):.2g}): "
-            f"{NAMES[shown_test]} p = {float(exact_p[k]):.4g}, z-test p = {zp:.4g}"
-        )
-    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
-    more = "" if where.size <= 3 else "; ..."
-    if takes:
-        verdict = f"{NAMES[shown_test]} gives the p-value and the call there"
-        advice = ""
-    elif finite:
-        verdict = "no exact test takes the finite population correction, so the z-test stands"
-        advice = ". Consider dropping the population sizes and using an exact test"
-    else:
-        verdict = "the z-test's p-value stands (small_count_test=None)"
-        advice = ". Consider small_count_test='fisher' or exact='boschloo'"
-    warnings.warn(
-        f"an expected count is below 5{scope}, so the normal approximation is rough and "
-        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
-        SmallCountWarning,
-        stacklevel=3,
-    )
-    return pvalue, (small if takes else None), shown_test
-
-
-def which_test(shape: tuple[int, ...], scalar: bool, took: Any, name: str, base: str = "z") -> Any:
-    """The ``test`` field: a str, or an object array of the test behind each comparison."""
-    if scalar:
-        return name if took is not None and bool(np.asarray(took)) else base
-    if took is None:  # the same test throughout: a read-only view, no million-string array
-        return np.broadcast_to(np.array(base, dtype=object), shape)
-    out = np.full(shape, base, dtype=object)
-    out[took] = name
-    return out
-
-
 def ztest(
     x1: Any,
     n1: Any,
@@ -539,11 +455,11 @@ def ztest(
         flat = (se == 0) & (numerator == 0)
         if flat.any():
             pvalue = np.where(flat, 1.0, pvalue)
-        pvalue, took, name = _small_counts(
+        pvalue, took, name = two_sample_small_counts(
             x1a, n1a, x2a, n2a, pvalue, p, alternative=alternative, pooled=pooled,
             fallback=small_count_test, finite=finite,
         )  # fmt: skip
-        note = _fallback_note(took, name)
+        note = fallback_note(took, name)
         test = which_test(np.shape(pvalue), scalar, took, name)
     else:
         pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
