@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,21 @@ __all__ = ["OneSampleResult", "ztest_against_aggregate", "ztest_one_sample"]
 
 FloatArray = npt.NDArray[np.float64]
 
-ONE_SAMPLE_INTERVALS = ("wilson", "wald")
+
+def _wald_one(
+    x: FloatArray, n: FloatArray, z: float, f: Any, *, continuity: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Wald interval ``p +/- (z sqrt(p (1 - p) f / n) + c)`` (``c = 0.5 / n`` corrected)."""
+    p = x / n
+    half = z * np.sqrt(p * (1.0 - p) * f / n) + (0.5 / n if continuity else 0.0)
+    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+
+
+# Interval dispatch by table: ``interval=`` name -> bounds for the proportion itself.
+ONE_SAMPLE_INTERVALS: dict[str, Callable[..., tuple[FloatArray, FloatArray]]] = {
+    "wilson": wilson,
+    "wald": _wald_one,
+}
 ONE_SAMPLE_EXACT = ("binomial",)
 
 
@@ -121,12 +136,7 @@ class OneSampleResult(SignificanceResult):
         x, n = np.asarray(self.x, dtype=float), np.asarray(self.n, dtype=float)
         p0 = np.asarray(self.reference, dtype=float)
         f = fpc(n, self.population_size)
-        if self.interval == "wilson":
-            low, high = wilson(x, n, zc, f, continuity=self.continuity)
-        else:
-            p = x / n
-            half = zc * np.sqrt(p * (1.0 - p) * f / n) + (0.5 / n if self.continuity else 0.0)
-            low, high = np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+        low, high = ONE_SAMPLE_INTERVALS[self.interval](x, n, zc, f, continuity=self.continuity)
         low, high = one_sided(low, high, self.alternative, 0.0, 1.0)
         return ConfidenceInterval(output(low - p0, scalar), output(high - p0, scalar))
 
