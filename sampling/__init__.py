@@ -16,6 +16,7 @@ from ._recode import CaseMapping, load_mapping
 from ._selection import Draw, draw
 from ._sizes import (
     ImpliedPopulation,
+    NormalApproximationWarning,
     SampleSize,
     implied_population,
     margin_of_error,
@@ -35,6 +36,7 @@ __all__ = [
     "Draw",
     "ImpliedPopulation",
     "MarginWarning",
+    "NormalApproximationWarning",
     "SampleSize",
     "allocate",
     "balance_report",

@@ -22,8 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .._onesample import ztest_against_aggregate, ztest_one_sample
+from .._small_counts import SMALL_EXPECTED
 from .._warnings import SmallCountWarning
-from .._ztest import SMALL_EXPECTED, ZTestResult, ztest
+from .._ztest import ZTestResult, ztest
 from .methods import (
     EXACT_NAMES,
     SMALL_COUNT_TEST,
