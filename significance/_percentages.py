@@ -391,28 +391,63 @@ def ztest_from_percentages(
     )
 
 
+MAX_PAIRS = 2**20
+"""Pairs of possible counts tested one by one; beyond, the pooled test's rows and columns."""
+
+
+def _pair_grid(
+    first: PercentageCounts, second: PercentageCounts, options: dict[str, Any], max_pairs: int
+) -> tuple[IntArray, IntArray]:
+    """The pairs of candidate counts whose p-values hold the range over every pair.
+
+    Up to ``max_pairs`` pairs: all of them. Beyond, for the pooled z-test (the default): z is
+    non-decreasing in x1 at fixed x2 and non-increasing in x2 at fixed x1, so along each row and
+    column of the grid the p-value is smallest at an end and largest where z changes sign; the
+    ends and the two counts either side of equal proportions, on every row and column, hold the
+    smallest and the largest p (tested against every pair). Other options are refused there.
+    """
+    c1 = np.arange(first.candidates[0], first.candidates[-1] + 1, dtype=np.int64)
+    c2 = np.arange(second.candidates[0], second.candidates[-1] + 1, dtype=np.int64)
+    if c1.size * c2.size <= max_pairs:
+        return np.repeat(c1, c2.size), np.tile(c2, c1.size)
+    plain = options.get("pooled", True) is True and options.get("exact") is None
+    if not plain:
+        raise ParameterError(
+            "percentage1",
+            f"and {{percentage2}} fit {c1.size:,} x {c2.size:,} pairs of counts, more than "
+            f"{max_pairs:,} to test one by one with these options; use the pooled z-test "
+            "(the default) or give the counts to ztest",
+            refs=["percentage2"],
+        )
+
+    def ends_and_crossing(fixed: IntArray, n_fixed: int, run: IntArray, n_run: int) -> IntArray:
+        # per fixed count: the run's two ends and the counts either side of equal proportions
+        cross = (fixed * n_run) // n_fixed
+        picks = (np.full_like(fixed, run[0]), np.full_like(fixed, run[-1]), cross, cross + 1)
+        return np.clip(np.concatenate(picks), run[0], run[-1])
+
+    x1 = np.concatenate([ends_and_crossing(c2, second.n, c1, first.n), np.tile(c1, 4)])
+    x2 = np.concatenate([np.tile(c2, 4), ends_and_crossing(c1, first.n, c2, second.n)])
+    return x1, x2
+
+
 def _pvalue_range(
     pairs: list[tuple[PercentageCounts, PercentageCounts]],
     alpha: float,
     options: dict[str, Any],
     shape: tuple[int, ...],
+    max_pairs: int = MAX_PAIRS,
 ) -> tuple[Any, Any, Any]:
     """Smallest and largest p over every pair of candidate counts, in one vectorised test."""
-    owner, a, n_a, b, n_b = [], [], [], [], []
-    for k, (first, second) in enumerate(pairs):
-        for c1 in first.candidates:
-            for c2 in second.candidates:
-                owner.append(k)
-                a.append(c1)
-                n_a.append(first.n)
-                b.append(c2)
-                n_b.append(second.n)
+    grids = [_pair_grid(first, second, options, max_pairs) for first, second in pairs]
+    who = np.repeat(np.arange(len(pairs)), [g[0].size for g in grids])
+    a = np.concatenate([g[0] for g in grids])
+    b = np.concatenate([g[1] for g in grids])
+    n_a = np.repeat([first.n for first, _ in pairs], [g[0].size for g in grids])
+    n_b = np.repeat([second.n for _, second in pairs], [g[0].size for g in grids])
     with warnings.catch_warnings():  # the headline test has already warned
         warnings.simplefilter("ignore", SmallCountWarning)
-        p = np.asarray(
-            ztest(np.array(a), np.array(n_a), np.array(b), np.array(n_b), **options).pvalue
-        )
-    who = np.array(owner)
+        p = np.atleast_1d(np.asarray(ztest(a, n_a, b, n_b, **options).pvalue))
     low = np.full(len(pairs), np.inf)
     high = np.full(len(pairs), -np.inf)
     np.minimum.at(low, who, p)

@@ -138,6 +138,43 @@ def test_pvalue_range_over_the_possible_counts() -> None:
     assert arr.pvalue_range.low[0] == pytest.approx(min(sm), rel=1e-12)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    n1=st.integers(min_value=101, max_value=2500),
+    n2=st.integers(min_value=101, max_value=2500),
+    pct1=st.integers(min_value=0, max_value=100),
+    pct2=st.integers(min_value=0, max_value=100),
+    alternative=st.sampled_from(["two-sided", "greater", "less"]),
+    continuity=st.booleans(),
+)
+def test_pvalue_range_from_rows_and_columns_equals_every_pair(
+    n1: int, n2: int, pct1: int, pct2: int, alternative: str, continuity: bool
+) -> None:
+    # Beyond MAX_PAIRS the pooled test's range comes from each row's and column's ends and the
+    # counts either side of equal proportions; here it is checked against every pair
+    from significance._percentages import _pvalue_range
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AmbiguousPercentageWarning)
+        pair = (counts_from_percentage(pct1, n1), counts_from_percentage(pct2, n2))
+    event(f"pairs above 100: {len(pair[0].candidates) * len(pair[1].candidates) > 100}")
+    opts = {"alternative": alternative, "continuity": continuity}
+    every = _pvalue_range([pair], 0.1, opts, ())
+    reduced = _pvalue_range([pair], 0.1, opts, (), max_pairs=0)
+    assert [float(v[0]) for v in reduced] == [float(v[0]) for v in every]
+
+
+def test_pvalue_range_of_many_cases() -> None:
+    # 61% vs 57% of 10 million each: 100,000 possible counts a side (10**10 pairs) are not
+    # tested one by one; the pooled test's range is exact from its rows and columns
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", AmbiguousPercentageWarning)
+        big = ztest_from_percentages(61, 10**7, 57, 10**7)
+        assert big.pvalue_range == (0.0, 0.0) and big.significant
+        with pytest.raises(ValueError, match="pooled z-test"):
+            ztest_from_percentages(61, 10**7, 57, 10**7, pooled=False)
+
+
 def test_decimals() -> None:
     assert counts_from_percentage(60.8, 79, decimals=1).candidates == (48,)
     with pytest.raises(ValueError, match=r"percentage must be a whole number; got 60\.8"):
