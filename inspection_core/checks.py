@@ -9,6 +9,7 @@ value, with one message style: ``"<name> must be <what is valid>; got <value>. D
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = [
     "check_flag",
     "check_fraction",
     "check_integer",
+    "check_path",
     "check_population_size",
     "check_proportion",
     "check_scalar_fraction",
@@ -210,6 +212,26 @@ def check_scalar_fraction(name: str, value: Any) -> float:
             name, f"must be a single number; got an array of shape {arr.shape}"
         )
     return float(arr)
+
+
+def check_path(name: str, value: Any) -> str | os.PathLike[str]:
+    """A file name (``str`` or path-like); anything else is refused before it reaches ``open``.
+
+    ``open`` takes an integer as a file descriptor and closes it afterwards, so a number given
+    by mistake would close one of the process's own files (standard output, a log).
+
+    Examples
+    --------
+    >>> check_path("path", 1)
+    Traceback (most recent call last):
+    ...
+    inspection_core.errors.ParameterTypeError: path must be a file name; got 1
+    """
+    if not isinstance(value, str | os.PathLike) or not isinstance(os.fspath(value), str):
+        raise ParameterTypeError(name, f"must be a file name; got {value!r}")
+    if not os.fspath(value).strip():
+        raise ParameterError(name, "must name a file; got an empty name")
+    return value
 
 
 def check_flag(name: str, value: Any) -> bool:

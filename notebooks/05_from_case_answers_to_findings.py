@@ -85,17 +85,17 @@ findings.key_questions[columns].round(3)
 
 # %% [markdown]
 # 2.1.1 (assessment engages the service user) was met in 65 of 100 cases: 65%, Good. Its 80%
-# interval, 60.2% to 69.6%, reaches into Requires improvement, and one case judged differently
+# interval, 60.1% to 69.6%, reaches into Requires improvement, and one case judged differently
 # (64 of 100) would make it Requires improvement. The harm questions rest on 58 cases, whose
-# eligible population the design puts at 140, so their margins are 6.5 points, above the
-# method's 5.
+# eligible population the design puts at 145 (58 cases, each standing for 2.5), so their margins
+# are 6.5 points, above the method's 5.
 #
-# Today's draw rounds each cell's quota to a whole number of cases, so cells are sampled at
-# different rates (a third of one, all of another) and four cases could not be drawn at all.
-# The design-based estimate weights each case by one over its chance of selection and uses the
-# cells as strata (the numbers R's `survey` package gives, checked in the tests): for 2.1.1 it
-# is 65.5% with a standard error of 3.6 points. Once every case has the same chance (issue 12),
-# the estimate equals the plain percentage.
+# The draw gives every case the same chance of selection, n / N = 100 / 250 (its unbiased
+# controlled rounding; `sample.csv` records each case's `inclusion_probability`), so the sample
+# is self-weighting. The design-based estimate weights each case by one over its chance and uses
+# the cells as strata (the numbers R's `survey` package gives, checked in the tests): for 2.1.1 it
+# is 65.0% with a standard error of 3.5 points, the plain percentage. A draw whose cells were
+# sampled at different rates would give a different estimate, and the findings would say so.
 #
 # Each key question also comes as a sentence:
 
@@ -121,9 +121,9 @@ tests.loc[tests["significant"], ["group", "key_question", "group1", "x1", "n1", 
                                  "x2", "n2", "pvalue", "test"]].round(4)
 
 # %% [markdown]
-# Assessment engaged the service user in 45 of 59 community cases (76%) and 20 of 41 licence
-# cases (49%): a difference of 27 points, significant (p = 0.0046). Among the harm sub-sample,
-# women did better than men on 2.3.3 (8 of 10 against 19 of 48); with so few women the exact
+# Assessment engaged the service user in 45 of 58 community cases (78%) and 20 of 42 licence
+# cases (48%): a difference of 30 points, significant (p = 0.0019). Among the harm sub-sample,
+# women did better than men on 2.3.3 (7 of 9 against 20 of 49); with so few women the exact
 # test makes that call.
 
 # %% [markdown]

@@ -3,11 +3,12 @@
 The public API is listed in ``__all__``; everything in underscore modules is private.
 """
 
-from ._allocation import Allocation, MarginWarning, allocate
+from ._allocation import Allocation, BiasWarning, MarginWarning, Rounding, allocate
 from ._balance import Balance, BalanceWarning, balance_report
 from ._caselist import CaseList, CaseListError, CaseListWarning, check_cases, read_case_list
+from ._exclusions import Exclusions, read_exclusions
 from ._frame import DEFAULT_STRATA, read_cases
-from ._manifest import file_sha256, make_manifest, reproduce_draw
+from ._manifest import ReproductionWarning, file_sha256, make_manifest, reproduce_draw
 from ._output import write_draw
 from ._planning import planning_table
 from ._plot import plot_balance
@@ -22,6 +23,7 @@ from ._sizes import (
     margin_of_error,
     sample_size,
 )
+from ._substitute import Substitution, current_sample, draw_allocation, substitute
 from ._vocab import vocabulary_table
 
 __all__ = [
@@ -29,19 +31,26 @@ __all__ = [
     "Allocation",
     "Balance",
     "BalanceWarning",
+    "BiasWarning",
     "CaseList",
     "CaseListError",
     "CaseListWarning",
     "CaseMapping",
     "Draw",
+    "Exclusions",
     "ImpliedPopulation",
     "MarginWarning",
     "NormalApproximationWarning",
+    "ReproductionWarning",
+    "Rounding",
     "SampleSize",
+    "Substitution",
     "allocate",
     "balance_report",
     "check_cases",
+    "current_sample",
     "draw",
+    "draw_allocation",
     "file_sha256",
     "implied_population",
     "load_mapping",
@@ -52,8 +61,10 @@ __all__ = [
     "published_samples",
     "read_case_list",
     "read_cases",
+    "read_exclusions",
     "reproduce_draw",
     "sample_size",
+    "substitute",
     "vocabulary_table",
     "write_draw",
 ]

@@ -46,10 +46,12 @@ class Balance(Result):
         Achieved margin of the whole sample (worst case, p = 0.5, finite population corrected).
     table : pandas.DataFrame
         A first row ``all``, then one row per variable and level: ``population``,
-        ``population_share``, ``target`` (largest-remainder share of n), ``sample``,
-        ``sample_share``, ``deviation`` (sample - target, cases), ``share_difference``
-        (sample share - population share, percentage points) and ``margin_of_error`` (achieved
-        margin for that sub-group: its sample from its population; NaN when none sampled).
+        ``population_share``, ``quota`` (the level's exact share of n, ``n N_l / N``), its
+        ``floor`` and ``ceiling``, ``target`` (largest-remainder share of n), ``sample`` (the
+        count drawn), ``sample_share``, ``outside`` (cases outside the floor-ceiling range:
+        negative below, positive above, else 0), ``share_difference`` (sample share - population
+        share, percentage points) and ``margin_of_error`` (achieved margin for that sub-group:
+        its sample from its population; NaN when none sampled).
     tests : pandas.DataFrame
         Chi-square goodness of fit of each variable's sample counts against ``n`` times the
         population shares: ``variable``, ``statistic``, ``df``, ``pvalue``, ``smallest_expected``
@@ -64,9 +66,9 @@ class Balance(Result):
     tests: pd.DataFrame
 
     @property
-    def largest_deviation(self) -> int:
-        """The largest absolute gap between a level's sample count and its target."""
-        return int(self.table["deviation"].abs().max())
+    def largest_outside(self) -> int:
+        """The most cases by which a level's count falls outside its quota's floor and ceiling."""
+        return int(self.table["outside"].abs().max())
 
     def summary(self) -> str:
         """State the balance in a sentence."""
@@ -75,9 +77,12 @@ class Balance(Result):
             f"error +/-{100 * self.margin_of_error:.2f} points at "
             f"{100 * self.confidence_level:.3g}% confidence; "
         )
-        if self.largest_deviation == 0:
-            return lead + "every level's count equals its proportional target."
-        return lead + f"largest gap from a level's target is {self.largest_deviation} case(s)."
+        if self.largest_outside == 0:
+            return lead + "every level's count is within the floor and ceiling of its quota."
+        return lead + (
+            f"a level's count is up to {self.largest_outside} case(s) outside the floor and "
+            "ceiling of its quota."
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values: the scalars, ``table`` and ``tests`` as lists of records."""
@@ -94,7 +99,7 @@ class Balance(Result):
         """The printed report: one block per variable, then the tests."""
         lines = [self.summary(), ""]
         header = (
-            f"{'level':<28}{'population':>11}{'share':>8}{'target':>8}{'sample':>8}"
+            f"{'level':<28}{'population':>11}{'share':>8}{'quota':>8}{'range':>9}{'sample':>8}"
             f"{'share':>8}{'diff':>7}{'margin':>8}"
         )
         for variable, rows in self.table.groupby("variable", sort=False):
@@ -103,10 +108,13 @@ class Balance(Result):
             for r in rows.to_dict(orient="records"):
                 moe = float(r["margin_of_error"])
                 margin = "" if math.isnan(moe) else f"{100 * moe:.2f}"
+                span = f"{r['floor']}-{r['ceiling']}"
+                flag = "" if r["outside"] == 0 else f" ({int(r['outside']):+d})"
                 lines.append(
                     f"  {str(r['level'])[:27]:<28}{r['population']:>11}"
-                    f"{100 * r['population_share']:>7.1f}%{r['target']:>8}{r['sample']:>8}"
-                    f"{100 * r['sample_share']:>7.1f}%{r['share_difference']:>+7.1f}{margin:>8}"
+                    f"{100 * r['population_share']:>7.1f}%{r['quota']:>8.2f}{span:>9}"
+                    f"{r['sample']:>8}{100 * r['sample_share']:>7.1f}%"
+                    f"{r['share_difference']:>+7.1f}{margin:>8}{flag}"
                 )
             lines.append("")
         lines.append("Goodness of fit (chi-square, sample counts vs population shares):")
@@ -117,8 +125,10 @@ class Balance(Result):
                 f"  {t['variable']}: chi2 = {t['statistic']:.3f}, df = {t['df']}, p = {p}{note}"
             )
         lines.append(
-            "share: percent of cases; diff: sample minus population share in points; margin: "
-            "achieved margin of error in points (sub-groups above 5 points are less precise)."
+            "share: percent of cases; quota: the level's exact share of n; range: its floor and "
+            "ceiling; diff: sample minus population share in points; margin: achieved margin of "
+            "error in points (sub-groups above 5 points are less precise); (+k): k cases outside "
+            "the range."
         )
         return "\n".join(lines)
 
@@ -182,7 +192,7 @@ def balance_report(
     -----
     The chi-square statistic is ``sum((O - E)**2 / E)`` with ``E = n N_l / N``, df = levels - 1,
     p from the chi-square upper tail (the numbers of ``scipy.stats.chisquare``). Under
-    proportional allocation the sample counts equal their targets up to rounding, so the
+    proportional allocation the sample counts equal their quotas up to rounding, so the
     statistic is near 0 and p near 1 by design: the test documents the match rather than
     testing randomness. Sub-group margins use :func:`sampling.margin_of_error` with the
     sub-group's own population (e.g. 16 women sampled from 39).
@@ -197,11 +207,12 @@ def balance_report(
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore", BalanceWarning)
     ...     report = balance_report(cases, result.sample)
-    >>> round(report.margin_of_error, 4), report.largest_deviation
+    >>> round(report.margin_of_error, 4), report.largest_outside
     (0.0497, 0)
-    >>> report.table.loc[report.table["level"] == "female", ["population", "sample"]]
-       population  sample
-    1          39      16
+    >>> report.table.loc[report.table["level"] == "female",
+    ...                  ["population", "quota", "floor", "ceiling", "sample"]]
+       population  quota  floor  ceiling  sample
+    1          39   15.6     15       16      15
     """
     import pandas as pd
     from scipy.special import chdtrc
@@ -245,8 +256,9 @@ def balance_report(
     total = sum(pop_counts[names[0]].values())
     if not 1 <= n <= total:
         raise ParameterError("sample", f"must hold 1 to {total} cases (the population); got {n}")
+    whole = margin_of_error(n, total, confidence_level=c)
     rows: list[tuple[Any, ...]] = [
-        ("all", "all", total, 1.0, n, n, 1.0, 0, 0.0, margin_of_error(n, total, confidence_level=c))
+        ("all", "all", total, 1.0, float(n), n, n, n, n, 1.0, 0, 0.0, whole)
     ]
     tests = []
     for v in names:
@@ -263,9 +275,11 @@ def balance_report(
         target = largest_remainder(n * pop, total, n, pop)
         for lv, p_l, o_l, t_l in zip(levels, pop, obs, target, strict=True):
             moe = margin_of_error(int(o_l), int(p_l), confidence_level=c) if o_l else math.nan
+            low, high = int(n * p_l // total), -(-int(n * p_l) // total)
+            outside = int(o_l) - min(max(int(o_l), low), high)
             rows.append(
-                (v, lv, int(p_l), p_l / total, int(t_l), int(o_l), o_l / n, int(o_l - t_l),
-                 100 * (o_l / n - p_l / total), moe)
+                (v, lv, int(p_l), p_l / total, n * int(p_l) / total, low, high, int(t_l),
+                 int(o_l), o_l / n, outside, 100 * (o_l / n - p_l / total), moe)
             )  # fmt: skip
         expected = n * pop / total
         if len(levels) > 1:
@@ -290,10 +304,13 @@ def balance_report(
             "level",
             "population",
             "population_share",
+            "quota",
+            "floor",
+            "ceiling",
             "target",
             "sample",
             "sample_share",
-            "deviation",
+            "outside",
             "share_difference",
             "margin_of_error",
         ],

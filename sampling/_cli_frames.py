@@ -21,7 +21,7 @@ from ._cli_check import add_reading_flags, read_for_cli, reading_flags_given
 
 __all__ = ["COMMANDS", "add_commands"]
 
-_METHODS = "controlled (default), largest-remainder, minimum or equal"
+_METHODS = "unbiased (default), controlled, largest-remainder, minimum or equal"
 
 
 @contextmanager
@@ -84,6 +84,7 @@ def add_commands(sub: Any) -> None:
     allocate = sub.add_parser("allocate", help="cases per cell for a stratified sample")
     _common(allocate, n_required=True)
     allocate.add_argument("--json", action="store_true", help="print JSON: n, cells, margins")
+    allocate.add_argument("--seed", default=None, help="seed of the unbiased rounding; recorded")
 
     draw = sub.add_parser("draw", help="draw a stratified sample with reserves and a manifest")
     _common(draw, n_required=False)
@@ -95,6 +96,8 @@ def add_commands(sub: Any) -> None:
     )
     draw.add_argument("--manifest", default=None, help="repeat the draw in this manifest.json")
     draw.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    _add_exclude(draw)
+    _add_substitute(sub)
 
 
 def _strata(args: argparse.Namespace) -> list[str]:
@@ -130,7 +133,8 @@ def run_allocate(args: argparse.Namespace) -> None:
         listing.cases,
         _n(args.n),
         strata=listing.strata,
-        method=args.method or "controlled",
+        method=args.method or default_of(allocate, "method"),
+        seed=None if args.seed is None else _whole("--seed", args.seed, 0),
         minimum=_whole("--minimum", args.minimum, default_of(allocate, "minimum")),
     )
     if args.json:
@@ -154,6 +158,7 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
             ("--blank-strata", args.blank_strata),
             ("--seed", args.seed),
             ("--reserves", args.reserves),
+            ("--exclude", args.exclude),
         )
         if value is not None
     ]
@@ -192,6 +197,7 @@ def run_draw(args: argparse.Namespace) -> None:
         with progress(f"reading {args.cases}"):
             listing = read_for_cli(args)
         n_requested = _n(args.n)
+        exclude, source = _exclusions(args)
         with progress("drawing"):
             result = draw(
                 listing.cases,
@@ -200,10 +206,12 @@ def run_draw(args: argparse.Namespace) -> None:
                 id_column=listing.id_column,
                 strata=listing.strata,
                 reserves=_whole("--reserves", args.reserves, default_of(draw, "reserves")),
-                method=args.method or "controlled",
+                method=args.method or default_of(draw, "method"),
                 minimum=_whole("--minimum", args.minimum, 1),
                 blank_strata=blank,
+                exclude=exclude,
             )
+        result = _with_source(result, source)
     from ._balance import balance_report
     from ._output import write_draw
 
@@ -237,7 +245,65 @@ def run_draw(args: argparse.Namespace) -> None:
             print(f"No balance chart: {written['chart_skipped']}.")
 
 
+def _add_exclude(draw: argparse.ArgumentParser) -> None:
+    draw.add_argument(
+        "--exclude",
+        default=None,
+        help="file (.csv, .xlsx, .parquet) with the --id column: cases that must not be drawn",
+    )
+
+
+def _exclusions(args: argparse.Namespace) -> tuple[list[str] | None, tuple[str, str] | None]:
+    """The IDs of ``--exclude FILE`` and (file name, SHA-256), or (None, None)."""
+    if args.exclude is None:
+        return None, None
+    import os
+
+    from ._exclusions import read_exclusions
+
+    ids, digest = read_exclusions(args.exclude, id_column=args.id_column or "case_id")
+    return ids, (os.path.basename(args.exclude), digest)
+
+
+def _with_source(result: Any, source: tuple[str, str] | None) -> Any:
+    """The draw with its exclusions' file recorded."""
+    if source is None or result.exclusions is None:
+        return result
+    import dataclasses
+
+    ex = dataclasses.replace(result.exclusions, source=source[0], source_sha256=source[1])
+    return dataclasses.replace(result, exclusions=ex)
+
+
+def _add_substitute(sub: Any) -> None:
+    parser = sub.add_parser(
+        "substitute", help="replace a sampled case by the next reserve of its cell (logged)"
+    )
+    parser.add_argument("folder", help="the draw's --out folder")
+    parser.add_argument("--case", required=True, help="ID of the sampled case to replace")
+    parser.add_argument("--reason", required=True, help="why it cannot be inspected (logged)")
+    parser.add_argument("--json", action="store_true", help="print the substitution as JSON")
+
+
+def run_substitute(args: argparse.Namespace) -> None:
+    """``substitute``: append to the log, write the current sample, print its balance."""
+    from ._balance import balance_report
+    from ._substitute import CURRENT_SAMPLE, draw_allocation, substitute
+
+    done = substitute(args.folder, args.case, args.reason)
+    balance = balance_report(draw_allocation(args.folder), done.sample)
+    if args.json:
+        print(json.dumps(done.to_dict(), indent=2))
+    else:
+        print(done.summary())
+        if done.exhausted:
+            print(f"Cells with no reserve left: {', '.join(map(str, done.exhausted))}.")
+        print(balance.report())
+        print(f"\nWrote {args.folder}/{CURRENT_SAMPLE}; appended {args.folder}/substitutions.csv.")
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {
     "allocate": run_allocate,
     "draw": run_draw,
+    "substitute": run_substitute,
 }

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspection_core.errors import ParameterTypeError
+from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.files import check_output_folder, write_folder
 
 from ._balance import Balance, balance_report
@@ -20,7 +20,7 @@ from ._selection import Draw
 if TYPE_CHECKING:
     from ._caselist import CaseList
 
-__all__ = ["OUTPUT_FILES", "check_output_dir", "write_draw"]
+__all__ = ["OUTPUT_FILES", "SUBSTITUTION_LOG", "check_output_dir", "write_draw"]
 
 OUTPUT_FILES = (
     "sample.csv",
@@ -31,6 +31,7 @@ OUTPUT_FILES = (
     "balance.txt",
     "fieldwork.xlsx",
 )
+SUBSTITUTION_LOG = "substitutions.csv"
 
 
 def check_output_dir(
@@ -42,9 +43,20 @@ def check_output_dir(
     """Check an output folder can receive results; return it as an absolute path.
 
     Refuses an empty name, the current folder, a folder holding the input or above it, a file,
-    a missing parent folder, and a folder that already holds anything, unless ``force`` and the
-    toolkit wrote all of it (:func:`inspection_core.files.check_output_folder`).
+    a missing parent folder, a folder that already holds anything, unless ``force`` and the
+    toolkit wrote all of it (:func:`inspection_core.files.check_output_folder`), and a draw's
+    folder with a substitution log (fieldwork records are never replaced, even with ``force``).
     """
+    try:
+        in_fieldwork = (Path(out_dir).expanduser() / SUBSTITUTION_LOG).exists()
+    except (OSError, TypeError, ValueError):  # a name no file system takes: said just below
+        in_fieldwork = False
+    if in_fieldwork:
+        raise ParameterError(
+            "out_dir",
+            f"holds a substitution log ({SUBSTITUTION_LOG}): a draw in fieldwork is never "
+            "replaced; choose a new folder",
+        )
     inputs = [] if input_path is None else [input_path]
     return check_output_folder(out_dir, force=force, inputs=inputs, parameter="out_dir")
 
@@ -115,11 +127,13 @@ def write_draw(
     from ._plot import chart_problem, plot_balance
 
     manifest = make_manifest(
-        result, input_path=input_path, n_requested=n_requested, blank_strata=blank_strata
+        result,
+        input_path=input_path,
+        n_requested=n_requested,
+        blank_strata=blank_strata,
+        balance_tests=json.loads(balance.tests.to_json(orient="records")),
+        extra=None if case_list is None else reading_record(case_list),
     )
-    manifest["balance_tests"] = json.loads(balance.tests.to_json(orient="records"))
-    if case_list is not None:
-        manifest.update(reading_record(case_list))
     skipped = chart_problem(balance)
     report = balance
 

@@ -7,6 +7,8 @@ import os
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from inspection_core.checks import check_path
+
 from ._sizes import implied_population, margin_of_error, sample_size
 
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ def _read(path: str | os.PathLike[str] | None) -> list[dict[str, str]]:
         text = resources.files("sampling").joinpath("data/published_samples.csv").read_text()
         rows = list(csv.DictReader(text.splitlines()))
     else:
+        path = check_path("path", path)
         try:
             with open(path, newline="", encoding="utf-8-sig") as fh:
                 rows = list(csv.DictReader(fh))

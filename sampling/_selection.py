@@ -1,23 +1,22 @@
 """Selection: simple random sampling without replacement within each cell, with reserves.
 
-How the seed drives the draw (the whole definition; nothing else is random):
+Each case's permanent random number comes from a keyed hash of the seed and its ID
+(:mod:`sampling._prn`, where the scheme is written out in full). Within each cell the cases are
+ranked by their hashes: the first ``n_h`` are the sample, in that order, and the next ones the
+cell's reserves, in replacement order.
 
-1. ``rng = numpy.random.default_rng(seed)`` (PCG64) and ``u = rng.random(N)``: one uniform number
-   per eligible case, the k-th number going to the case with the k-th smallest ID in text order.
-2. Within each cell the cases are ranked by ``u`` (ties, which have probability of order
-   ``N**2 / 2**53``, by ID). The first ``n_h`` are the sample, in that order; the next ``r`` are
-   the cell's reserves, in replacement order.
-
-Ranking independent uniforms gives a uniformly random ordering of each cell, so the first ``n_h``
-are a simple random sample without replacement, and the reserves extend it: a sample topped up from
-the reserves is still a simple random sample of the cell. Because the numbers follow the IDs, not
-the rows, the same file and seed give the same cases whatever the row order, and a case's number
-does not depend on how the population is stratified.
+The hashes of distinct IDs behave as independent uniform numbers, so ranking them gives each
+cell a uniformly random order: the first ``n_h`` are a simple random sample without
+replacement, and a sample topped up from the reserves is still one. A case's number depends only
+on the seed and its ID, so the same cases and seed give the same sample whatever the row order,
+whichever library versions, and adding or removing a case changes at most one case in and one
+out of its cell's sample when the allocation stays the same.
 """
 
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,35 +27,38 @@ from inspection_core.checks import check_choice, check_integer
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
 
-from ._allocation import METHODS, Allocation, build_allocation, resolve_n
-from ._frame import DEFAULT_STRATA, prepare_cases
+from ._allocation import METHODS, Allocation, build_allocation, resolve_n, resolve_seed
+from ._exclusions import Exclusions, check_exclusions
+from ._frame import DEFAULT_STRATA, CaseTable, prepare_cases
+from ._prn import HASH_SCHEME, id_hashes, uniform
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ADDED_COLUMNS", "Draw", "draw", "rank_within_cells", "resolve_seed"]
+__all__ = ["ADDED_COLUMNS", "Draw", "draw", "draw_table", "rank_by_hash", "resolve_seed"]
 
 ADDED_COLUMNS = ("cell", "draw_order", "reserve_order")
 """Columns a draw adds to the sample and reserve tables; a case list must not have them."""
 
 IntArray = npt.NDArray[np.int64]
+UIntArray = npt.NDArray[np.uint64]
 
 
-def rank_within_cells(
-    cell: IntArray, order: IntArray, wanted: IntArray, seed: int
+def rank_by_hash(
+    cell: IntArray, hashes: UIntArray, wanted: IntArray, id_rank: Any = None
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """The first ``wanted[h]`` cases of each cell in the seeded random order (internal).
+    """The first ``wanted[h]`` cases of each cell in the order of their hashes (internal).
 
     Parameters
     ----------
     cell : ndarray of int
         Each case's cell, 0 to H - 1.
-    order : ndarray of int
-        Positions that sort the cases by ID.
+    hashes : ndarray of uint64
+        Each case's hash (:func:`sampling._prn.id_hashes`).
     wanted : ndarray of int
         Cases needed from each cell (sample plus reserves), at most the cell's population.
-    seed : int
-        Seed of ``numpy.random.default_rng``.
+    id_rank : callable, optional
+        Returns each case's rank in ID text order; called only if two hashes in a cell are equal.
 
     Returns
     -------
@@ -66,60 +68,44 @@ def rank_within_cells(
 
     Notes
     -----
-    Only the cases whose number falls below a per-cell threshold are sorted (a threshold set so
+    Only the cases whose hash falls below a per-cell threshold are sorted (a threshold set so
     that the cell almost surely has enough; cells that do not are redone in full), so the result
     equals a full sort of every cell at a fraction of the cost.
 
     Examples
     --------
-    >>> rows, cells, ranks = rank_within_cells(
-    ...     np.array([0, 0, 1, 1, 1]), np.arange(5), np.array([1, 2]), seed=1
-    ... )
-    >>> cells.tolist(), ranks.tolist()
-    ([0, 1, 1], [0, 0, 1])
+    >>> h = np.array([5, 3, 9, 1, 7], dtype=np.uint64)
+    >>> rank_by_hash(np.array([0, 0, 1, 1, 1]), h, np.array([1, 2]))[0].tolist()
+    [1, 3, 4]
     """
     count = len(cell)
-    u = np.random.default_rng(seed).random(count)
-    key = np.empty(count)
-    key[order] = u
     population = np.bincount(cell, minlength=len(wanted))
     with np.errstate(divide="ignore", invalid="ignore"):
-        threshold = np.where(
-            wanted > 0,
-            np.minimum(2.0, (wanted + 6 * np.sqrt(wanted) + 16) / np.maximum(population, 1)),
-            -1.0,
+        share = np.where(
+            wanted > 0, (wanted + 6 * np.sqrt(wanted) + 16) / np.maximum(population, 1), -1.0
         )
-    candidates = np.flatnonzero(key < threshold[cell])
+    everything = share >= 1.0
+    limit = np.where(everything | (share < 0), 0, share * 2.0**64).astype(np.float64)
+    threshold = np.minimum(limit, 2.0**64 - 4096).astype(np.uint64)  # exact below 2**64
+    take = everything[cell] | (hashes < threshold[cell])
+    candidates = np.flatnonzero(take)
     short = np.bincount(cell[candidates], minlength=len(wanted)) < wanted
-    if short.any():  # a cell with too few numbers below its threshold: take all its cases
-        threshold[short] = 2.0
-        candidates = np.flatnonzero(key < threshold[cell])
+    if short.any():  # a cell with too few hashes below its threshold: take all its cases
+        everything |= short
+        candidates = np.flatnonzero(everything[cell] | (hashes < threshold[cell]))
     c_cell = cell[candidates]
-    c_key = key[candidates]
-    sorted_idx = np.lexsort((c_key, c_cell))
-    s_key, s_cell = c_key[sorted_idx], c_cell[sorted_idx]
-    if np.any((s_key[1:] == s_key[:-1]) & (s_cell[1:] == s_cell[:-1])):  # equal numbers: by ID
-        id_rank = np.empty(count, dtype=np.int64)
-        id_rank[order] = np.arange(count)
-        sorted_idx = np.lexsort((id_rank[candidates], c_key, c_cell))
+    c_hash = hashes[candidates]
+    sorted_idx = np.lexsort((c_hash, c_cell))
+    s_hash, s_cell = c_hash[sorted_idx], c_cell[sorted_idx]
+    if np.any((s_hash[1:] == s_hash[:-1]) & (s_cell[1:] == s_cell[:-1])):  # equal: by ID text
+        ranks_by_id = np.asarray(id_rank() if id_rank is not None else np.arange(count))
+        sorted_idx = np.lexsort((ranks_by_id[candidates], c_hash, c_cell))
     rows = candidates[sorted_idx]
     cells = c_cell[sorted_idx]
     starts = np.searchsorted(cells, np.arange(len(wanted)))
     ranks = np.arange(len(rows)) - starts[cells]
     keep = ranks < wanted[cells]
     return rows[keep].astype(np.int64), cells[keep].astype(np.int64), ranks[keep].astype(np.int64)
-
-
-def resolve_seed(seed: Any) -> int:
-    """A seed as a whole number of at least 0; ``None`` picks a 12-digit one from the system."""
-    if seed is None:
-        entropy = np.random.SeedSequence().entropy
-        return int(entropy) % 10**12  # type: ignore[arg-type]  # an int when not given
-    if isinstance(seed, int | np.integer) and not isinstance(seed, bool | np.bool_):
-        if seed < 0:
-            raise ParameterError("seed", f"must be a whole number of at least 0; got {seed}")
-        return int(seed)  # exact: no trip through float for large seeds
-    return int(check_integer("seed", seed, minimum=0))
 
 
 @dataclass(frozen=True, eq=False)
@@ -130,19 +116,30 @@ class Draw(Result):
     ----------
     sample : pandas.DataFrame
         The selected cases (all input columns) with ``cell`` (1-based row of
-        ``allocation.cells``) and ``draw_order`` (1, 2, ... within the cell), sorted by both.
+        ``allocation.cells``), ``draw_order`` (1, 2, ... within the cell), ``prn`` (the case's
+        permanent random number in [0, 1)), ``inclusion_probability`` and ``design_weight`` (its
+        inverse), sorted by cell and draw order.
     reserves : pandas.DataFrame
         Replacement cases, same columns but ``reserve_order`` (1 is the first replacement of a
         selected case of that cell that cannot be inspected). Only cells with a sampled case
         have reserves.
     allocation : Allocation
-        Cases per cell and margin checks.
+        Cases per cell, margin checks, expected counts and inclusion probabilities.
     seed : int
-        Seed of ``numpy.random.default_rng`` (recorded even when chosen by the system).
+        The seed of the permanent random numbers and of the allocation (recorded even when
+        chosen by the system).
     id_column : str
         The ID column.
     reserves_per_cell : int
         Reserves requested per cell (fewer where a cell has no more cases).
+    exclusions : Exclusions or None
+        Cases excluded before drawing; the allocation's population is what is left.
+    selection : str
+        How the random numbers were made: :data:`sampling._prn.HASH_SCHEME` (manifest version
+        2), or numpy's stream for a repeated version-1 draw.
+    created_utc : str or None
+        When the draw was first made, for a draw repeated from its manifest (else None: the
+        manifest records the time it is written).
     """
 
     sample: pd.DataFrame
@@ -151,6 +148,9 @@ class Draw(Result):
     seed: int
     id_column: str
     reserves_per_cell: int
+    exclusions: Exclusions | None = None
+    selection: str = HASH_SCHEME
+    created_utc: str | None = None
 
     @property
     def strata(self) -> tuple[str, ...]:
@@ -164,14 +164,20 @@ class Draw(Result):
 
     def summary(self) -> str:
         """Say what was drawn."""
+        excluded = (
+            ""
+            if self.exclusions is None
+            else f" after excluding {self.exclusions.count} of {self.exclusions.population_before}"
+        )
         return (
-            f"Drew {self.n} of {self.allocation.population_size} cases with seed {self.seed} "
-            f"({len(self.allocation.cells)} cells, {self.allocation.method} allocation) and "
-            f"{len(self.reserves)} reserves ({self.reserves_per_cell} per sampled cell at most)."
+            f"Drew {self.n} of {self.allocation.population_size} cases{excluded} with seed "
+            f"{self.seed} ({len(self.allocation.cells)} cells, {self.allocation.method} "
+            f"allocation) and {len(self.reserves)} reserves ({self.reserves_per_cell} per sampled "
+            f"cell at most); {self.allocation.chances()}."
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """Seed, n, IDs sampled and reserved (by cell order), and the allocation."""
+        """Seed, n, IDs sampled and reserved (by cell order), the allocation and exclusions."""
         return {
             "n": self.n,
             "seed": self.seed,
@@ -180,6 +186,8 @@ class Draw(Result):
             "sample_ids": [str(v) for v in self.sample[self.id_column]],
             "reserve_ids": [str(v) for v in self.reserves[self.id_column]],
             "allocation": self.allocation.to_dict(),
+            "exclusions": None if self.exclusions is None else self.exclusions.to_dict(),
+            "selection": self.selection,
         }
 
     def __str__(self) -> str:
@@ -192,6 +200,123 @@ class Draw(Result):
         )
 
 
+def _with_design(frame: pd.DataFrame, allocation: Allocation, cells: IntArray) -> None:
+    """Add each case's inclusion probability and design weight (from its cell), in place."""
+    table = allocation.cells
+    frame["inclusion_probability"] = table["inclusion_probability"].to_numpy()[cells]
+    frame["design_weight"] = table["design_weight"].to_numpy()[cells]
+
+
+def draw_table(
+    table: CaseTable,
+    size: int,
+    *,
+    seed: int,
+    reserves: int,
+    method: str,
+    minimum: int,
+    exclusions: Exclusions | None = None,
+    legacy: bool = False,
+    recorded: IntArray | None = None,
+    hashes: UIntArray | None = None,
+) -> Draw:
+    """Allocate and select from a checked case table (internal; see :func:`draw`).
+
+    ``legacy`` selects as release 0.1 did (manifest version 1); ``recorded`` imposes a
+    manifest's allocation (checked by the caller); ``hashes`` are the table's IDs' hashes when
+    already computed.
+    """
+    import pandas as pd
+
+    population = table.population
+    allocation = build_allocation(
+        population,
+        table.cell_codes,
+        table.levels,
+        table.strata,
+        size,
+        method,
+        minimum,
+        None if legacy else seed,
+        recorded=recorded,
+    )
+    allocated = allocation.cells["allocated"].to_numpy().astype(np.int64)
+    spare = np.where(allocated > 0, np.minimum(reserves, population - allocated), 0)
+    prn = None
+    if legacy:
+        from ._selection_v1 import SELECTION_V1, rank_within_cells
+
+        rows, cells, ranks = rank_within_cells(table.cell, table.order, allocated + spare, seed)
+        selection = SELECTION_V1
+    else:
+        assert table.ids is not None  # draw always checks the ID column
+        if hashes is None:
+            hashes = id_hashes(table.ids, seed)
+
+        def id_rank() -> IntArray:
+            ranks_ = np.empty(len(table.order), dtype=np.int64)
+            ranks_[table.order] = np.arange(len(table.order))
+            return ranks_
+
+        rows, cells, ranks = rank_by_hash(table.cell, hashes, allocated + spare, id_rank)
+        prn = uniform(hashes[rows])
+        selection = HASH_SCHEME
+    chosen = ranks < allocated[cells]
+    sample = table.rows(rows[chosen])
+    sample["cell"] = cells[chosen] + 1
+    sample["draw_order"] = ranks[chosen] + 1
+    spare_rows = ~chosen
+    reserve = table.rows(rows[spare_rows])
+    reserve["cell"] = cells[spare_rows] + 1
+    reserve["reserve_order"] = ranks[spare_rows] - allocated[cells[spare_rows]] + 1
+    if prn is not None:
+        sample["prn"] = prn[chosen]
+        reserve["prn"] = prn[spare_rows]
+    _with_design(sample, allocation, cells[chosen])
+    _with_design(reserve, allocation, cells[spare_rows])
+    if reserve.empty:
+        reserve = pd.DataFrame(columns=list(reserve.columns))
+    return Draw(
+        sample=sample,
+        reserves=reserve,
+        allocation=allocation,
+        seed=seed,
+        id_column=table.id_column,
+        reserves_per_cell=reserves,
+        exclusions=exclusions,
+        selection=selection,
+    )
+
+
+def prepare_draw(
+    cases: pd.DataFrame,
+    *,
+    id_column: str,
+    strata: Any,
+    blank_strata: str,
+    exclude: Any = None,
+    exclude_source: tuple[str, str] | None = None,
+) -> tuple[CaseTable, Exclusions | None]:
+    """Check the case frame and apply exclusions (internal): the table drawn from."""
+    table = prepare_cases(
+        cases,
+        id_column=id_column,
+        strata=DEFAULT_STRATA if strata is None else strata,
+        blank_strata=blank_strata,
+    )
+    if exclude is None:
+        return table, None
+    source, digest = exclude_source if exclude_source is not None else (None, None)
+    exclusions, keep = check_exclusions(exclude, table, source=source, sha256=digest)
+    if exclusions.count == 0:
+        return table, exclusions
+    kept = table.frame.loc[keep].reset_index(drop=True)
+    return (
+        prepare_cases(kept, id_column=id_column, strata=table.strata, blank_strata=blank_strata),
+        exclusions,
+    )
+
+
 def draw(
     cases: pd.DataFrame,
     n: int | str,
@@ -200,9 +325,10 @@ def draw(
     id_column: str = "case_id",
     strata: Any = None,
     reserves: int = 2,
-    method: str = "controlled",
+    method: str = "unbiased",
     minimum: int = 1,
     blank_strata: str = "error",
+    exclude: Any = None,
 ) -> Draw:
     """Draw a stratified random sample of cases, with an ordered reserve list per cell.
 
@@ -211,10 +337,12 @@ def draw(
     cases : pandas.DataFrame
         The eligible cases, one row each (e.g. from :func:`sampling.read_cases`). Not modified.
     n : int or "auto"
-        Cases to sample; ``"auto"`` applies the 80%/5 rule to the number of eligible cases.
+        Cases to sample; ``"auto"`` applies the 80%/5 rule to the number of eligible cases left
+        after any exclusions.
     seed : int or None
-        Seed of ``numpy.random.default_rng``. ``None`` takes one from the operating system and
-        records it in the result, so the draw can still be repeated.
+        Seed of the permanent random numbers and of the allocation's random choice
+        (:mod:`sampling._prn`). ``None`` takes one from the operating system and records it in
+        the result, so the draw can still be repeated.
     id_column : str, default "case_id"
         Column identifying each case (text; filled in; unique).
     strata : sequence of str, optional
@@ -222,29 +350,35 @@ def draw(
     reserves : int, default 2
         Reserve cases to list for each cell with a sampled case (fewer if the cell runs out).
     method, minimum, blank_strata
-        As in :func:`sampling.allocate`.
+        As in :func:`sampling.allocate` (default ``"unbiased"``).
+    exclude : sequence of str, optional
+        IDs of cases that must not be drawn (in another sample of this inspection, inspected
+        last round). Every one must be on the case list; they are removed before allocating, and
+        the result records them (``exclusions``).
 
     Returns
     -------
     Draw
-        ``sample``, ``reserves``, ``allocation`` and ``seed``.
+        ``sample`` and ``reserves`` (with each case's permanent random number, inclusion
+        probability and design weight), ``allocation``, ``seed`` and ``exclusions``.
 
     Raises
     ------
     ValueError
-        Bad n, seed or reserves, a case frame that fails the checks of
-        :func:`sampling.read_cases` (missing columns, blank or repeated IDs, blank strata), or
-        one with a column the draw adds (``cell``, ``draw_order``, ``reserve_order``).
+        Bad n, seed or reserves, exclusions not on the case list or emptying a cell, a case
+        frame that fails the checks of :func:`sampling.read_cases` (missing columns, blank or
+        repeated IDs, blank strata), or one with a column the draw adds (``cell``,
+        ``draw_order``, ``reserve_order``).
     TypeError
         ``cases`` is not a DataFrame, or ``id_column`` is None (a draw needs an ID column).
 
     Notes
     -----
-    Within each cell, a simple random sample without replacement of the allocated size. The seed
-    gives one uniform number per case in ID order; each cell's cases are ranked by their
-    numbers, the first ``n_h`` sampled and the next ones listed as reserves (module
-    documentation of ``sampling._selection``). The same cases and seed give the same sample
-    whatever the row order.
+    Within each cell, a simple random sample without replacement of the allocated size: the
+    cases with the smallest permanent random numbers, the next ones listed as reserves. The
+    numbers come from a keyed hash of the seed and the ID, so the same cases and seed give the
+    same sample whatever the row order, and the unbiased allocation's choice comes from the same
+    key. Every case's inclusion probability is then ``E[n_h] / N_h`` = n/N.
 
     Examples
     --------
@@ -254,9 +388,11 @@ def draw(
     >>> result = draw(cases, "auto", seed=2026, reserves=2)
     >>> len(result.sample), result.sample["case_id"].is_unique
     (100, True)
+    >>> sorted(set(result.sample["inclusion_probability"].round(12)))
+    [0.4]
     >>> shuffled = cases.sample(frac=1, random_state=7)
     >>> again = draw(shuffled, "auto", seed=2026, reserves=2)
-    >>> sorted(again.sample["case_id"]) == sorted(result.sample["case_id"])
+    >>> again.sample["case_id"].tolist() == result.sample["case_id"].tolist()
     True
     """
     import pandas as pd
@@ -281,36 +417,42 @@ def draw(
     minimum_i = int(check_integer("minimum", minimum, minimum=1))
     reserves_i = int(check_integer("reserves", reserves, minimum=0))
     seed_i = resolve_seed(seed)
-    table = prepare_cases(
-        cases,
-        id_column=id_column,
-        strata=DEFAULT_STRATA if strata is None else strata,
-        blank_strata=blank_strata,
-    )
-    population = table.population
-    size = resolve_n(n, int(population.sum()))
-    allocation = build_allocation(
-        population, table.cell_codes, table.levels, table.strata, size, method, minimum_i
-    )
-    allocated = allocation.cells["allocated"].to_numpy().astype(np.int64)
-    spare = np.where(allocated > 0, np.minimum(reserves_i, population - allocated), 0)
-    rows, cells, ranks = rank_within_cells(table.cell, table.order, allocated + spare, seed_i)
-    chosen = ranks < allocated[cells]
-    frame = table.frame
-    sample = table.rows(rows[chosen])
-    sample["cell"] = cells[chosen] + 1
-    sample["draw_order"] = ranks[chosen] + 1
-    spare_rows = ~chosen
-    reserve = table.rows(rows[spare_rows])
-    reserve["cell"] = cells[spare_rows] + 1
-    reserve["reserve_order"] = ranks[spare_rows] - allocated[cells[spare_rows]] + 1
-    if reserve.empty:
-        reserve = pd.DataFrame(columns=[*frame.columns, "cell", "reserve_order"])
-    return Draw(
-        sample=sample,
-        reserves=reserve,
-        allocation=allocation,
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # Hash the IDs as given while the frame is checked (numpy releases the GIL); used only
+        # if the checked IDs are exactly those (text already clean, as read_cases returns it).
+        early = pool.submit(_early_hashes, cases, id_column, seed_i, exclude is None)
+        table, exclusions = prepare_draw(
+            cases, id_column=id_column, strata=strata, blank_strata=blank_strata, exclude=exclude
+        )
+        raw, hashes = early.result()
+    if hashes is not None and not (table.ids is not None and raw is not None
+                                   and table.ids.equals(raw)):  # fmt: skip
+        hashes = None
+    size = resolve_n(n, int(table.population.sum()))
+    return draw_table(
+        table,
+        size,
         seed=seed_i,
-        id_column=table.id_column,
-        reserves_per_cell=reserves_i,
+        reserves=reserves_i,
+        method=method,
+        minimum=minimum_i,
+        exclusions=exclusions,
+        hashes=hashes,
     )
+
+
+def _early_hashes(
+    cases: Any, id_column: str, seed: int, wanted: bool
+) -> tuple[pd.Series | None, UIntArray | None]:
+    """The hashes of an ID column that is already text (else nothing: the checks will say)."""
+    import pandas as pd
+
+    if not wanted or not isinstance(cases, pd.DataFrame) or id_column not in cases.columns:
+        return None, None
+    raw = cases[id_column]
+    if not isinstance(raw, pd.Series) or not isinstance(raw.dtype, pd.StringDtype):
+        return None, None
+    try:
+        return raw.reset_index(drop=True), id_hashes(raw, seed)
+    except Exception:  # e.g. missing values: the checks report them properly
+        return None, None

@@ -42,7 +42,7 @@ PLANTED: dict[str, tuple[int, int, int]] = {
     "2.4.2": (57, 96, 4),
     "2.4.3": (24, 58, 0),
 }
-# Key question -> yes among community cases (59 in the sample) and among licence cases (41).
+# Key question -> yes among community cases (58 in the sample) and among licence cases (42).
 PLANTED_SPLITS: dict[str, tuple[int, int]] = {"2.1.1": (45, 20), "2.2.1": (47, 27)}
 COMMUNITY = ("community order", "suspended sentence order")
 YES_SPELLINGS = ("Yes", "Yes", "Yes", "yes", "Y")
@@ -66,7 +66,7 @@ def make_results(sample: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
     ids = sample["case_id"].to_numpy()
     low = (sample["risk"] == "low").to_numpy()
     community = sample["disposal"].isin(COMMUNITY).to_numpy()
-    if int(community.sum()) != 59 or int((~low).sum()) != 58:
+    if int(community.sum()) != 58 or int((~low).sum()) != 58:
         raise SystemExit("the example sample is not the one the planted counts were made for")
     out = pd.DataFrame({"case_id": ids})
     out["officer_grade"] = rng.choice(["PO", "PSO"], size=n, p=[0.6, 0.4])

@@ -186,6 +186,19 @@ MISTAKES: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         ValueError,
         "alpha",
     ),
+    # open() takes an int as a file descriptor and closes it: the test run's own stderr once
+    (
+        "published_samples fd",
+        lambda: sampling.published_samples(path=2),  # type: ignore[arg-type]
+        TypeError,
+        "file name",
+    ),
+    (
+        "published_samples bool",
+        lambda: sampling.published_samples(path=True),  # type: ignore[arg-type]
+        TypeError,
+        "path",
+    ),
 ]
 
 

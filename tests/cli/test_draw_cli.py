@@ -21,17 +21,32 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_allocate_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "allocate", EXAMPLE, *STRATA, "--n", "auto", "--json")
+    code, out, err = run(capsys, "allocate", EXAMPLE, *STRATA, "--n", "auto", "--seed", "5",
+                         "--json")  # fmt: skip
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["n", "cells", "margins"] and data["n"] == 100
+    assert list(data) == ["n", "cells", "margins", "method", "seed", "rounding"]
+    assert data["n"] == 100 and data["method"] == "unbiased" and data["seed"] == 5
     assert set(data["cells"][0]) == {"gender", "disposal", "risk", "population", "quota",
-                                     "allocated"}  # fmt: skip
+                                     "expected", "allocated", "inclusion_probability",
+                                     "design_weight", "bias"}  # fmt: skip
     assert sum(c["allocated"] for c in data["cells"]) == 100
-    assert data["margins"]["gender"]["female"] == {"population": 39, "target": 16, "allocated": 16}
+    # unbiased: every case's inclusion probability is 100/250, exactly as computed
+    assert {c["inclusion_probability"] for c in data["cells"]} == {100 / 250}
+    assert data["rounding"]["exact"] is True and data["rounding"]["route"] == "decomposition"
+    female = data["margins"]["gender"]["female"]  # quota 15.6
+    assert (female["floor"], female["ceiling"]) == (15, 16)
     for levels in data["margins"].values():
         for m in levels.values():
-            assert set(m) == {"population", "target", "allocated"}
+            assert m["floor"] <= m["allocated"] <= m["ceiling"]
+    # the deterministic method keeps its promise: every margin on its largest-remainder target
+    code, out, _ = run(capsys, "allocate", EXAMPLE, "--n", "auto", "--method", "controlled",
+                       "--json")  # fmt: skip
+    data = json.loads(out)
+    assert data["seed"] is None and data["rounding"]["route"] == "deterministic"
+    assert data["margins"]["gender"]["female"]["target"] == 16
+    for levels in data["margins"].values():
+        for m in levels.values():
             assert m["target"] == m["allocated"]
 
 

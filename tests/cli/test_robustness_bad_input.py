@@ -239,6 +239,90 @@ CASES: dict[str, Case] = {
         message="cannot read manifest",
         **DRAW_OUT,
     ),
+    # --- draw: seeds, exclusions, version-2 manifests (issue 12) ---
+    "draw seed not whole": S(*DRAW, "--n", "10", "--seed", "2.5", message="--seed", **DRAW_OUT),
+    "draw exclude without the ID column": S(
+        *DRAW,
+        "--n",
+        "10",
+        "--exclude",
+        "{exclude_noid.csv}",
+        message="has no 'case_id' column",
+        **DRAW_OUT,
+    ),
+    "draw exclude unknown IDs": S(
+        *DRAW,
+        "--n",
+        "10",
+        "--exclude",
+        "{exclude_unknown.csv}",
+        message="exclude lists 2 IDs not in the case list (case_id): 'NOPE1', 'NOPE2'",
+        **DRAW_OUT,
+    ),
+    "draw exclude a whole cell": S(
+        *DRAW,
+        "--n",
+        "10",
+        "--exclude",
+        "{exclude_cell.csv}",
+        message="removes every case of 1 cell",
+        **DRAW_OUT,
+    ),
+    "draw manifest v2 tampered allocation": S(
+        "draw",
+        "--manifest",
+        "{tampered_allocation.json}",
+        "{cases.csv}",
+        "--out",
+        "{out}/draw",
+        message="manifest was edited after it was written",
+        **DRAW_OUT,
+    ),
+    "draw manifest v2 tampered hash scheme": S(
+        "draw",
+        "--manifest",
+        "{tampered_scheme.json}",
+        "{cases.csv}",
+        "--out",
+        "{out}/draw",
+        message="hash scheme 'prn-v9",
+        subprocess=True,
+        **DRAW_OUT,
+    ),
+    # --- substitute ---
+    "substitute case not in the sample": S(
+        "substitute", "{draw}", "--case", "NOPE", "--reason", "moved", message="not in the sample"
+    ),
+    "substitute case already replaced": S(
+        "substitute",
+        "{draw}",
+        "--case",
+        "{replaced}",
+        "--reason",
+        "moved",
+        message="was already replaced by",
+    ),
+    "substitute with no reserve left": S(
+        "substitute",
+        "{draw}",
+        "--case",
+        "{exhausted}",
+        "--reason",
+        "moved",
+        message="has no reserve left",
+    ),
+    "substitute not a draw's folder": S(
+        "substitute",
+        "{fixtures}",
+        "--case",
+        "X",
+        "--reason",
+        "moved",
+        message="not a draw's folder",
+    ),
+    "substitute blank reason": S(
+        "substitute", "{draw}", "--case", "{exhausted}", "--reason", " ", message="reason"
+    ),
     # --- ztest, power, mdd, sample-size ---
     "ztest x above n": G(
         "ztest", "--x1", "120", "--n1", "100", "--x2", "65", "--n2", "100", message="x1"
@@ -456,9 +540,8 @@ MORE: dict[str, Case] = {
         "ztest", "--p1", "61%", "--n1", "1e12", "--x2", "3", "--n2", "10", message="--n1"),
     "ztest decimal-comma percentage": G(
         "ztest", "--p1", "6,5%", "--n1", "100", "--x2", "3", "--n2", "10", message="comma"),
-    "exact sizing of 10,000 cells refused": S(
-        "draw", "{many_cells.csv}", "--n", "auto", "--strata", "gender,office,risk", "--out",
-        "{out}/draw", message="cannot meet every margin target", **DRAW_OUT),
+    # (10,000 one-case offices were refused by release 0.1's rounding; both the unbiased and the
+    # staged deterministic rounding now draw them: tests/test_rounding_unbiased.py)
     # --- compare: commas in tables, outputs checked before any is written ---
     "compare decimal comma in a percentage": G(
         "compare", "{comma_pct.csv}", "--previous-n", "100", message="'6,5'. Did you mean 6.5?"),
@@ -552,6 +635,38 @@ def _make_fixtures(folder: Path) -> None:
         (folder / name).write_text(
             "\n".join([key_q[0], ",".join(edited), *key_q[2:]]) + "\n", encoding="utf-8"
         )
+    _make_draw_fixtures(folder, lines)
+
+
+def _make_draw_fixtures(folder: Path, lines: list[str]) -> None:
+    """Exclusion files, tampered version-2 manifests and a draw's folder in fieldwork."""
+    import warnings
+
+    from sampling import draw, read_cases, substitute, write_draw
+    from sampling._manifest import content_digest
+
+    header = lines[0].split(",")[0]
+    (folder / "exclude_noid.csv").write_text("reference\nCRN540586\n", encoding="utf-8")
+    (folder / "exclude_unknown.csv").write_text(f"{header}\nNOPE2\nCRN540586\nNOPE1\n",
+                                                encoding="utf-8")  # fmt: skip
+    cases = read_cases(folder / "cases.csv")
+    very_high = cases[cases["risk"] == "very high"]["case_id"].iloc[0]
+    (folder / "exclude_cell.csv").write_text(f"{header}\n{very_high}\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        written = write_draw(draw(cases, "auto", seed=2026, reserves=1), folder / "draw",
+                             input_path=folder / "cases.csv")  # fmt: skip
+    record = written["manifest"]
+    tampered = json.loads(json.dumps(record))
+    tampered["allocation"][0]["allocated"] += 1
+    (folder / "tampered_allocation.json").write_text(json.dumps(tampered), encoding="utf-8")
+    scheme = dict(record, selection="prn-v9: another scheme")
+    scheme["content_sha256"] = content_digest(scheme)
+    (folder / "tampered_scheme.json").write_text(json.dumps(scheme), encoding="utf-8")
+    sample = written["manifest"]["sample_ids"]
+    substitute(folder / "draw", sample[0], "transferred")  # cell 1: one reserve, now used
+    (folder / "replaced").write_text(sample[0], encoding="utf-8")
+    (folder / "exhausted").write_text(sample[1], encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -578,6 +693,8 @@ def _fill(arg: str, fixtures: Path, out: Path) -> str:
         return str(out) + arg[len("{out}") :]
     if arg == "{fixtures}" or arg.startswith("{fixtures}/"):
         return str(fixtures) + arg[len("{fixtures}") :]
+    if arg in ("{replaced}", "{exhausted}"):  # a case ID kept in a fixture file
+        return (fixtures / arg[1:-1]).read_text(encoding="utf-8")
     if arg.startswith("{") and arg.endswith("}"):
         return str(fixtures / arg[1:-1])
     return arg
@@ -586,12 +703,13 @@ def _fill(arg: str, fixtures: Path, out: Path) -> str:
 def test_the_table_covers_every_command() -> None:
     assert len(CASES) >= 300
     commands = {(c.package, c.argv[0]) for c in CASES.values() if c.argv}
-    sampling_commands = {"size", "margin", "implied", "published", "plan", "allocate", "draw"}
+    sampling_commands = {"size", "margin", "implied", "published", "plan", "allocate", "draw",
+                         "substitute"}  # fmt: skip
     significance_commands = {"ztest", "power", "mdd", "sample-size", "compare", "rating",
                              "provider-rating"}  # fmt: skip
     assert {("sampling", c) for c in sampling_commands} <= commands
     assert {("significance", c) for c in significance_commands} <= commands
-    assert 3 <= sum(c.subprocess for c in CASES.values()) <= 8
+    assert 3 <= sum(c.subprocess for c in CASES.values()) <= 9
 
 
 @pytest.mark.parametrize("name", list(CASES))

@@ -39,6 +39,18 @@ def self_weighting_draw(example_draw: Path, tmp_path_factory: pytest.TempPathFac
     return folder
 
 
+@pytest.fixture(scope="session")
+def by_allocation_draw(example_draw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same draw without recorded probabilities: each case's is its cell's n_c / N_c."""
+    folder = tmp_path_factory.mktemp("draw") / "by_allocation"
+    shutil.copytree(example_draw, folder)
+    for name in ("sample.csv", "reserves.csv"):
+        frame = pd.read_csv(folder / name, dtype=str)
+        frame = frame.drop(columns=["inclusion_probability", "design_weight"])
+        frame.to_csv(folder / name, index=False)
+    return folder
+
+
 FULL_RATINGS = {"1.1": "Good", "1.2": "Good", "1.3": "Good", "1.4": "Good"}
 FULL_RATINGS |= {"4.1": "Good", "4.2": "Outstanding"}
 

@@ -36,22 +36,38 @@ def test_notebook_2_draw() -> None:
     path = str(resources.files("sampling") / "data/example_population.csv")
     cases = read_cases(path)
     assert len(cases) == 250
-    allocation = allocate(cases, "auto")
-    margins = allocation.margins.set_index(["variable", "level"])["allocated"]
-    # "16 women, 28 licence cases, 11 high-risk cases"
-    assert margins[("gender", "female")] == 16
-    assert margins[("disposal", "licence")] == 28
-    assert margins[("risk", "high")] == 11
+    allocation = allocate(cases, "auto", seed=2026)
+    margins = allocation.margins.set_index(["variable", "level"])
+    # "15 women for a quota of 15.6"; "a mixture of 18 such roundings"; "100/250 = 0.4"
+    assert margins.loc[("gender", "female"), "allocated"] == 15
+    assert margins.loc[("gender", "female"), "quota"] == pytest.approx(15.6)
+    assert allocation.rounding.roundings == 18
+    assert (allocation.cells["inclusion_probability"] == 0.4).all()
+    # "4 of the 250 cases can never be inspected, among them the only very-high-risk case,
+    # while another case with the same quota of 0.4 is always inspected"
+    fixed = allocate(cases, 100, method="controlled")
+    assert fixed.cases_without_chance == 4
+    assert "very high" in set(fixed.unselectable["risk"])
+    certain = fixed.cells[fixed.cells["inclusion_probability"] == 1]
+    assert certain["quota"].round(2).tolist() == [0.4]
     # "plain largest remainder misses 5 margins"
     plain = allocate(cases, 100, method="largest-remainder").margins
     assert int((plain["allocated"] != plain["target"]).sum()) == 5
-    # "the women in the sample support findings to about +/-12.5 points"
+    # "over 400 seeds the very-high-risk case's cell gets its one case in about 40%"
+    very_high = [allocate(cases, 100, seed=s).cells["allocated"].iloc[18] for s in range(400)]
+    assert sum(very_high) / 400 == pytest.approx(0.4, abs=0.05)
+    # "the 15 women in the sample support findings to about +/-13 points"
     result = draw(cases, 100, seed=2026, reserves=2)
     with pytest.warns(UserWarning, match="very high"):
         balance = balance_report(cases, result.sample)
     table = balance.table.set_index(["variable", "level"])
     women_margin = float(table.loc[("gender", "female"), "margin_of_error"])  # type: ignore[arg-type]
-    assert round(100 * women_margin, 1) == 12.5
+    assert round(100 * women_margin) == 13
+    # "40 men ... excluded, leaving 210 eligible cases and a sample of 93"
+    low = (cases["gender"] == "male") & (cases["disposal"] == "community order")
+    excluded = cases[low & (cases["risk"] == "low")]["case_id"].head(40).tolist()
+    fewer = draw(cases, "auto", seed=2026, exclude=excluded)
+    assert (fewer.n, fewer.allocation.population_size) == (93, 210)
 
 
 def test_notebook_4_simulations() -> None:
@@ -110,34 +126,35 @@ def test_notebook_5_findings(tmp_path: Path) -> None:
         results, sample=folder, standard_ratings=ratings | {"4.1": "Good", "4.2": "Outstanding"}
     )
     kq = {r["key_question"]: r for r in findings.key_questions.to_dict("records")}
-    # "met in 65 of 100 cases: 65%, Good ... interval 60.2% to 69.6% ... 64 of 100 RI"
+    # "met in 65 of 100 cases: 65%, Good ... interval 60.1% to 69.6% ... 64 of 100 RI"
     first = kq["2.1.1"]
     assert (first["yes"], first["answered"], first["pct"], first["band"]) == (65, 100, 65, "Good")
     assert (round(100 * first["wilson_low"], 1), round(100 * first["wilson_high"], 1)) == (
-        60.2, 69.6,
+        60.1, 69.6,
     )  # fmt: skip
     assert first["one_case_bands"] == "Requires improvement"
-    # "the harm questions rest on 58 cases ... population at 140 ... margins 6.5 points"
+    # "the harm questions rest on 58 cases ... population at 145 ... margins 6.5 points"
     harm = kq["2.1.3"]
-    assert harm["answered"] == 58 and round(harm["population_estimate"]) == 140
+    assert harm["answered"] == 58 and round(harm["population_estimate"]) == 145
     assert round(100 * harm["margin_of_error"], 1) == 6.5
-    # "for 2.1.1 it is 65.5% with a standard error of 3.6 points"; "42 cases whose risk is low"
+    # "for 2.1.1 it is 65.0% with a standard error of 3.5 points"; "42 cases whose risk is low"
     assert (round(100 * first["design_estimate"], 1), round(100 * first["design_se"], 1)) == (
-        65.5, 3.6,
+        65.0, 3.5,
     )  # fmt: skip
+    assert findings.self_weighting
     assert 100 - harm["eligible"] == 42
     # "every one [sub-group margin] here is above 5 points"
     assert findings.subgroups["margin_above_5_points"].all()
-    # "45 of 59 community cases (76%) and 20 of 41 licence cases (49%) ... 27 points ... p = 0.0046"
+    # "45 of 58 community cases (78%) and 20 of 42 licence cases (48%) ... 30 points ... p = 0.0019"
     tests = findings.subgroup_tests
     split = tests[(tests["group"] == "disposal") & (tests["key_question"] == "2.1.1")].iloc[0]
-    assert (split["x1"], split["n1"], split["x2"], split["n2"]) == (45, 59, 20, 41)
+    assert (split["x1"], split["n1"], split["x2"], split["n2"]) == (45, 58, 20, 42)
     assert (
-        round(100 * float(split["difference"])) == 27 and round(float(split["pvalue"]), 4) == 0.0046
+        round(100 * float(split["difference"])) == 30 and round(float(split["pvalue"]), 4) == 0.0019
     )
     assert bool(split["significant"])
     women = tests[(tests["group"] == "gender") & (tests["key_question"] == "2.3.3")].iloc[0]
-    assert (women["x1"], women["n1"], women["x2"], women["n2"]) == (8, 10, 19, 48)
+    assert (women["x1"], women["n1"], women["x2"], women["n2"]) == (7, 9, 20, 49)
     assert bool(women["significant"]) and str(women["test"]).startswith("Boschloo")
     # "Planning (2.2) ... lowest at 60% ... the panel may rate it Good"; "16 of 30: Good"
     planning = findings.standards[findings.standards["standard"] == "2.2"].iloc[0]

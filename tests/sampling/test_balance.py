@@ -19,6 +19,7 @@ from sampling import (
     reproduce_draw,
     write_draw,
 )
+from sampling._manifest import content_digest
 
 EXAMPLE = "sampling/data/example_population.csv"
 
@@ -34,14 +35,19 @@ def test_balance_table_and_margins(cases: pd.DataFrame) -> None:
         report = balance_report(cases, result.sample)
     table = report.table
     women = table[table["level"] == "female"].iloc[0]
-    assert (women["population"], women["target"], women["sample"]) == (39, 16, 16)
+    assert (women["population"], women["target"], women["sample"]) == (39, 16, 15)
+    # quota 100 * 39 / 250 = 15.6: floor 15, ceiling 16; 15 drawn (seed 2026), inside the range
+    assert women["quota"] == pytest.approx(15.6)
+    assert (women["floor"], women["ceiling"], women["outside"]) == (15, 16, 0)
     assert women["population_share"] == pytest.approx(0.156)
-    assert women["share_difference"] == pytest.approx(0.4)
+    assert women["share_difference"] == pytest.approx(-0.6)
     # Achieved margins come from the sizing module: whole sample and each sub-group.
     assert report.margin_of_error == pytest.approx(margin_of_error(100, 250))
     assert report.margin_of_error == pytest.approx(0.0497, abs=5e-5)  # domain notes
-    assert women["margin_of_error"] == pytest.approx(margin_of_error(16, 39))
-    assert pd.isna(table[table["level"] == "very high"]["margin_of_error"].iloc[0])
+    assert women["margin_of_error"] == pytest.approx(margin_of_error(15, 39))
+    # the one very-high case is in this draw (as in 40% of draws): 1 of 1, no sampling error
+    very_high = table[table["level"] == "very high"].iloc[0]
+    assert very_high["sample"] == 1 and very_high["margin_of_error"] == 0.0
     # Chi-square equals scipy.stats.chisquare on the same counts.
     risk = table[table["variable"] == "risk"]
     ref = chisquare(risk["sample"], 100 * risk["population"] / 250)
@@ -70,8 +76,13 @@ def test_balance_detects_a_skewed_sample(cases: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", BalanceWarning)
         report = balance_report(cases, men_only, strata=["gender"])
-    assert report.largest_deviation == 8  # target 8 women (7.8), none sampled
+    # quota 50 * 39 / 250 = 7.8 women: floor 7, none sampled, so 7 below the range
+    assert report.largest_outside == 7
+    women = report.table[report.table["level"] == "female"].iloc[0]
+    assert (women["floor"], women["ceiling"], women["outside"]) == (7, 8, -7)
+    assert "up to 7 case(s) outside the floor and ceiling" in report.summary()
     assert report.tests["pvalue"].iloc[0] < 0.01
+    assert pd.isna(women["margin_of_error"])  # none sampled: no margin to state
 
 
 def test_balance_bad_input(cases: pd.DataFrame) -> None:
@@ -107,6 +118,9 @@ def test_manifest_and_reproduce(cases: pd.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="is not the file the manifest was drawn from"):
         reproduce_draw(manifest, changed)
     tampered = dict(manifest, sample_sha256="0" * 64)
+    with pytest.raises(ValueError, match="manifest was edited after it was written"):
+        reproduce_draw(tampered, EXAMPLE)
+    tampered["content_sha256"] = content_digest(tampered)  # an edit that recomputes the digest
     with pytest.raises(ValueError, match="repeated sample differs"):
         reproduce_draw(tampered, EXAMPLE)
     with pytest.raises(ValueError, match="manifest lacks seed"):

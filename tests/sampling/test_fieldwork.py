@@ -79,7 +79,11 @@ def test_the_pack_reads_back_with_ids_as_text_and_dates_as_dates(drawn: Path) ->
     cells = [
         (int(c), int(d)) for c, d in zip(sample_csv["cell"], sample_csv["draw_order"], strict=True)
     ]
-    assert [r[-2:] for r in rows[1:]] == cells
+    at_cell, at_order = list(rows[0]).index("cell"), list(rows[0]).index("draw_order")
+    assert [(r[at_cell], r[at_order]) for r in rows[1:]] == cells
+    # the design's columns are numbers in the sheet too (every case n/N in this design)
+    weights = [r[list(rows[0]).index("design_weight")] for r in rows[1:]]
+    assert weights == [float(w) for w in sample_csv["design_weight"]]
 
 
 def test_the_reserves_sheet_states_the_rule_and_lists_them_in_order(drawn: Path) -> None:

@@ -1,8 +1,9 @@
 """Reproducibility: same input and seed, same bytes; the manifest repeats it; the stream pinned.
 
 The draw's files are compared byte for byte. Between two draws of the same file only the
-manifest's ``created_utc`` may differ; a file with its rows shuffled is a different file, so its
-manifest also records a different ``input_sha256`` (and that is all).
+manifest's ``created_utc`` may differ (a draw repeated from its manifest keeps it, so there the
+manifest is identical too); a file with its rows shuffled is a different file, so its manifest
+also records a different ``input_sha256`` (and so a different ``content_sha256``; that is all).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sampling import draw, read_cases
+from sampling import read_cases
 from sampling._cli import main
-from sampling._manifest import SELECTION
-from sampling._selection import rank_within_cells
+from sampling._frame import prepare_cases
+from sampling._manifest import content_digest
+from sampling._selection import draw_table
+from sampling._selection_v1 import SELECTION_V1, rank_within_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "sampling" / "data" / "example_population.csv"
@@ -94,9 +97,8 @@ def test_shuffled_rows_give_the_same_bytes(
     _draw_cli(shuffled, tmp_path / "shuffled")
     capsys.readouterr()
     _same_bytes(tmp_path / "original", tmp_path / "shuffled")
-    assert _manifest(tmp_path / "original", "input_sha256") == _manifest(
-        tmp_path / "shuffled", "input_sha256"
-    )
+    ignore = ("input_sha256", "content_sha256")  # another file, so another digest of it
+    assert _manifest(tmp_path / "original", *ignore) == _manifest(tmp_path / "shuffled", *ignore)
 
 
 def test_the_same_cases_as_excel_or_parquet_give_the_same_sample(
@@ -122,8 +124,8 @@ def test_the_manifest_reproduces_the_draw(
                  str(again)])  # fmt: skip
     capsys.readouterr()
     assert code == 0
-    _same_bytes(first, again)
-    assert _manifest(first) == _manifest(again)
+    # every file byte for byte, the manifest included (it keeps the draw's created_utc)
+    _same_bytes(first, again, (*DATA_FILES, "manifest.json"))
     record = _manifest(first)
     assert (record["strata"], record["method"], record["seed"]) == (
         ["gender", "risk"],
@@ -135,11 +137,12 @@ def test_the_manifest_reproduces_the_draw(
 def test_a_manifest_whose_sample_differs_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """What a changed random stream looks like when a draw is repeated: refused, not redrawn."""
+    """A manifest whose recorded sample was changed (digest recomputed): refused, not redrawn."""
     first = tmp_path / "first"
     _draw_cli(EXAMPLE, first)
     record = json.loads((first / "manifest.json").read_text(encoding="utf-8"))
     record["sample_sha256"] = "0" * 64
+    record["content_sha256"] = content_digest(record)
     tampered = tmp_path / "tampered.json"
     tampered.write_text(json.dumps(record), encoding="utf-8")
     capsys.readouterr()
@@ -168,7 +171,7 @@ STREAM_CHANGED = (
 
 
 def test_the_documented_random_stream_is_pinned() -> None:
-    """The stream the selection is defined on (module docs of sampling._selection)."""
+    """The stream version-1 draws are defined on (module docs of sampling._selection_v1)."""
     rng = np.random.default_rng(2026)
     assert type(rng.bit_generator).__name__ == "PCG64", STREAM_CHANGED.format(
         version=np.__version__
@@ -176,11 +179,11 @@ def test_the_documented_random_stream_is_pinned() -> None:
     assert rng.random(5).tolist() == PINNED_UNIFORMS_2026, STREAM_CHANGED.format(
         version=np.__version__
     )
-    assert "numpy.random.default_rng(seed) (PCG64); u = rng.random(N)" in SELECTION
+    assert "numpy.random.default_rng(seed) (PCG64); u = rng.random(N)" in SELECTION_V1
 
 
 def test_the_library_uses_the_stream_as_documented() -> None:
-    """The k-th uniform goes to the k-th smallest ID; each cell takes its smallest numbers."""
+    """Version 1: the k-th uniform goes to the k-th smallest ID; cells take their smallest."""
     ids = np.array(["C", "A", "E", "B", "D"])  # text order A B C D E = positions 1 3 0 4 2
     order = np.argsort(ids, kind="stable").astype(np.int64)
     u = np.empty(5)
@@ -194,7 +197,9 @@ def test_the_library_uses_the_stream_as_documented() -> None:
     cases = pd.DataFrame(
         {"case_id": ids, "gender": ["m"] * 5, "disposal": ["licence"] * 5, "risk": ["low"] * 5}
     )
-    result = draw(cases, 2, seed=2026, reserves=2)
+    table = prepare_cases(cases, id_column="case_id", strata=("gender", "disposal", "risk"))
+    result = draw_table(table, 2, seed=2026, reserves=2, method="controlled", minimum=1,
+                        legacy=True)  # fmt: skip
     assert result.sample["case_id"].tolist() == ["A", "E"]
     assert result.reserves["case_id"].tolist() == ["D", "C"]
 
