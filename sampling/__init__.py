@@ -9,7 +9,7 @@ from ._caselist import CaseList, CaseListError, CaseListWarning, check_cases, re
 from ._exclusions import Exclusions, read_exclusions
 from ._frame import DEFAULT_STRATA, read_cases
 from ._manifest import ReproductionWarning, file_sha256, make_manifest, reproduce_draw
-from ._output import write_draw
+from ._output import WrittenDraw, write_draw
 from ._planning import planning_table
 from ._plot import plot_balance
 from ._published import published_samples
@@ -45,6 +45,7 @@ __all__ = [
     "Rounding",
     "SampleSize",
     "Substitution",
+    "WrittenDraw",
     "allocate",
     "balance_report",
     "check_cases",

@@ -151,6 +151,10 @@ class CaseList(Result):
         The mapping applied.
     options : dict
         The reading options, as a re-draw from the manifest replays them.
+    input_sha256 : str or None
+        SHA-256 of the bytes read (the file is read once; the cases come from those bytes).
+        A draw's manifest records it, and :func:`sampling.write_draw` refuses to write when
+        the file has changed since.
     """
 
     cases: pd.DataFrame
@@ -171,6 +175,7 @@ class CaseList(Result):
     problems: pd.DataFrame
     mapping: CaseMapping
     options: dict[str, Any] = field(default_factory=dict)
+    input_sha256: str | None = None
 
     def read_from(self) -> str:
         """Where the cases came from, in words."""
@@ -792,4 +797,5 @@ def read_case_list(
         problems=problems,
         mapping=run.mapping,
         options=run.options,
+        input_sha256=run.raw.sha256,
     )

@@ -161,9 +161,7 @@ def test_too_many_levels_skip_the_chart_with_a_note(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         written = write_draw(result, tmp_path / "out", input_path=EXAMPLE)
         report = balance_report(result.allocation, result.sample)
-    assert (
-        written["chart_skipped"] == "office has 41 levels; the chart shows at most 40 per variable"
-    )
+    assert written.chart_skipped == "office has 41 levels; the chart shows at most 40 per variable"
     assert not (tmp_path / "out" / "balance.png").exists()
     assert (tmp_path / "out" / "balance.csv").exists()
     with pytest.raises(ParameterError, match="too large to chart"):
