@@ -1,11 +1,24 @@
-"""``python -m sampling``: see :mod:`sampling._cli`."""
+"""``python -m sampling``: see :mod:`sampling._cli`.
 
-import sys
+A Ctrl-C at any moment, even while the modules load, ends with one line and status 130
+(:func:`inspection_core.cli.run_main`).
+"""
 
-try:
+from collections.abc import Callable
+
+from inspection_core.cli import run_main
+
+
+def _load() -> Callable[[], int]:
     from ._cli import main
-except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing has been done yet
-    sys.stderr.write("interrupted; nothing was written\n")
-    sys.exit(130)
 
-sys.exit(main())
+    return main
+
+
+def run() -> None:
+    """The console script ``inspection-sampling``."""
+    run_main(_load)
+
+
+if __name__ == "__main__":
+    run()

@@ -374,7 +374,44 @@ def reproduce_draw(
         raise ValueError(
             "the repeated sample differs from the manifest's: the manifest's sample was changed"
         )
+    _check_outputs(record, result, ids, legacy)
     return dataclasses.replace(result, created_utc=record.get("created_utc"))
+
+
+def _check_outputs(record: dict[str, Any], result: Draw, ids: list[str], legacy: bool) -> None:
+    """Refuse a repeat whose result differs from any result field the manifest records.
+
+    The fields are compared one by one and the first that differs is named, with the settings
+    that could have been edited to make it differ (a manifest resealed by hand passes the
+    content check, but not this one).
+    """
+    reserve_ids = [str(v) for v in result.reserves[result.id_column]]
+    found: dict[str, Any] = {
+        "n": result.n,
+        "population_size": result.allocation.population_size,
+        "sample_ids": ids,
+        "sample_sha256": _ids_sha256(ids),
+        "reserve_ids": reserve_ids,
+    }
+    if not legacy:
+        keys = [*result.strata, "population", "allocated"]  # (expectations: solver's floats)
+        found["allocation"] = [{k: c[k] for k in keys} for c in to_builtin(result.allocation.cells)]
+        record = dict(
+            record, allocation=[{k: c.get(k) for k in keys} for c in record["allocation"]]
+        )
+        found["margins"] = _margins_record(result.allocation.margins)
+    for name, value in found.items():
+        if name in record and _plain(record[name]) != _plain(value):
+            raise ValueError(
+                f"the repeated draw's {name} differs from the manifest's: the manifest was "
+                "edited (its seed, method, strata, reserves, exclusions or recorded results) "
+                "or not written by this toolkit; use the manifest the draw wrote"
+            )
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON would give it back (tuples as lists, floats as written)."""
+    return json.loads(json.dumps(value))
 
 
 def _same_cells(cells: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> bool:
