@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ._selection import Draw, draw
     from ._sizes import (
         ImpliedPopulation,
+        NormalApproximationWarning,
         SampleSize,
         implied_population,
         margin_of_error,
@@ -48,6 +49,7 @@ __all__ = [
     "Exclusions",
     "ImpliedPopulation",
     "MarginWarning",
+    "NormalApproximationWarning",
     "ReproductionWarning",
     "Rounding",
     "SampleSize",
@@ -111,6 +113,7 @@ _HOMES = {
     "Draw": "._selection",
     "draw": "._selection",
     "ImpliedPopulation": "._sizes",
+    "NormalApproximationWarning": "._sizes",
     "SampleSize": "._sizes",
     "implied_population": "._sizes",
     "margin_of_error": "._sizes",
