@@ -28,7 +28,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
@@ -148,3 +148,16 @@ def png(figure: Figure, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def confidence_input(where: Any, key: str) -> float:
+    """The confidence level field every page uses: percent, 50 to 99.9, default the rule's 80."""
+    value = where.number_input(
+        "Confidence level (%)",
+        min_value=50.0,
+        max_value=99.9,
+        value=80.0,
+        step=5.0,
+        key=key,
+    )
+    return float(value)
