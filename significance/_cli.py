@@ -247,7 +247,7 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
     def default(name: str) -> Any:
         return default_of(compare_rounds, name)
 
-    cmp.add_argument("table", help="CSV or Excel table, one row per key question")
+    cmp.add_argument("table", help="CSV, Excel (.xlsx) or Parquet table, one row per key question")
     cmp.add_argument(
         "--alpha", type=_number("--alpha"), default=default("alpha"),
         help=f"default {default('alpha')}",

@@ -504,8 +504,14 @@ def test_bad_input(table: pd.DataFrame, options: dict[str, object], message: str
 def test_bad_file_inputs(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="table file not found"):
         compare_rounds(tmp_path / "missing.csv")
-    (tmp_path / "t.txt").write_text("a,b\n")
-    with pytest.raises(ValueError, match=r"must be a \.csv, \.xlsx or \.xls file"):
+    (tmp_path / "t.json").write_text("{}\n")
+    with pytest.raises(ValueError, match=r"must be a \.csv, \.xlsx or \.parquet file"):
+        compare_rounds(tmp_path / "t.json")
+    (tmp_path / "t.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # Excel 97-2003: the fix is named
+    with pytest.raises(ValueError, match=r"Save \.xls files \(Excel 97-2003\) as \.xlsx first"):
+        compare_rounds(tmp_path / "t.xls")
+    (tmp_path / "t.txt").write_text("a,b\n")  # a .txt is read as CSV, like a case list
+    with pytest.raises(ValueError, match="table is missing columns"):
         compare_rounds(tmp_path / "t.txt")
     (tmp_path / "t.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(ValueError, match="could not read"):
