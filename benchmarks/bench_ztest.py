@@ -70,7 +70,7 @@ def measure(size: int = 1_000_000, repeats: int = 7, loop: int = 2000) -> dict[s
         fns: dict[str, Callable[[], Any]] = {
             "api": lambda: ztest(x1, n1, x2, n2),
             "bare": lambda: bare(x1, n1, x2, n2),
-            "api_with_interval": lambda: ztest(x1, n1, x2, n2).confidence_interval,
+            "api_with_interval": lambda: ztest(x1, n1, x2, n2).confidence_interval(),
         }
         times: dict[str, list[float]] = {name: [] for name in fns}
         for _ in range(repeats):

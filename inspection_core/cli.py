@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import inspect
 import io
 import math
@@ -34,11 +35,16 @@ __all__ = [
     "ProblemsFoundError",
     "UsageError",
     "default_of",
+    "exit_process",
     "flag_names",
+    "interrupted",
+    "module_entry",
     "parse_number",
     "parse_population",
     "parse_whole",
     "run_command",
+    "run_main",
+    "watch_interrupts",
 ]
 
 
@@ -195,6 +201,84 @@ def _interrupted() -> str:
     return f"interrupted after writing {', '.join(map(str, done))}; nothing else was written"
 
 
+class _Interrupts:
+    """Whether a Ctrl-C has arrived since :func:`watch_interrupts` (one per process)."""
+
+    seen = False
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    _Interrupts.seen = True
+    raise KeyboardInterrupt
+
+
+def watch_interrupts() -> None:
+    """Raise ``KeyboardInterrupt`` on Ctrl-C, as Python does, and remember that it came.
+
+    A Ctrl-C that lands inside an import of a compiled module surfaces as an ``ImportError``
+    ("initialization failed"), and inside some libraries as their own error; remembered, it is
+    still answered as an interrupt (status 130), not as a failure with a traceback.
+    """
+    with contextlib.suppress(ValueError):  # not the main thread: leave the handler alone
+        signal.signal(signal.SIGINT, _on_interrupt)
+
+
+def interrupted() -> bool:
+    """Whether a Ctrl-C has arrived while :func:`watch_interrupts` was watching."""
+    return _Interrupts.seen
+
+
+def exit_process(status: int) -> NoReturn:
+    """End the process with ``status``, after a Ctrl-C without the interpreter's last word.
+
+    CPython remembers a ``KeyboardInterrupt`` raised inside code that some compiled libraries
+    run, even when it was caught, and at exit then kills itself with SIGINT (status -2) instead
+    of returning 130. After an answered Ctrl-C the streams are flushed and the process ends at
+    once (every file the command writes is complete or removed before this point).
+    """
+    if status == 130:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(130)
+    sys.exit(status)
+
+
+def run_main(load: Callable[[], Callable[[], int]]) -> NoReturn:
+    """The entry point of ``python -m`` and the console scripts: watch Ctrl-C, load, run, exit.
+
+    ``load`` imports the command line and returns its ``main``; a Ctrl-C while it loads is
+    answered like one during the command (one line, status 130).
+    """
+    watch_interrupts()
+    try:
+        status = load()()
+    except BaseException:  # outside run_command: while loading or building the parser
+        if not interrupted():
+            raise
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        with contextlib.suppress(BrokenPipeError):
+            print(_interrupted(), file=sys.stderr)
+        exit_process(130)
+    exit_process(status)
+
+
+def module_entry(package: str) -> Callable[[], NoReturn]:
+    """The entry point of ``python -m PACKAGE`` and its console script.
+
+    :func:`run_main` of ``PACKAGE._cli.main``, imported only once Ctrl-C is watched.
+    """
+
+    def load() -> Callable[[], int]:
+        main: Callable[[], int] = importlib.import_module(f"{package}._cli").main
+        return main
+
+    def run() -> NoReturn:
+        run_main(load)
+
+    return run
+
+
 def _drain_interrupts() -> None:
     """Let an interrupt that is still pending fire now, harmlessly.
 
@@ -230,7 +314,12 @@ def run_command(
             names = flag_names(_subparser(parser, args.command))
             with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(held):
                 warnings.simplefilter("always")
-                commands[args.command](args)
+                try:
+                    commands[args.command](args)
+                except Exception as exc:
+                    if interrupted():  # a Ctrl-C that a library turned into its own error
+                        raise KeyboardInterrupt from exc
+                    raise
         except ProblemsFoundError as exc:
             with contextlib.suppress(BrokenPipeError):
                 sys.stdout.write(held.getvalue())

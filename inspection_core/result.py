@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -13,7 +14,33 @@ __all__ = ["Result", "to_builtin"]
 
 
 def to_builtin(value: Any) -> Any:
-    """Convert numpy scalars and arrays to JSON-friendly Python values (NaN and inf become None)."""
+    """Convert a result's field to JSON-friendly Python values.
+
+    numpy scalars and arrays become numbers and lists (NaN and inf become None, as do pandas'
+    missing values), a table (a pandas DataFrame) a list of one dict per row, a Series a list,
+    a nested result its own :meth:`Result.to_dict`, a path its text and a date or time its ISO
+    8601 text. pandas is recognised by its methods, not imported.
+
+    Examples
+    --------
+    >>> to_builtin({"x": np.float64(0.5), "y": [np.int64(2), float("nan")]})
+    {'x': 0.5, 'y': [2, None]}
+    """
+    if isinstance(value, Result):
+        return value.to_dict()
+    if hasattr(value, "columns") and hasattr(value, "to_dict"):  # a DataFrame: its rows
+        return [
+            {str(k): to_builtin(v) for k, v in row.items()}
+            for row in value.to_dict(orient="records")
+        ]
+    if hasattr(value, "to_list") and hasattr(value, "dtype"):  # a Series or an Index
+        return [to_builtin(v) for v in value.to_list()]
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if type(value).__name__ in {"NAType", "NaTType"}:
+        return None
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
     if isinstance(value, np.ndarray):
         return [to_builtin(v) for v in value.tolist()]
     if isinstance(value, list | tuple):

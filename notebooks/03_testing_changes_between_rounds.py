@@ -151,10 +151,8 @@ print(mdd.summary())
 ns = np.arange(50, 401, 10)
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for baseline in (0.50, 0.65, 0.80):
-    up = [
-        minimum_detectable_difference(n, n, baseline, direction="increase").difference for n in ns
-    ]
-    ax.plot(ns, up, label=f"baseline {baseline:.0%}")
+    up = minimum_detectable_difference(ns, ns, baseline, direction="increase").difference
+    ax.plot(ns, 100 * up, label=f"baseline {baseline:.0%}")  # proportions, shown in points
 ax.set_xlabel("cases in each round")
 ax.set_ylabel("smallest detectable rise (points)")
 ax.set_title("Power 0.8, alpha 0.1, two-sided")

@@ -1,11 +1,8 @@
-"""``python -m sampling``: see :mod:`sampling._cli`."""
+"""``python -m sampling`` and ``inspection-sampling``: see :mod:`sampling._cli`."""
 
-import sys
+from inspection_core.cli import module_entry
 
-try:
-    from ._cli import main
-except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing has been done yet
-    sys.stderr.write("interrupted; nothing was written\n")
-    sys.exit(130)
+run = module_entry("sampling")
 
-sys.exit(main())
+if __name__ == "__main__":
+    run()

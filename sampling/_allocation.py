@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_integer, format_value
 from inspection_core.errors import ParameterError, ParameterTypeError
-from inspection_core.result import Result, to_builtin
+from inspection_core.result import Result
 
 from ._frame import DEFAULT_STRATA, level_order, prepare_cases
 from ._rounding_controlled import (
@@ -283,36 +283,6 @@ class Allocation(Result):
             f"inclusion probabilities range from {probs.min():.3g} to {probs.max():.3g} "
             f"(n/N = {equal_p:.3g}): {tail}; estimate with the design weights"
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The command line's JSON: n, cells, margins, method, seed and rounding.
-
-        ``cells`` is a list of objects (strata values, ``population``, ``quota``, ``expected``,
-        ``allocated``, ``inclusion_probability``, ``design_weight``, ``bias``); ``margins`` is
-        ``{variable: {level: {population, quota, floor, ceiling, target, allocated}}}``.
-        """
-        cells = [
-            {k: to_builtin(v) for k, v in row.items()}
-            for row in self.cells.to_dict(orient="records")
-        ]
-        margins: dict[str, dict[str, dict[str, Any]]] = {}
-        for r in self.margins.to_dict(orient="records"):
-            margins.setdefault(str(r["variable"]), {})[str(r["level"])] = {
-                "population": int(r["population"]),
-                "quota": float(r["quota"]),
-                "floor": int(r["floor"]),
-                "ceiling": int(r["ceiling"]),
-                "target": int(r["target"]),
-                "allocated": int(r["allocated"]),
-            }
-        return {
-            "n": self.n,
-            "cells": cells,
-            "margins": margins,
-            "method": self.method,
-            "seed": self.seed,
-            "rounding": self.rounding.to_dict(),
-        }
 
     def __str__(self) -> str:
         shown = ["population", "quota", "expected", "allocated", "inclusion_probability"]

@@ -151,6 +151,10 @@ class CaseList(Result):
         The mapping applied.
     options : dict
         The reading options, as a re-draw from the manifest replays them.
+    input_sha256 : str or None
+        SHA-256 of the bytes read (the file is read once; the cases come from those bytes).
+        A draw's manifest records it, and :func:`sampling.write_draw` refuses to write when
+        the file has changed since.
     """
 
     cases: pd.DataFrame
@@ -171,6 +175,7 @@ class CaseList(Result):
     problems: pd.DataFrame
     mapping: CaseMapping
     options: dict[str, Any] = field(default_factory=dict)
+    input_sha256: str | None = None
 
     def read_from(self) -> str:
         """Where the cases came from, in words."""
@@ -557,35 +562,10 @@ def check_cases(
 
     Parameters
     ----------
-    path : str or path-like
-        The case list: ``.csv`` (UTF-8 or Windows-1252, comma, semicolon or tab), ``.xlsx`` or
-        ``.parquet``.
-    id_column : str, default "case_id"
-        Column identifying each case; matched without regard to case and spacing.
-    strata : sequence of str or str, default ("gender", "disposal", "risk")
-        Stratification columns (a comma-separated string is split), matched likewise.
-    blank_strata : {"error", "level"}, default "error"
-        Blank strata values: refuse, or keep them as a level ``"(blank)"``.
-    sheet : str or int, optional
-        Excel: the sheet to read, by name or number (1 is the first tab); default the first
-        visible sheet.
-    header_row : int, optional
-        The header's row number (the first line is row 1); default found below any title rows.
-    drop_totals : bool, default False
-        Drop totals, subtotal and footer rows (they are refused otherwise); recorded.
-    drop_repeats : bool, default False
-        Drop rows that repeat an earlier row in every column (a repeated ID with different
-        values is still refused); recorded.
-    mapping : dict, path or CaseMapping, optional
-        Column renames, value recodings, per-case corrections, vocabulary additions
-        (:func:`sampling.load_mapping` has the format).
-    recode : sequence of str, optional
-        ``"COLUMN:FROM=TO"`` recodings, added to the mapping.
-    vocabularies : {"detect", "apply", "off"}, optional
-        Overrides the mapping's: ``"detect"`` (default) refuses spellings the built-in
-        vocabularies would merge, ``"apply"`` merges them (recorded), ``"off"`` uses none.
-    keep_levels : bool, default False
-        Keep levels that look alike apart instead of refusing them (recorded).
+    path, id_column, strata, blank_strata, sheet, header_row, drop_totals, drop_repeats, \
+mapping, recode, vocabularies, keep_levels
+        The case list and how to read it, exactly as for :func:`sampling.read_case_list` (the
+        same options read the same cases; a draw reads with them too).
 
     Returns
     -------
@@ -792,4 +772,5 @@ def read_case_list(
         problems=problems,
         mapping=run.mapping,
         options=run.options,
+        input_sha256=run.raw.sha256,
     )

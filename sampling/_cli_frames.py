@@ -228,21 +228,21 @@ def run_draw(args: argparse.Namespace) -> None:
             case_list=listing,
         )
     if args.json:
-        print(json.dumps(written["manifest"], indent=2))
+        print(json.dumps(written.manifest, indent=2))
     else:
         if listing is not None:
             print(listing.summary())
         print(result.summary())
         print(balance.report())
-        chart = "" if written["chart_skipped"] else " balance.png,"
+        chart = "" if written.chart_skipped else " balance.png,"
         print(
             f"\nWrote {args.out_dir}: fieldwork.xlsx (the sample, reserves, balance and how it "
             f"was drawn, for people), sample.csv ({len(result.sample)} cases), reserves.csv "
             f"({len(result.reserves)} cases), balance.csv, balance.txt,{chart} manifest.json "
-            f"(seed {result.seed}, input SHA-256 {written['manifest']['input_sha256'][:12]}...)."
+            f"(seed {result.seed}, input SHA-256 {written.manifest['input_sha256'][:12]}...)."
         )
-        if written["chart_skipped"]:
-            print(f"No balance chart: {written['chart_skipped']}.")
+        if written.chart_skipped:
+            print(f"No balance chart: {written.chart_skipped}.")
 
 
 def _add_exclude(draw: argparse.ArgumentParser) -> None:

@@ -7,12 +7,12 @@ infinite):
 * ``wilson``: Wilson score interval, with ``z**2`` scaled by the same finite population factor.
 * ``exact``: Clopper-Pearson (binomial) for an infinite population, and the exact hypergeometric
   interval for the number of successes ``M`` in a finite population (tail probabilities above
-  ``alpha / 2`` on each side), divided by ``N``. Above ``EXACT_LIMIT`` (50,000) cases the
-  binomial limit is used: the hypergeometric interval tends to Clopper-Pearson as ``N`` grows
-  with ``n`` fixed, and scipy's hypergeometric tails get slow for large ``N`` (seconds per call
-  at 10**5, over a minute per search at 10**9). Clopper-Pearson is the wider of the two, so the
-  n it gives still meets the margin; at 50,000 it asks for 183 cases where the hypergeometric
-  interval needs 182 (+/-5 points at 80%).
+  ``alpha / 2`` on each side, a tail equal to it decided exactly), divided by ``N``. Above
+  ``EXACT_LIMIT`` (50,000) cases the binomial limit is used: the hypergeometric interval tends
+  to Clopper-Pearson as ``N`` grows with ``n`` fixed, and scipy's hypergeometric tails get slow
+  for large ``N`` (seconds per call at 10**5, over a minute per search at 10**9).
+  Clopper-Pearson is the wider of the two, so the n it gives still meets the margin; at 50,000
+  it asks for 183 cases where the hypergeometric interval needs 182 (+/-5 points at 80%).
 
 For ``wilson`` and ``exact`` the half-width is evaluated at the observed count(s) nearest ``n * p``
 (``floor`` and ``ceil``), taking the larger; with the default ``p = 0.5`` this is the worst case
@@ -20,6 +20,10 @@ over all outcomes.
 """
 
 from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,26 +78,69 @@ def _clopper_pearson(x: IntArray, n: IntArray, alpha: float) -> tuple[FloatArray
     return np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
 
 
+def _exact_alpha(value: float | Fraction) -> Fraction:
+    """``alpha`` as the fraction its decimal spells (0.2 is 1/5, not 0.200000000000000011)."""
+    return value if isinstance(value, Fraction) else Fraction(repr(float(value)))
+
+
+def _exact_tail(x: int, n: int, big_n: int, m: int, *, upper: bool) -> Fraction:
+    """``P(X >= x)`` (``upper``) or ``P(X <= x)`` for X hypergeometric, as an exact fraction."""
+    ks = range(x, min(n, m) + 1) if upper else range(max(0, n - (big_n - m)), x + 1)
+    total = sum(math.comb(m, k) * math.comb(big_n - m, n - k) for k in ks)
+    return Fraction(total, math.comb(big_n, n))
+
+
+def _above(
+    tail: Any, half: Fraction, x: IntArray, n: IntArray, big_n: int, m: IntArray, upper: bool
+) -> npt.NDArray[np.bool_]:
+    """``tail > half``, with tails within a relative 1e-9 of ``half`` decided exactly.
+
+    A tail equal to ``alpha / 2`` is outside the interval; in floating point it can land on
+    either side of it (``(1 - 0.8) / 2`` is 0.09999999999999998), so near-ties are recomputed
+    with integers.
+    """
+    limit = float(half)
+    tail = np.asarray(tail, dtype=float)
+    ok = np.asarray(tail > limit)
+    near = np.abs(tail - limit) <= 1e-9 * limit
+    for i in zip(*np.nonzero(near), strict=True):
+        exact = _exact_tail(int(x[i]), int(n[i]), big_n, int(m[i]), upper=upper)
+        ok[i] = exact > half
+    return ok
+
+
 def hypergeometric_bounds(
-    x: IntArray, n: IntArray, population_size: int, alpha: float
+    x: IntArray, n: IntArray, population_size: int, alpha: float | Fraction
 ) -> tuple[IntArray, IntArray]:
     """Exact interval ``[M_L, M_U]`` for the number of successes in a population of size N.
 
     ``M_L`` is the smallest M with ``P(X >= x | M) > alpha / 2`` and ``M_U`` the largest with
     ``P(X <= x | M) > alpha / 2``; both tails are monotone in M, so a vectorised bisection over
     ``x <= M <= N - n + x`` finds them in ``log2(N)`` steps for all (x, n) pairs at once.
+    ``alpha`` is taken as the decimal it spells (0.2 is exactly 1/5) and tails equal to
+    ``alpha / 2`` are excluded exactly.
+
+    Examples
+    --------
+    One case of 1 from 250: ``P(X >= 1 | M) = M / 250`` is 0.1 = alpha / 2 exactly at M = 25,
+    which is outside, so the interval starts at 26:
+
+    >>> lower, upper = hypergeometric_bounds(np.array([1]), np.array([1]), 250, 0.2)
+    >>> int(lower[0]), int(upper[0])
+    (26, 250)
     """
     from scipy.stats import hypergeom
 
     big_n = int(population_size)
     x = np.asarray(x, dtype=np.int64)
     n = np.asarray(n, dtype=np.int64)
-    half = alpha / 2
+    x, n = np.broadcast_arrays(x, n)
+    half = _exact_alpha(alpha) / 2
 
     lo, hi = x.copy(), big_n - n + x
     while np.any(lo < hi):
         mid = (lo + hi) // 2
-        ok = hypergeom.sf(x - 1, big_n, mid, n) > half
+        ok = _above(hypergeom.sf(x - 1, big_n, mid, n), half, x, n, big_n, mid, upper=True)
         hi = np.where(ok, mid, hi)
         lo = np.where(ok, lo, mid + 1)
     m_lower = lo
@@ -101,7 +148,7 @@ def hypergeometric_bounds(
     lo, hi = x.copy(), big_n - n + x
     while np.any(lo < hi):
         mid = (lo + hi + 1) // 2
-        ok = hypergeom.cdf(x, big_n, mid, n) > half
+        ok = _above(hypergeom.cdf(x, big_n, mid, n), half, x, n, big_n, mid, upper=False)
         lo = np.where(ok, mid, lo)
         hi = np.where(ok, hi, mid - 1)
     return m_lower, lo
@@ -110,10 +157,14 @@ def hypergeometric_bounds(
 def exact_half_width(
     x: IntArray, n: IntArray, confidence_level: float, population_size: float
 ) -> FloatArray:
-    """Half-width of the exact interval: Clopper-Pearson if N is infinite, else hypergeometric."""
-    alpha = 1.0 - confidence_level
+    """Half-width of the exact interval: Clopper-Pearson if N is infinite, else hypergeometric.
+
+    ``alpha = 1 - confidence_level`` is computed as a fraction (1 - 4/5 = 1/5 exactly). Above
+    ``EXACT_LIMIT`` cases the binomial limit (Clopper-Pearson) is used.
+    """
+    alpha = 1 - _exact_alpha(confidence_level)
     if np.isinf(population_size) or population_size > EXACT_LIMIT:
-        lower, upper = _clopper_pearson(np.asarray(x), np.asarray(n), alpha)
+        lower, upper = _clopper_pearson(np.asarray(x), np.asarray(n), float(alpha))
         return np.asarray((upper - lower) / 2)
     m_lower, m_upper = hypergeometric_bounds(x, n, int(population_size), alpha)
     return np.asarray((m_upper - m_lower) / (2.0 * population_size))

@@ -20,13 +20,18 @@ import hashlib
 import json
 import os
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from inspection_core.result import to_builtin
 
 from ._prn import HASH_SCHEME
 from ._selection import Draw, draw_table, prepare_draw
 from ._selection_v1 import SELECTION_V1
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MANIFEST_VERSION",
@@ -84,6 +89,7 @@ def make_manifest(
     input_rows: int | None = None,
     balance_tests: list[dict[str, Any]] | None = None,
     extra: dict[str, Any] | None = None,
+    input_sha256: str | None = None,
 ) -> dict[str, Any]:
     """The manifest of a draw as a JSON-ready dict (version 2).
 
@@ -104,6 +110,9 @@ def make_manifest(
     extra : dict, optional
         Further records sealed with the rest: how the case list was read (``reading``) and the
         hash of its normalised cases (``case_table``), from :func:`sampling.read_case_list`.
+    input_sha256 : str, optional
+        SHA-256 of the bytes the cases were read from (``CaseList.input_sha256``); default the
+        file's hash now.
 
     Returns
     -------
@@ -122,7 +131,7 @@ def make_manifest(
 
     from . import __version__
 
-    allocation = result.allocation.to_dict()
+    allocation = result.allocation
     sample_ids = [str(v) for v in result.sample[result.id_column]]
     ex = result.exclusions
     before = result.allocation.population_size if ex is None else ex.population_before
@@ -134,7 +143,7 @@ def make_manifest(
         "scipy_version": scipy.__version__,
         "created_utc": result.created_utc or dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "input_file": os.path.basename(os.fspath(input_path)),
-        "input_sha256": file_sha256(input_path),
+        "input_sha256": file_sha256(input_path) if input_sha256 is None else input_sha256,
         "input_rows": int(before if input_rows is None else input_rows),
         "id_column": result.id_column,
         "strata": list(result.strata),
@@ -149,9 +158,9 @@ def make_manifest(
         "reserves": result.reserves_per_cell,
         "blank_strata": blank_strata,
         "selection": result.selection,
-        "allocation": allocation["cells"],
-        "rounding": allocation["rounding"],
-        "margins": allocation["margins"],
+        "allocation": to_builtin(allocation.cells),
+        "rounding": allocation.rounding.to_dict(),
+        "margins": _margins_record(allocation.margins),
         "sample_ids": sample_ids,
         "reserve_ids": [str(v) for v in result.reserves[result.id_column]],
         "sample_sha256": _ids_sha256(sample_ids),
@@ -161,6 +170,21 @@ def make_manifest(
     record.update(extra or {})
     record["content_sha256"] = content_digest(record)
     return record
+
+
+def _margins_record(margins: pd.DataFrame) -> dict[str, dict[str, dict[str, Any]]]:
+    """The manifest's margins, nested: ``{variable: {level: {population, quota, ...}}}``."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for r in margins.to_dict(orient="records"):
+        out.setdefault(str(r["variable"]), {})[str(r["level"])] = {
+            "population": int(r["population"]),
+            "quota": float(r["quota"]),
+            "floor": int(r["floor"]),
+            "ceiling": int(r["ceiling"]),
+            "target": int(r["target"]),
+            "allocated": int(r["allocated"]),
+        }
+    return out
 
 
 def load_manifest(manifest: dict[str, Any] | str | os.PathLike[str]) -> dict[str, Any]:
@@ -319,7 +343,7 @@ def reproduce_draw(
     result = draw_table(table, int(record["n"]), legacy=legacy, **settings)  # type: ignore[arg-type]
     counts = result.allocation.cells["allocated"].astype(int).tolist()
     if legacy:
-        if not _same_cells(result.allocation.to_dict()["cells"], record.get("allocation", [])):
+        if not _same_cells(to_builtin(result.allocation.cells), record.get("allocation", [])):
             raise ValueError("the repeated allocation differs from the manifest's")
     elif counts != _recorded_counts(record):
         same_solver = record.get("scipy_version") == scipy.__version__
@@ -350,7 +374,44 @@ def reproduce_draw(
         raise ValueError(
             "the repeated sample differs from the manifest's: the manifest's sample was changed"
         )
+    _check_outputs(record, result, ids, legacy)
     return dataclasses.replace(result, created_utc=record.get("created_utc"))
+
+
+def _check_outputs(record: dict[str, Any], result: Draw, ids: list[str], legacy: bool) -> None:
+    """Refuse a repeat whose result differs from any result field the manifest records.
+
+    The fields are compared one by one and the first that differs is named, with the settings
+    that could have been edited to make it differ (a manifest resealed by hand passes the
+    content check, but not this one).
+    """
+    reserve_ids = [str(v) for v in result.reserves[result.id_column]]
+    found: dict[str, Any] = {
+        "n": result.n,
+        "population_size": result.allocation.population_size,
+        "sample_ids": ids,
+        "sample_sha256": _ids_sha256(ids),
+        "reserve_ids": reserve_ids,
+    }
+    if not legacy:
+        keys = [*result.strata, "population", "allocated"]  # (expectations: solver's floats)
+        found["allocation"] = [{k: c[k] for k in keys} for c in to_builtin(result.allocation.cells)]
+        record = dict(
+            record, allocation=[{k: c.get(k) for k in keys} for c in record["allocation"]]
+        )
+        found["margins"] = _margins_record(result.allocation.margins)
+    for name, value in found.items():
+        if name in record and _plain(record[name]) != _plain(value):
+            raise ValueError(
+                f"the repeated draw's {name} differs from the manifest's: the manifest was "
+                "edited (its seed, method, strata, reserves, exclusions or recorded results) "
+                "or not written by this toolkit; use the manifest the draw wrote"
+            )
+
+
+def _plain(value: Any) -> Any:
+    """A value as JSON would give it back (tuples as lists, floats as written)."""
+    return json.loads(json.dumps(value))
 
 
 def _same_cells(cells: list[dict[str, Any]], recorded: list[dict[str, Any]]) -> bool:

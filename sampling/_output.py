@@ -5,22 +5,24 @@ from __future__ import annotations
 import json
 import os
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.files import check_output_folder, write_folder
+from inspection_core.result import Result
 
 from ._balance import Balance, balance_report
 from ._case_table import reading_record
 from ._fieldwork import write_fieldwork
-from ._manifest import make_manifest
+from ._manifest import file_sha256, make_manifest
 from ._selection import Draw
 
 if TYPE_CHECKING:
     from ._caselist import CaseList
 
-__all__ = ["OUTPUT_FILES", "SUBSTITUTION_LOG", "check_output_dir", "write_draw"]
+__all__ = ["OUTPUT_FILES", "SUBSTITUTION_LOG", "WrittenDraw", "check_output_dir", "write_draw"]
 
 OUTPUT_FILES = (
     "sample.csv",
@@ -32,6 +34,43 @@ OUTPUT_FILES = (
     "fieldwork.xlsx",
 )
 SUBSTITUTION_LOG = "substitutions.csv"
+
+
+@dataclass(frozen=True, eq=False)
+class WrittenDraw(Result):
+    """A draw's folder as :func:`write_draw` left it.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        The folder (absolute).
+    files : tuple of str
+        The files written in it, by name (besides the toolkit's marker ``.inspection-toolkit``).
+    manifest : dict
+        The manifest, as written to ``manifest.json`` (the JSON document: reading the file with
+        :func:`json.load` gives the same dict, which :func:`sampling.reproduce_draw` takes).
+    balance : Balance
+        The balance report written to balance.csv and balance.txt.
+    chart_skipped : str or None
+        Why balance.png was not drawn (a variable with too many levels), or None.
+    """
+
+    folder: Path
+    files: tuple[str, ...]
+    manifest: dict[str, Any]
+    balance: Balance
+    chart_skipped: str | None
+
+    def path(self, name: str) -> Path:
+        """The full path of one of the files written, e.g. ``written.path("sample.csv")``."""
+        if name not in self.files:
+            raise ParameterError("name", f"must be one of {', '.join(self.files)}; got {name!r}")
+        return self.folder / name
+
+    def summary(self) -> str:
+        """Say where the draw was written and what is in the folder."""
+        chart = "" if self.chart_skipped is None else f" (no balance chart: {self.chart_skipped})"
+        return f"Wrote {self.folder}: {', '.join(self.files)}{chart}."
 
 
 def check_output_dir(
@@ -71,7 +110,7 @@ def write_draw(
     blank_strata: str = "error",
     balance: Balance | None = None,
     case_list: CaseList | None = None,
-) -> dict[str, Any]:
+) -> WrittenDraw:
     """Write a draw's folder: fieldwork.xlsx, the CSVs, balance.txt and .png, manifest.json.
 
     The files are written into a temporary folder beside ``out_dir`` and moved into place with
@@ -106,14 +145,16 @@ def write_draw(
 
     Returns
     -------
-    dict
-        ``manifest`` (the dict written), ``balance`` (the report), ``files`` (paths) and
-        ``chart_skipped`` (why balance.png was not drawn, or None).
+    WrittenDraw
+        The folder, the files written in it, the manifest (as written), the balance report
+        and why balance.png was not drawn (or None).
 
     Raises
     ------
     ValueError
-        The folder is refused (the reason in the message) or cannot be written.
+        The folder is refused (the reason in the message) or cannot be written, or the input
+        file has changed since ``case_list`` was read from it (the manifest records the hash
+        of the bytes read, so it must still be the file on disk).
     TypeError
         ``result`` is not a :class:`Draw`.
     """
@@ -126,8 +167,17 @@ def write_draw(
             balance = balance_report(result.allocation, result.sample)
     from ._plot import chart_problem, plot_balance
 
+    read_sha256 = None if case_list is None else case_list.input_sha256
+    if read_sha256 is not None and file_sha256(input_path) != read_sha256:
+        raise ParameterError(
+            "input_path",
+            f"{os.path.basename(os.fspath(input_path))} changed after its cases were read "
+            "(its SHA-256 is not that of the bytes read), so a manifest could not repeat this "
+            "draw from it; nothing was written. Draw again from the file as it is now",
+        )
     manifest = make_manifest(
         result,
+        input_sha256=read_sha256,
         input_path=input_path,
         n_requested=n_requested,
         blank_strata=blank_strata,
@@ -153,9 +203,10 @@ def write_draw(
 
     write_folder(out, fill, force=force, inputs=[input_path], parameter="out_dir")
     names = [n for n in OUTPUT_FILES if skipped is None or n != "balance.png"]
-    return {
-        "manifest": manifest,
-        "balance": balance,
-        "files": {name: out / name for name in names},
-        "chart_skipped": skipped,
-    }
+    return WrittenDraw(
+        folder=out,
+        files=tuple(names),
+        manifest=manifest,
+        balance=balance,
+        chart_skipped=skipped,
+    )

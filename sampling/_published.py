@@ -85,7 +85,7 @@ def published_samples(
     >>> table.loc[0, ["n", "smallest", "largest"]].tolist()
     [100, 248, 254]
     >>> round(float(table.loc[0, "implied_population"]), 2)
-    254.11
+    254.12
     """
     import pandas as pd
 

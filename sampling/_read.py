@@ -15,12 +15,13 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -81,6 +82,9 @@ class RawTable:
         Rows above the header that hold something (titles), skipped.
     numeric_columns : frozenset of str
         Excel only: columns with cells stored as numbers (their leading zeros, if any, are gone).
+    sha256 : str or None
+        SHA-256 of the bytes that were read (the file is read once, into memory, and parsed
+        from there, so the hash is of exactly what the table came from).
     """
 
     frame: pd.DataFrame
@@ -93,6 +97,7 @@ class RawTable:
     sheets: tuple[str, ...] = ()
     above: tuple[int, ...] = ()
     numeric_columns: frozenset[str] = field(default_factory=frozenset)
+    sha256: str | None = None
 
     @property
     def where(self) -> str:
@@ -245,11 +250,9 @@ def _finish(frame: pd.DataFrame, rows: IntArray) -> tuple[pd.DataFrame, IntArray
     return text.loc[filled].reset_index(drop=True), rows[filled]
 
 
-def _read_csv(name: str, base: str, header_row: int | None, wanted: Sequence[str]) -> RawTable:
+def _read_csv(raw: bytes, base: str, header_row: int | None, wanted: Sequence[str]) -> RawTable:
     import pandas as pd
 
-    with open(name, "rb") as fh:
-        raw = fh.read()
     text, codec = _decode(raw, base)
     lines = text[: 1 << 20].splitlines()[:400]  # the first lines: enough to find the header
     sample = [line for line in lines[:200] if line.strip()][:60]
@@ -381,13 +384,13 @@ def _pick_sheet(book: Any, sheet: str | int | None, base: str) -> Any:
 
 
 def _read_excel(
-    name: str, base: str, sheet: str | int | None, header_row: int | None, wanted: Sequence[str]
+    data: bytes, base: str, sheet: str | int | None, header_row: int | None, wanted: Sequence[str]
 ) -> RawTable:
     import pandas as pd
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(name, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # corrupt zips and foreign parts raise library-specific errors
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise ValueError(f"cannot read {base} as excel: {reason}") from None
@@ -439,11 +442,11 @@ def _read_excel(
     )
 
 
-def _read_parquet(name: str, base: str) -> RawTable:
+def _read_parquet(data: bytes, base: str) -> RawTable:
     import pandas as pd
 
     try:
-        frame = pd.read_parquet(name)
+        frame = pd.read_parquet(io.BytesIO(data))
     except Exception as exc:  # corrupt files raise pyarrow-specific errors
         raise ValueError(f"cannot read {base} as parquet: {type(exc).__name__}: {exc}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -481,18 +484,21 @@ def read_table(
         raise ValueError(f"cannot read {name}: the file {what}")
     with open(name, "rb") as fh:
         head = fh.read(4096)
-    kind = _sniff_kind(name, head)
-    if not head:
-        raise ValueError(f"{base} is empty")
-    if sheet is not None and kind != "excel":
-        raise ParameterError("sheet", f"applies to Excel workbooks; {base} is a {kind} file")
+        kind = _sniff_kind(name, head)
+        if not head:
+            raise ValueError(f"{base} is empty")
+        if sheet is not None and kind != "excel":
+            raise ParameterError("sheet", f"applies to Excel workbooks; {base} is a {kind} file")
+        if kind == "parquet" and header_row is not None:
+            raise ParameterError("header_row", f"does not apply to Parquet files ({base})")
+        data = head + fh.read()  # read once: the table and its hash come from these bytes
     if kind == "csv":
-        return _read_csv(name, base, header_row, wanted)
-    if kind == "excel":
-        return _read_excel(name, base, sheet, header_row, wanted)
-    if header_row is not None:
-        raise ParameterError("header_row", f"does not apply to Parquet files ({base})")
-    return _read_parquet(name, base)
+        raw = _read_csv(data, base, header_row, wanted)
+    elif kind == "excel":
+        raw = _read_excel(data, base, sheet, header_row, wanted)
+    else:
+        raw = _read_parquet(data, base)
+    return replace(raw, sha256=hashlib.sha256(data).hexdigest())
 
 
 def sheet_with_columns(

@@ -199,20 +199,6 @@ class Draw(Result):
             f"cell at most); {self.allocation.chances()}."
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Seed, n, IDs sampled and reserved (by cell order), the allocation and exclusions."""
-        return {
-            "n": self.n,
-            "seed": self.seed,
-            "id_column": self.id_column,
-            "strata": list(self.strata),
-            "sample_ids": [str(v) for v in self.sample[self.id_column]],
-            "reserve_ids": [str(v) for v in self.reserves[self.id_column]],
-            "allocation": self.allocation.to_dict(),
-            "exclusions": None if self.exclusions is None else self.exclusions.to_dict(),
-            "selection": self.selection,
-        }
-
     def __str__(self) -> str:
         return f"{self.summary()}\n\n{self.allocation}"
 

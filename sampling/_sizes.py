@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from ._intervals import METHODS, half_width, normal_half_width, smallest_n
 
 __all__ = [
     "ImpliedPopulation",
+    "NormalApproximationWarning",
     "SampleSize",
     "implied_population",
     "margin_of_error",
@@ -211,6 +213,12 @@ def sample_size(
     method = check_choice("method", method, METHODS)
     pop = _population_array(population_size)
     e = check_fraction("margin_of_error", margin_of_error)
+    if np.any(e >= 0.5):
+        raise ParameterError(
+            "margin_of_error",
+            "must be below 0.5: an interval for a proportion lies within 0 to 1, so no "
+            f"margin reaches 0.5; got {format_value(np.ravel(e[e >= 0.5])[0])}",
+        )
     c = check_confidence_level(confidence_level)
     p = check_proportion(proportion)
     deff = _design_effect(design_effect)
@@ -235,6 +243,7 @@ def sample_size(
             )
         n = np.maximum(np.minimum(ceil_guarded(n_unrounded), pop), 1)  # at least one case
         achieved = half_width_many("normal", n, c, p, pop) * np.sqrt(deff)
+        _warn_outside_range(n, e, c, p, pop)
     else:
         n_unrounded = np.full(pop.shape, np.nan)
         n = np.empty(pop.shape)
@@ -297,6 +306,38 @@ def _check_countable(n0: FloatArray, pop: FloatArray, e: FloatArray) -> None:
             f"{format_value(e_b.ravel()[i])} needs {float(n0_b.ravel()[i]):.3g} cases (more "
             "than 2**53); give a population size or a larger margin",
         )
+
+
+class NormalApproximationWarning(UserWarning):
+    """The normal rule's n is too small for its own approximation (n p or n (1 - p) below 5).
+
+    Its interval's half-width is then not the margin it promises; the message gives the Wilson
+    and exact sizes for the same setting.
+    """
+
+
+SMALL_EXPECTED = 5.0  # the rule of five: n p and n (1 - p) at least 5
+
+
+def _warn_outside_range(
+    n: FloatArray, e: FloatArray, c: FloatArray, p: FloatArray, pop: FloatArray
+) -> None:
+    """Warn where the normal rule's sample has n p or n (1 - p) below 5 (and is not a census)."""
+    rough = (n * np.minimum(p, 1 - p) < SMALL_EXPECTED) & (n < pop)
+    if not rough.any():
+        return
+    i = np.flatnonzero(rough.ravel())[0]
+    p_i, n_i = float(p.ravel()[i]), float(n.ravel()[i])
+    where = "" if np.isinf(pop.ravel()[i]) else f" from {int(pop.ravel()[i])}"
+    scope = "" if rough.size == 1 else f" (in {int(rough.sum())} of {rough.size} settings)"
+    warnings.warn(
+        f"the normal rule's n = {int(n_i)}{where} at proportion {p_i:g} has n p or n (1 - p) "
+        f"= {n_i * min(p_i, 1 - p_i):.3g}, below 5{scope}: its normal interval is too rough to "
+        "promise the margin; size it with method='wilson' or method='exact' (the one with a "
+        "guaranteed coverage)",
+        NormalApproximationWarning,
+        stacklevel=3,
+    )
 
 
 def half_width_many(

@@ -8,10 +8,17 @@ comparison report (``compare_rounds`` and friends) needs pandas, so it is import
 from typing import TYPE_CHECKING, Any
 
 from ._detectable import DetectableDifference, minimum_detectable_difference
+from ._group_size import GroupSize, sample_size_per_group
 from ._multiple import adjust_pvalues
 from ._onesample import OneSampleResult, ztest_against_aggregate, ztest_one_sample
-from ._percentages import PercentageCounts, counts_from_percentage, ztest_from_percentages
-from ._power import GroupSize, power, sample_size_per_group
+from ._percentages import (
+    PercentageCounts,
+    PercentageZTestResult,
+    PValueRange,
+    counts_from_percentage,
+    ztest_from_percentages,
+)
+from ._power import power
 from ._ratings import (
     BAND_EDGES,
     RATINGS,
@@ -22,7 +29,12 @@ from ._ratings import (
     rating_band,
     standard_rating,
 )
-from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
+from ._warnings import (
+    AmbiguousPercentageWarning,
+    CensusWarning,
+    SmallCountWarning,
+    ZeroVarianceWarning,
+)
 from ._ztest import ConfidenceInterval, ZTestResult, ztest
 
 if TYPE_CHECKING:
@@ -78,16 +90,20 @@ __all__ = [
     "ROUND_TESTS",
     "AmbiguousPercentageWarning",
     "CaseFindings",
+    "CensusWarning",
     "ConfidenceInterval",
     "DetectableDifference",
     "GroupSize",
     "OneSampleResult",
+    "PValueRange",
     "PercentageCounts",
+    "PercentageZTestResult",
     "ProviderRating",
     "RoundComparison",
     "SmallCountWarning",
     "StandardRating",
     "ZTestResult",
+    "ZeroVarianceWarning",
     "adjust_pvalues",
     "case_findings",
     "check_case_answers",

@@ -58,6 +58,12 @@ def _published_percentage(flag: str, text: str) -> float:
     )
 
 
+def _keys(table: Any) -> str:
+    """``'a, b or c'`` from a dispatch table's keys (help text built from the code)."""
+    keys = list(table)
+    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
+
+
 def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -> None:
     alpha = default_of(function, "alpha")
     alternative = default_of(function, "alternative")
@@ -73,7 +79,10 @@ def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for ``python -m significance``."""
     from ._detectable import minimum_detectable_difference
-    from ._power import power, sample_size_per_group
+    from ._exact import EXACT_TESTS
+    from ._group_size import sample_size_per_group
+    from ._intervals import INTERVALS
+    from ._power import POWER_METHODS, power
     from ._ztest import ztest
 
     parser = OneLineParser(
@@ -97,11 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(z, ztest)
     z.add_argument("--unpooled", action="store_true", help="unpooled standard error")
     z.add_argument("--continuity", action="store_true", help="continuity correction")
-    z.add_argument("--exact", default=None, help="fisher, barnard or boschloo p-value")
+    z.add_argument("--exact", default=None, help=f"p-value from {_keys(EXACT_TESTS)}")
     z.add_argument(
         "--interval",
         default=default_of(ztest, "interval"),
-        help=f"newcombe or wald (default {default_of(ztest, 'interval')})",
+        help=f"{_keys(INTERVALS)} (default {default_of(ztest, 'interval')})",
     )
 
     pw = sub.add_parser("power", help="power of the z-test")
@@ -115,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=None,
         )
     _add_common(pw, power)
-    pw.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
+    pw.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     pw.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     mdd = sub.add_parser("mdd", help="minimum detectable difference from a baseline")
@@ -136,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mdd.add_argument("--direction", default=None, help="increase (default) or decrease")
     _add_common(mdd, minimum_detectable_difference)
-    mdd.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
+    mdd.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     mdd.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     ss = sub.add_parser("sample-size", help="cases per round to detect a change")
@@ -152,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--population", dest="population_size", type=_population("--population"), default=None
     )
     _add_common(ss, sample_size_per_group)
-    ss.add_argument("--method", default="pooled", help="pooled (default) or arcsine")
+    ss.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
     add_report_commands(sub)
@@ -238,7 +247,7 @@ def _compare_options(cmp: argparse.ArgumentParser) -> None:
     def default(name: str) -> Any:
         return default_of(compare_rounds, name)
 
-    cmp.add_argument("table", help="CSV or Excel table, one row per key question")
+    cmp.add_argument("table", help="CSV, Excel (.xlsx) or Parquet table, one row per key question")
     cmp.add_argument(
         "--alpha", type=_number("--alpha"), default=default("alpha"),
         help=f"default {default('alpha')}",
@@ -355,7 +364,8 @@ def run_ztest(args: argparse.Namespace) -> None:
     if args.p1 is not None or args.p2 is not None:
         note = "; counts from published percentages (rounded half up)"
         result = dataclasses.replace(result, method=result.method + note)
-    _emit(result.to_dict(), str(result), args.json)
+    record = {**result.to_dict(), "confidence_interval": list(result.confidence_interval())}
+    _emit(record, str(result), args.json)
 
 
 def run_power(args: argparse.Namespace) -> None:
@@ -416,7 +426,7 @@ def run_mdd(args: argparse.Namespace) -> None:
 
 def run_sample_size(args: argparse.Namespace) -> None:
     """``sample-size``: cases per round for a target power."""
-    from ._power import sample_size_per_group
+    from ._group_size import sample_size_per_group
 
     result = sample_size_per_group(
         args.p1,

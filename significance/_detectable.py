@@ -8,24 +8,34 @@ from typing import Any
 import numpy as np
 
 from inspection_core.checks import check_choice, check_fraction
-from inspection_core.result import Result
+from inspection_core.errors import ParameterError
 
-from ._inputs import check_alternative, check_flag, check_scalar_fraction, fpc, output, population
+from ._inputs import (
+    check_alternative,
+    check_flag,
+    check_scalar_fraction,
+    fpc,
+    output,
+    population,
+    warn_census,
+)
 from ._inputs import whole as whole_numbers
-from ._power import DIRECTIONS, METHOD_NAMES, _check_method, _power
+from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power
+from ._shape import SignificanceResult, index_of
+from ._solve import bisect
 
 __all__ = ["DetectableDifference", "minimum_detectable_difference"]
 
 
 @dataclass(frozen=True)
-class DetectableDifference(Result):
+class DetectableDifference(SignificanceResult):
     """The smallest change from a baseline that the z-test detects with a given power.
 
     Attributes
     ----------
     difference : float or ndarray
-        ``detectable_rate - baseline`` in percentage points (negative for a decrease; NaN when
-        no rate in that direction is detectable).
+        ``detectable_rate - baseline`` as a proportion (0.156 is 15.6 points; negative for a
+        decrease; NaN when no rate in that direction is detectable).
     detectable_rate : float or ndarray
         The rate the current round must reach (as a fraction).
     baseline : float or ndarray
@@ -40,6 +50,9 @@ class DetectableDifference(Result):
         ``'increase'`` or ``'decrease'``.
     method : str
         The power approximation in words.
+    census : bool or ndarray
+        Both rounds inspected every eligible case (n = N) under the finite population
+        correction: no sampling error, so any change at all is detected (``difference`` 0).
     """
 
     difference: Any
@@ -52,11 +65,18 @@ class DetectableDifference(Result):
     alternative: str
     direction: str
     method: str
+    census: Any = False
 
     def summary(self) -> str:
         """The detectable change in a sentence."""
         if np.ndim(self.difference):
             return f"Detectable changes for {np.size(self.difference)} settings ({self.method})."
+        if self.census:
+            return (
+                f"Both rounds are censuses ({self.n1} and {self.n2} cases, every eligible one): "
+                "with the finite population correction there is no sampling error, so any change "
+                f"from {100 * self.baseline:.1f}% at all is detected."
+            )
         if np.isnan(self.difference):
             return (
                 f"No {self.direction} from {100 * self.baseline:.1f}% is detectable with power "
@@ -66,7 +86,7 @@ class DetectableDifference(Result):
             f"With {self.n1} and {self.n2} cases, a change from {100 * self.baseline:.1f}% is "
             f"detected with power {self.power:g} at alpha = {self.alpha:g} ({self.alternative}) "
             f"once the rate reaches {100 * self.detectable_rate:.1f}% "
-            f"({self.difference:+.1f} points)."
+            f"({100 * self.difference:+.1f} points)."
         )
 
 
@@ -111,30 +131,36 @@ def minimum_detectable_difference(
     Returns
     -------
     DetectableDifference
-        ``difference`` (points) and ``detectable_rate``.
+        ``difference`` (a proportion) and ``detectable_rate``.
 
     Raises
     ------
     ValueError
         A direction the one-sided alternative cannot detect, and the errors of :func:`power`.
 
+    Warns
+    -----
+    CensusWarning
+        When a round is a census (n = N) under the finite population correction; with both
+        rounds censuses any change is detected (``difference`` 0, ``census`` True).
+
     Notes
     -----
-    Solves ``power(n1, n2, p1, baseline) = power`` for p1 above (or below) the baseline with
-    Brent's method (to 1e-12). A direction where even 100% (or 0%) is not detectable gives NaN.
+    Solves ``power(n1, n2, p1, baseline) = power`` for p1 above (or below) the baseline by
+    bisection to the last bit, vectorised over every setting at once (each element gives the
+    same bits as a scalar call). A direction where even 100% (or 0%) is not detectable gives NaN.
 
     Examples
     --------
     100 cases a round, baseline 65%, alpha 0.1 two-sided, power 0.8:
 
     >>> result = minimum_detectable_difference(100, 100, 0.65)
-    >>> round(result.detectable_rate, 3), round(result.difference, 1)
+    >>> round(result.detectable_rate, 3), round(100 * result.difference, 1)
     (0.806, 15.6)
-    >>> round(minimum_detectable_difference(100, 100, 0.65, direction="decrease").difference, 1)
-    -17.4
+    >>> fall = minimum_detectable_difference(100, 100, 0.65, direction="decrease")
+    >>> round(100 * fall.difference, 1)
+    -17.3
     """
-    from scipy.optimize import brentq
-
     alpha = check_scalar_fraction("alpha", alpha)
     target = check_scalar_fraction("power", power)
     alternative = check_alternative(alternative)
@@ -147,9 +173,11 @@ def minimum_detectable_difference(
     )
     other = "increase" if direction == "decrease" else "decrease"
     if (alternative, direction) in {("greater", "decrease"), ("less", "increase")}:
-        raise ValueError(
-            f"alternative={alternative!r} cannot detect a {direction}; use "
-            f"alternative='two-sided' or direction={other!r}"
+        raise ParameterError(
+            "direction",
+            f"{direction!r} cannot be detected by {{alternative}} {alternative!r}; use "
+            f"{{alternative}} 'two-sided' or {{direction}} {other!r}",
+            refs=["alternative"],
         )
     n1a = whole_numbers("n1", n1, 1)
     n2a = whole_numbers("n2", n2, 1)
@@ -160,37 +188,28 @@ def minimum_detectable_difference(
     n1b, n2b, b = np.broadcast_arrays(n1a, n2a, base)
     f1 = np.broadcast_to(fpc(n1a, big1), b.shape)
     f2 = np.broadcast_to(fpc(n2a, big2), b.shape)
-    rate = np.full(b.shape, np.nan)
-    for idx in np.ndindex(b.shape):
-        p2 = float(b[idx])
-        args = (float(n1b[idx]), float(n2b[idx]), float(f1[idx]), float(f2[idx]))
+    end = np.full(b.shape, 1.0 if direction == "increase" else 0.0)
 
-        def gap(p1: float, p2: float = p2, args: tuple[float, ...] = args) -> float:
-            m1, m2, g1, g2 = args
-            value = _power(
-                m1,
-                m2,
-                p1,
-                p2,
-                alpha=alpha,
-                alternative=alternative,
-                method=method,
-                strict=strict,
-                f1=g1,
-                f2=g2,
-            )
-            return float(value) - target
+    def gap(p1: FloatArray) -> FloatArray:
+        value = _power(
+            n1b, n2b, p1, b, alpha=alpha, alternative=alternative, method=method, strict=strict,
+            f1=f1, f2=f2,
+        )  # fmt: skip
+        return value - target
 
-        end = 1.0 if direction == "increase" else 0.0
-        if gap(end) < 0:
-            continue  # not detectable even at 100% (or 0%)
-        if gap(p2) >= 0:
-            rate[idx] = p2
-            continue
-        rate[idx] = brentq(gap, min(p2, end), max(p2, end), xtol=1e-13, rtol=1e-14)
+    # Vectorised bisection from the baseline towards 100% (or 0%), to the last bit.
+    rate = bisect(gap, b, end)
+    rate = np.where(gap(b) >= 0, b, rate)  # reached with no change at all (a tiny target)
+    census = np.zeros(b.shape, dtype=bool)
+    if big1 is not None or big2 is not None:
+        census = np.broadcast_to(
+            warn_census([("round 1", n1b, big1), ("round 2", n2b, big2)]), b.shape
+        )
+        rate = np.where(census, b, rate)  # no sampling error: any change at all is detected
+    rate = np.where(gap(end) < 0, np.nan, rate)  # not detectable even at 100% (or 0%)
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64))
     return DetectableDifference(
-        difference=output(100.0 * (rate - b), scalar),
+        difference=output(rate - b, scalar),
         detectable_rate=output(rate, scalar),
         baseline=output(b, scalar),
         n1=as_int(n1b),
@@ -201,4 +220,6 @@ def minimum_detectable_difference(
         direction=direction,
         method=METHOD_NAMES[method]
         + ("" if big1 is None and big2 is None else ", finite population correction"),
+        census=output(np.asarray(census), scalar),
+        index=index_of(n1, n2, baseline),
     )

@@ -15,11 +15,12 @@ import numpy.typing as npt
 from inspection_core.checks import (
     check_choice,
     check_flag,
+    check_fraction,
     check_integer,
     check_scalar_fraction,
     format_value,
-    whole,
 )
+from inspection_core.checks import whole as _whole
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.normal import fpc_factor as fpc
 from inspection_core.normal import output
@@ -31,6 +32,7 @@ __all__ = [
     "check_scalar_fraction",
     "counts",
     "fpc",
+    "fractions",
     "output",
     "population",
     "whole",
@@ -61,6 +63,45 @@ def check_alternative(value: Any) -> str:
     inspection_core.errors.ParameterError: alternative must be one of 'two-sided', 'greater', 'less'; got 'larger'. Did you mean 'greater'?
     """  # noqa: E501 - a doctest line cannot wrap
     return check_choice("alternative", value, ALTERNATIVES, ALTERNATIVE_HINTS)
+
+
+def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
+    """Whole numbers of at least ``minimum``: int64 (or float64) whatever dtype they came in.
+
+    Counts arrive as ``uint8``, ``int16`` and the like from data frames; arithmetic in those
+    dtypes wraps around silently (``uint8`` 200 + 100 is 44), so every count is upcast here, at
+    the boundary: to int64 when below 2**31 (so products of two counts cannot overflow; an
+    int64 array is used as it is, with no copy), otherwise to float64.
+
+    Examples
+    --------
+    >>> whole("n1", np.array([200, 250], dtype=np.uint8), 1) + 100
+    array([300, 350])
+    """
+    arr = np.asarray(_whole(name, value, minimum))
+    if arr.dtype.kind in "iu":
+        if arr.size and int(arr.max()) >= 2**31:
+            return np.asarray(arr, dtype=np.float64)
+        return np.asarray(arr, dtype=np.int64)
+    return np.asarray(arr, dtype=np.float64)
+
+
+def fractions(name: str, value: Any) -> FloatArray:
+    """Proportions strictly between 0 and 1, as a float64 copy; the house message otherwise.
+
+    A float64 array is checked with two reductions (its minimum and maximum, NaN failing both)
+    before it is copied, instead of building boolean arrays: sizing a million settings at once
+    should cost little more than the arithmetic.
+
+    Examples
+    --------
+    >>> fractions("p1", np.array([0.74, 0.8]))
+    array([0.74, 0.8 ])
+    """
+    fast = isinstance(value, np.ndarray) and value.dtype == np.float64 and value.size
+    if fast and value.min() > 0 and value.max() < 1:
+        return np.array(value, dtype=np.float64, copy=True)
+    return check_fraction(name, value)
 
 
 def counts(x_name: str, x: Any, n_name: str, n: Any) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
@@ -113,3 +154,34 @@ def population(name: str, value: Any, n_name: str, n: npt.NDArray[Any]) -> Float
             refs=[n_name],
         )
     return arr
+
+
+def warn_census(pairs: list[tuple[str, Any, Any]], *, stacklevel: int = 3) -> Any:
+    """Warn when a group is a census (n = N) under the finite population correction.
+
+    ``pairs`` holds ``(group label, n, N or None)``. Returns a boolean array, True where every
+    group is a census (no sampling error at all).
+    """
+    import warnings
+
+    from ._warnings import CensusWarning
+
+    masks = [
+        np.zeros(np.shape(n), dtype=bool) if big is None else np.asarray(n) >= np.asarray(big)
+        for _, n, big in pairs
+    ]
+    every = np.logical_and.reduce(np.broadcast_arrays(*masks))
+    named = [label for (label, _, _), mask in zip(pairs, masks, strict=True) if mask.any()]
+    if named:
+        tail = "; every group is a census there, so any difference is a real one" * bool(
+            every.any()
+        )
+        warnings.warn(
+            f"{' and '.join(named)} inspected every eligible case (n = N): with the finite "
+            "population correction a census has no sampling error, and the result answers "
+            'only "did the eligible populations\' rates differ?", not "has practice '
+            f'changed?"{tail}',
+            CensusWarning,
+            stacklevel=stacklevel,
+        )
+    return every

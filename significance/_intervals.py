@@ -14,6 +14,8 @@ one-sided quantile and keep only the bound that matters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import numpy.typing as npt
 
@@ -22,8 +24,6 @@ from inspection_core.intervals import wilson
 __all__ = ["INTERVALS", "newcombe", "wald", "wilson"]
 
 FloatArray = npt.NDArray[np.float64]
-
-INTERVALS = ("newcombe", "wald")
 
 
 def newcombe(
@@ -74,7 +74,9 @@ def wald(
     """Wald interval ``d +/- (z * se + c)`` for ``x1 / n1 - x2 / n2``, clipped to [-1, 1].
 
     ``se = sqrt(p1 (1 - p1) f1 / n1 + p2 (1 - p2) f2 / n2)``; with ``continuity`` the half-width
-    grows by ``c = min(0.5 (1/n1 + 1/n2), |d|)``, as in R ``prop.test(correct = TRUE)``.
+    grows by ``c = min(0.5 (1/n1 + 1/n2), |d|)``, as in R ``prop.test(correct = TRUE)``. Where
+    that ``se`` is 0 but ``d`` is not (each group all one way) the pooled one is used, as the
+    unpooled test does.
 
     Examples
     --------
@@ -87,7 +89,20 @@ def wald(
     """
     p1, p2 = x1 / n1, x2 / n2
     d = p1 - p2
-    half = z * np.sqrt(p1 * (1.0 - p1) * f1 / n1 + p2 * (1.0 - p2) * f2 / n2)
+    var = p1 * (1.0 - p1) * f1 / n1 + p2 * (1.0 - p2) * f2 / n2
+    # each group all one way: the pooled variance, as the unpooled test uses there
+    zero = (var == 0) & (d != 0)
+    if np.any(zero):
+        p = (x1 + x2) / (n1 + n2)
+        var = np.where(zero, p * (1.0 - p) * (f1 / n1 + f2 / n2), var)
+    half = z * np.sqrt(var)
     if continuity:
         half = half + np.minimum(0.5 * (1.0 / n1 + 1.0 / n2), np.abs(d))
     return np.clip(d - half, -1.0, 1.0), np.clip(d + half, -1.0, 1.0)
+
+
+# Interval dispatch by table: ``interval=`` name -> bounds for ``p1 - p2`` (the CLI lists keys).
+INTERVALS: dict[str, Callable[..., tuple[FloatArray, FloatArray]]] = {
+    "newcombe": newcombe,
+    "wald": wald,
+}

@@ -1,7 +1,8 @@
-"""Adjusted p-values for a family of tests: Holm and Benjamini-Hochberg."""
+"""Adjusted p-values for a family of tests: Holm, Hochberg and Benjamini-Hochberg."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -14,14 +15,35 @@ __all__ = ["adjust_pvalues"]
 
 FloatArray = npt.NDArray[np.float64]
 
-ADJUSTMENTS = ("holm", "bh")
+
+def _holm(ranked: FloatArray, m: int, ranks: FloatArray) -> FloatArray:
+    """Step-down: ``max_{j <= i} min(1, (m - j + 1) p_(j))``."""
+    return np.maximum.accumulate(np.minimum(1.0, (m - ranks + 1) * ranked))
+
+
+def _hochberg(ranked: FloatArray, m: int, ranks: FloatArray) -> FloatArray:
+    """Step-up: ``min_{j >= i} min(1, (m - j + 1) p_(j))``."""
+    return np.minimum.accumulate(np.minimum(1.0, (m - ranks + 1) * ranked)[::-1])[::-1]
+
+
+def _bh(ranked: FloatArray, m: int, ranks: FloatArray) -> FloatArray:
+    """Step-up: ``min_{j >= i} min(1, m p_(j) / j)``."""
+    return np.minimum.accumulate(np.minimum(1.0, m * ranked / ranks)[::-1])[::-1]
+
+
+# Method dispatch by table: name -> adjustment of the ascending p-values.
+ADJUSTMENTS: dict[str, Callable[[FloatArray, int, FloatArray], FloatArray]] = {
+    "holm": _holm,
+    "hochberg": _hochberg,
+    "bh": _bh,
+}
 ADJUSTMENT_HINTS = {
     "fdr_bh": "bh",
     "benjamini-hochberg": "bh",
-    "hochberg": "bh",
     "BH": "bh",
     "fdr": "bh",
     "bonferroni-holm": "holm",
+    "simes-hochberg": "hochberg",
 }
 
 
@@ -34,10 +56,12 @@ def adjust_pvalues(pvalues: Any, *, method: str = "holm") -> FloatArray:
     ----------
     pvalues : array_like
         The family's p-values (each in [0, 1]; a 1-D array or anything flattening to one).
-    method : {'holm', 'bh'}, default 'holm'
+    method : {'holm', 'hochberg', 'bh'}, default 'holm'
         ``'holm'`` controls the family-wise error rate (the chance of any false "significant");
-        ``'bh'`` (Benjamini-Hochberg) controls the false discovery rate, the expected share of
-        false findings among those called significant.
+        ``'hochberg'`` (step-up) controls it too, and rejects at least as much as Holm, but only
+        when the tests are independent or positively dependent; ``'bh'`` (Benjamini-Hochberg)
+        controls the false discovery rate, the expected share of false findings among those
+        called significant.
 
     Returns
     -------
@@ -55,9 +79,10 @@ def adjust_pvalues(pvalues: Any, *, method: str = "holm") -> FloatArray:
     -----
     With the m p-values sorted ascending, ``p_(1) <= ... <= p_(m)``:
     Holm: ``max_{j <= i} min(1, (m - j + 1) p_(j))``.
+    Hochberg: ``min_{j >= i} min(1, (m - j + 1) p_(j))``.
     Benjamini-Hochberg: ``min_{j >= i} min(1, m p_(j) / j)``.
-    Both equal statsmodels ``multipletests(method="holm")`` and ``(method="fdr_bh")`` and R
-    ``p.adjust(method = "holm")`` and ``(method = "BH")``.
+    They equal R ``p.adjust(method = "holm")``, ``"hochberg"`` and ``"BH"``, and statsmodels
+    ``multipletests(method="holm")``, ``"simes-hochberg"`` and ``"fdr_bh"``.
 
     Examples
     --------
@@ -66,6 +91,8 @@ def adjust_pvalues(pvalues: Any, *, method: str = "holm") -> FloatArray:
     >>> p = [0.01, 0.04, 0.03, 0.20]
     >>> adjust_pvalues(p)
     array([0.04, 0.09, 0.09, 0.2 ])
+    >>> adjust_pvalues(p, method="hochberg")
+    array([0.04, 0.08, 0.08, 0.2 ])
     >>> adjust_pvalues(p, method="bh")
     array([0.04      , 0.05333333, 0.05333333, 0.2       ])
     """
@@ -88,10 +115,7 @@ def adjust_pvalues(pvalues: Any, *, method: str = "holm") -> FloatArray:
     order = np.argsort(flat, kind="stable")
     ranked = flat[order]
     ranks = np.arange(1, m + 1)
-    if method == "holm":
-        adjusted = np.maximum.accumulate(np.minimum(1.0, (m - ranks + 1) * ranked))
-    else:
-        adjusted = np.minimum.accumulate(np.minimum(1.0, m * ranked / ranks)[::-1])[::-1]
+    adjusted = ADJUSTMENTS[method](ranked, m, ranks.astype(float))
     out = np.empty(m)
     out[order] = adjusted
     return out.reshape(arr.shape)

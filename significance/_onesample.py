@@ -3,37 +3,68 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.errors import ParameterError
-from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
-from inspection_core.result import Result
 
-from ._inputs import check_alternative, check_flag, check_scalar_fraction, counts, fpc, output
+from ._inputs import (
+    check_alternative,
+    check_flag,
+    check_scalar_fraction,
+    counts,
+    fpc,
+    output,
+    warn_census,
+)
 from ._inputs import population as population_array
 from ._intervals import wilson
+from ._shape import SignificanceResult, index_of
+from ._small_counts import binomial_pvalues, one_sample_small_counts, which_test
 from ._ztest import (
     ConfidenceInterval,
     ZTestResult,
+    interval_quantile,
     interval_text,
     one_sided,
+    points_text,
     safe_ratio,
     ztest,
 )
 
 __all__ = ["OneSampleResult", "ztest_against_aggregate", "ztest_one_sample"]
 
-ONE_SAMPLE_INTERVALS = ("wilson", "wald")
+FloatArray = npt.NDArray[np.float64]
+
+
+def _wald_one(
+    x: FloatArray, n: FloatArray, z: float, f: Any, *, continuity: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Wald interval ``p +/- (z sqrt(p (1 - p) f / n) + c)`` (``c = 0.5 / n`` corrected)."""
+    p = x / n
+    half = z * np.sqrt(p * (1.0 - p) * f / n) + (0.5 / n if continuity else 0.0)
+    return np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
+
+
+# Interval dispatch by table: ``interval=`` name -> bounds for the proportion itself.
+ONE_SAMPLE_INTERVALS: dict[str, Callable[..., tuple[FloatArray, FloatArray]]] = {
+    "wilson": wilson,
+    "wald": _wald_one,
+}
+ONE_SAMPLE_EXACT = ("binomial",)
 
 
 @dataclass(frozen=True)
-class OneSampleResult(Result):
+class OneSampleResult(SignificanceResult):
     """Result of a test of one proportion against a fixed reference rate.
+
+    Proportions throughout (the difference too); the text shows points.
 
     Attributes
     ----------
@@ -42,26 +73,31 @@ class OneSampleResult(Result):
     proportion : float or ndarray
         ``x / n``.
     reference : float or ndarray
-        The fixed rate tested against (a fraction).
+        The fixed rate tested against (a proportion).
     difference : float or ndarray
-        ``proportion - reference`` in percentage points.
+        ``proportion - reference``, a proportion (0.09 is 9 points).
     statistic, pvalue : float or ndarray
-        The z-score and its p-value for ``alternative``.
+        The z-score and the p-value for ``alternative`` (the exact binomial test's where
+        ``test`` says ``'binomial'``).
     alpha : float
         Significance level.
     significant : bool or ndarray
         ``pvalue < alpha``.
     alternative : str
         ``'two-sided'``, ``'greater'`` (above the reference) or ``'less'``.
-    confidence_interval : ConfidenceInterval
-        Interval for ``difference`` in points at ``confidence_level`` (add the reference to get
-        the interval for the proportion itself).
     confidence_level : float
-        ``1 - alpha``.
+        ``1 - alpha``, the default level of ``confidence_interval()``.
     method : str
         The test and interval in words.
     population_size : int, None or ndarray
         Eligible population for the finite population correction (``None``: none).
+    test : str or ndarray of str
+        The test behind each p-value and call: ``'z'`` or ``'binomial'`` (the exact binomial
+        test, where an expected count was below 5 or ``exact='binomial'`` was asked for).
+    continuity : bool
+        Whether the continuity correction was used (test and interval).
+    interval : str
+        ``'wilson'`` or ``'wald'``.
     """
 
     x: Any
@@ -74,13 +110,38 @@ class OneSampleResult(Result):
     alpha: float
     significant: Any
     alternative: str
-    confidence_interval: ConfidenceInterval
     confidence_level: float
     method: str
     population_size: Any = None
+    test: Any = "z"
+    continuity: bool = False
+    interval: str = "wilson"
+
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """Interval for ``difference`` (the proportion minus the reference) at a level.
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            Defaults to ``1 - alpha``, the level that matches the test; one-sided alternatives
+            give one-sided intervals. Add ``reference`` to get the proportion's own interval.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``low`` and ``high`` as proportions (floats, or arrays for array results).
+        """
+        zc = interval_quantile(confidence_level, self.alpha, self.alternative)
+        scalar = np.ndim(self.x) == 0
+        x, n = np.asarray(self.x, dtype=float), np.asarray(self.n, dtype=float)
+        p0 = np.asarray(self.reference, dtype=float)
+        f = fpc(n, self.population_size)
+        low, high = ONE_SAMPLE_INTERVALS[self.interval](x, n, zc, f, continuity=self.continuity)
+        low, high = one_sided(low, high, self.alternative, 0.0, 1.0)
+        return ConfidenceInterval(output(low - p0, scalar), output(high - p0, scalar))
 
     def summary(self) -> str:
-        """The comparison in a sentence (a count of significant differences for arrays)."""
+        """The comparison in a sentence, in points (a count of significant ones for arrays)."""
         if np.ndim(self.statistic):
             hits = int(np.sum(self.significant))
             return (
@@ -88,20 +149,23 @@ class OneSampleResult(Result):
                 f"alpha = {self.alpha:g} ({self.alternative})."
             )
         verdict = "significant" if self.significant else "not significant"
-        low, high = self.confidence_interval
+        low, high = self.confidence_interval()
+        p_name = "p" if self.test == "z" else "exact binomial p"
         return (
             f"{100 * self.proportion:.1f}% ({self.x} of {self.n}) against a reference of "
-            f"{100 * self.reference:.1f}%: {self.difference:+.1f} points, z = "
-            f"{self.statistic:.3f}, p = {self.pvalue:.4g}, {verdict} at alpha = {self.alpha:g} "
-            f"({self.alternative}); {100 * self.confidence_level:g}% interval {low:+.1f} to "
-            f"{high:+.1f} points."
+            f"{100 * self.reference:.1f}%: {100 * self.difference:+.1f} points, z = "
+            f"{self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
+            f"{self.alpha:g} ({self.alternative}); {100 * self.confidence_level:g}% interval "
+            f"{100 * low:+.1f} to {100 * high:+.1f} points."
         )
 
     def _rows(self) -> list[tuple[str, str]]:
-        return [
-            (k, interval_text(self.confidence_interval) if k == "confidence_interval" else v)
-            for k, v in super()._rows()
-        ]
+        rows = []
+        for k, v in super()._rows():
+            rows.append((k, points_text(self.difference) if k == "difference" else v))
+            if k == "alternative":
+                rows.append(("confidence_interval", interval_text(self.confidence_interval())))
+        return rows
 
 
 def ztest_one_sample(
@@ -114,6 +178,8 @@ def ztest_one_sample(
     continuity: bool = False,
     population_size: Any = None,
     interval: str = "wilson",
+    exact: str | None = None,
+    small_count_test: str | None = "binomial",
 ) -> OneSampleResult:
     """Z-test of one proportion ``x / n`` against a fixed reference rate.
 
@@ -133,12 +199,22 @@ def ztest_one_sample(
         ``'greater'`` tests a proportion above the reference.
     continuity : bool, default False
         Continuity correction: ``|x - n p0|`` shrinks by ``min(0.5, |x - n p0|)``, as in R
-        ``prop.test(x, n, p0)``; the interval becomes the corrected Wilson interval.
+        ``prop.test(x, n, p0)``; the interval becomes the corrected Wilson interval (Newcombe's
+        method 4), the set of references the corrected test accepts. Where ``|x - n p0| < 0.5``
+        R also shrinks the interval's correction, so R's interval is narrower there.
     population_size : int, array_like or None, default None
         Eligible population for the finite population correction ``(N - n) / (N - 1)``.
     interval : {'wilson', 'wald'}, default 'wilson'
         Interval at level ``1 - alpha``: the Wilson score interval (which excludes the reference
         exactly when the test rejects) or the Wald interval.
+    exact : {None, 'binomial'}, default None
+        Take every p-value from the exact binomial test (R ``binom.test``, scipy ``binomtest``).
+        Not combined with a finite population correction.
+    small_count_test : {'binomial', None}, default 'binomial'
+        Where an expected count ``n p0`` or ``n (1 - p0)`` is below 5 (and ``exact`` is None),
+        the exact binomial test gives the p-value and so the call (``test`` names it; a warning
+        says so). ``None`` keeps the normal approximation there, with the warning. Not applied
+        with a finite population correction (the warning says so).
 
     Returns
     -------
@@ -150,6 +226,12 @@ def ztest_one_sample(
     ValueError
         Bad counts, a reference outside (0, 1), alpha outside (0, 1), an unknown alternative or
         interval, or a population smaller than n.
+
+    Warns
+    -----
+    SmallCountWarning
+        When an expected count is below 5, with the exact binomial p-value (R warns
+        "Chi-squared approximation may be incorrect" at the same counts).
 
     Notes
     -----
@@ -169,12 +251,23 @@ def ztest_one_sample(
     alternative = check_alternative(alternative)
     continuity = check_flag("continuity", continuity)
     interval = check_choice("interval", interval, ONE_SAMPLE_INTERVALS)
+    if exact is not None:
+        exact = check_choice("exact", exact, ONE_SAMPLE_EXACT)
+    if small_count_test is not None:
+        small_count_test = check_choice("small_count_test", small_count_test, ONE_SAMPLE_EXACT)
     p0 = check_fraction("reference", reference)
     scalar = all(np.ndim(v) == 0 for v in (x, n, reference, population_size))
     xa, na = counts("x", x, "n", n)
     big_n = population_array("population_size", population_size, "n", na)
+    if exact is not None and big_n is not None:
+        raise ParameterError(
+            "exact", f"{exact!r} cannot be combined with {{population_size}}; choose one",
+            refs=["population_size"],
+        )  # fmt: skip
     xa, na, p0 = np.broadcast_arrays(xa, na, p0)
     f = fpc(na, big_n)
+    if big_n is not None:
+        warn_census([("the provider", na, big_n)])
 
     p = xa / na
     d = p - p0
@@ -182,16 +275,17 @@ def ztest_one_sample(
     numerator = d
     if continuity:
         numerator = np.sign(d) * (np.abs(d) - np.minimum(0.5 / na, np.abs(d)))
-    z = safe_ratio(numerator, se)
+    z = safe_ratio(numerator, se) + 0.0  # no -0.0 when the correction takes it all
     pvalue = pvalue_from_z(z, alternative)
-
-    zc = quantile(alpha, alternative)
-    if interval == "wilson":
-        low, high = wilson(xa, na, zc, f, continuity=continuity)
+    if exact is not None:
+        pvalue = binomial_pvalues(xa, na, p0, alternative)
+        took: Any = np.ones(np.shape(pvalue), dtype=bool)
     else:
-        half = zc * np.sqrt(p * (1.0 - p) * f / na) + (0.5 / na if continuity else 0.0)
-        low, high = np.clip(p - half, 0.0, 1.0), np.clip(p + half, 0.0, 1.0)
-    low, high = one_sided(low, high, alternative, 0.0, 1.0)
+        pvalue, took = one_sample_small_counts(
+            xa, na, p0, pvalue, alternative=alternative, fallback=small_count_test,
+            finite=big_n is not None,
+        )  # fmt: skip
+    test = which_test(np.shape(pvalue), scalar, took, "binomial")
 
     options = ["one-sample z-test against a fixed reference", "reference-rate standard error"]
     if continuity:
@@ -200,6 +294,11 @@ def ztest_one_sample(
         options.append("finite population correction")
     options.append(alternative)
     name = "Wilson score" if interval == "wilson" else "Wald"
+    if exact is not None:
+        options[-1] += "; p-value from the exact binomial test"
+    elif took is not None:
+        scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
+        options[-1] += f"; p-value from the exact binomial test{scope} (expected count below 5)"
     method = f"{', '.join(options)}; {100 * (1 - alpha):g}% {name} interval"
     pop: Any = big_n
     if big_n is not None and scalar:
@@ -209,18 +308,19 @@ def ztest_one_sample(
         n=int(na) if scalar else na.astype(np.int64),
         proportion=output(p, scalar),
         reference=output(p0, scalar),
-        difference=output(100.0 * d, scalar),
+        difference=output(d, scalar),
         statistic=output(z, scalar),
         pvalue=output(pvalue, scalar),
         alpha=alpha,
         significant=output(pvalue < alpha, scalar),
         alternative=alternative,
-        confidence_interval=ConfidenceInterval(
-            output(100.0 * (low - p0), scalar), output(100.0 * (high - p0), scalar)
-        ),
         confidence_level=1.0 - alpha,
         method=method,
         population_size=pop,
+        test=test,
+        continuity=continuity,
+        interval=interval,
+        index=index_of(x, n, reference),
     )
 
 

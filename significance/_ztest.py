@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, fields
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -14,9 +13,8 @@ import numpy.typing as npt
 from inspection_core.checks import check_choice
 from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
-from inspection_core.result import Result, to_builtin
 
-from ._exact import EXACT_TESTS, NAMES, exact_pvalue, exact_pvalues
+from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalues
 from ._inputs import (
     check_alternative,
     check_flag,
@@ -25,16 +23,20 @@ from ._inputs import (
     fpc,
     output,
     population,
+    warn_census,
 )
-from ._intervals import INTERVALS, newcombe, wald
-from ._warnings import SmallCountWarning
+from ._intervals import INTERVALS
+from ._shape import SignificanceResult, index_of
+from ._small_counts import fallback_note, two_sample_small_counts, which_test
+from ._warnings import ZeroVarianceWarning
 
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
 
 FloatArray = npt.NDArray[np.float64]
 
-# Expected counts below this make the normal approximation rough (the usual rule of five).
-SMALL_EXPECTED = 5.0
+# The question a two-round test answers, with and without the finite population correction.
+PRACTICE = "has practice changed?"
+POPULATIONS = "did the eligible populations' rates differ?"
 
 
 class ConfidenceInterval(NamedTuple):
@@ -74,6 +76,7 @@ def describe(
     exact: str | None,
     interval: str,
     confidence_level: float,
+    fallback: str = "",
 ) -> str:
     """The method in words, naming every option that was used."""
     parts = [sample]
@@ -81,43 +84,61 @@ def describe(
     if continuity:
         parts.append("continuity correction")
     if finite:
-        parts.append("finite population correction")
+        parts.append(f"finite population correction (answers: {POPULATIONS})")
     parts.append(alternative)
     text = ", ".join(parts)
     if exact:
         text += f"; p-value from {NAMES[exact]}"
+    text += fallback
     return f"{text}; {100 * confidence_level:g}% {interval} interval"
 
 
+def interval_quantile(confidence_level: Any, alpha: float, alternative: str) -> float:
+    """The normal quantile of an interval at ``confidence_level``, or at ``1 - alpha`` if None.
+
+    None gives the test's own critical value (``ndtri(1 - alpha/2)`` two-sided), so the default
+    interval and the test agree; a level c gives ``ndtri((1 + c) / 2)`` two-sided (as the
+    sampling rule computes it: 0.8 gives exactly ``ndtri(0.9)``) or ``ndtri(c)`` one-sided.
+    """
+    if confidence_level is None:
+        return quantile(alpha, alternative)
+    from scipy.special import ndtri
+
+    level = check_scalar_fraction("confidence_level", confidence_level)
+    return float(ndtri((1.0 + level) / 2.0 if alternative == "two-sided" else level))
+
+
 @dataclass(frozen=True)
-class ZTestResult(Result):
+class ZTestResult(SignificanceResult):
     """Result of a two-sample test of proportions.
+
+    Every proportion is a proportion, differences too (0.09 is 9 percentage points); the text,
+    tables and reports show points. ``to_dict()`` gives the fields, ``to_frame()`` one row per
+    comparison, and ``confidence_interval()`` the interval for the difference.
 
     Attributes
     ----------
     x1, n1, x2, n2 : int or ndarray
         Successes and cases in group 1 (current round) and group 2 (previous round).
     p1, p2 : float or ndarray
-        Observed proportions ``x1 / n1`` and ``x2 / n2`` (fractions).
+        Observed proportions ``x1 / n1`` and ``x2 / n2``.
     difference : float or ndarray
-        ``p1 - p2`` in percentage points (current minus previous).
+        ``p1 - p2`` as a proportion (current minus previous), computed as the exact fraction
+        ``(x1 n2 - x2 n1) / (n1 n2)`` rounded once: 74/100 - 65/100 is 0.09, not
+        0.08999999999999997.
     statistic : float or ndarray
         The z-score (signed like ``difference``); also reported when an exact test gives the
         p-value.
     pvalue : float or ndarray
-        P-value for ``alternative`` (from the exact test when one was chosen).
+        P-value for ``alternative`` (from the exact test named in ``test`` where one was used).
     alpha : float
         Significance level.
     significant : bool or ndarray
         ``pvalue < alpha``.
     alternative : str
         ``'two-sided'``, ``'greater'`` (p1 > p2) or ``'less'`` (p1 < p2).
-    confidence_interval : ConfidenceInterval
-        Interval for ``difference`` at ``confidence_level``, in percentage points (one-sided
-        alternatives give one-sided intervals, bounded by -100 or 100). Computed when first
-        read, so a million tests that only need p-values do not pay for a million intervals.
     confidence_level : float
-        ``1 - alpha``.
+        ``1 - alpha``: the level of ``confidence_interval()`` by default, matching the test.
     method : str
         The test and interval in words, naming every option used.
     population_size1, population_size2 : int, None or ndarray
@@ -127,7 +148,14 @@ class ZTestResult(Result):
     interval : str
         ``'newcombe'`` or ``'wald'``.
     exact : str or None
-        The exact test that gave the p-value, if any.
+        The exact test asked for with ``exact=``, if any.
+    test : str or ndarray of str
+        The test behind each p-value and call: ``'z'``, or the exact test's key (``'fisher'``
+        where an expected count was below 5, or the one asked for with ``exact=``).
+    question : str
+        The question the test answers: ``"has practice changed?"`` (the default, rounds as
+        samples of the cases practice produces) or, with a finite population correction, ``"did
+        the eligible populations' rates differ?"``.
     """
 
     x1: Any
@@ -150,22 +178,35 @@ class ZTestResult(Result):
     continuity: bool = False
     interval: str = "newcombe"
     exact: str | None = None
+    test: Any = "z"
+    question: str = PRACTICE
 
-    @cached_property
-    def confidence_interval(self) -> ConfidenceInterval:
-        """Interval for ``difference`` in points at ``confidence_level`` (see the class notes)."""
+    def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
+        """Interval for ``difference`` (proportions) at ``confidence_level``.
+
+        Parameters
+        ----------
+        confidence_level : float, optional
+            Defaults to ``1 - alpha``, the level that matches the test. One-sided alternatives
+            give one-sided intervals, bounded by -1 or 1.
+
+        Returns
+        -------
+        ConfidenceInterval
+            ``low`` and ``high`` (floats, or arrays for array results). Computed on each call,
+            so a million tests that only need p-values do not pay for a million intervals.
+        """
+        zc = interval_quantile(confidence_level, self.alpha, self.alternative)
         scalar = np.ndim(self.x1) == 0
         x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (self.x1, self.n1, self.x2, self.n2))
         f1 = fpc(n1, None if self.population_size1 is None else self.population_size1)
         f2 = fpc(n2, None if self.population_size2 is None else self.population_size2)
-        zc = quantile(self.alpha, self.alternative)
-        bounds = newcombe if self.interval == "newcombe" else wald
-        low, high = bounds(x1, n1, x2, n2, zc, f1, f2, continuity=self.continuity)
+        low, high = INTERVALS[self.interval](x1, n1, x2, n2, zc, f1, f2, continuity=self.continuity)
         low, high = one_sided(low, high, self.alternative, -1.0, 1.0)
-        return ConfidenceInterval(output(100.0 * low, scalar), output(100.0 * high, scalar))
+        return ConfidenceInterval(output(low, scalar), output(high, scalar))
 
     def summary(self) -> str:
-        """The comparison in a sentence (a count of significant changes for arrays)."""
+        """The comparison in a sentence, in percentage points (a count for arrays)."""
         side = self.alternative
         if np.ndim(self.statistic):
             hits = int(np.sum(self.significant))
@@ -174,40 +215,43 @@ class ZTestResult(Result):
                 f"alpha = {self.alpha:g} ({side})."
             )
         verdict = "significant" if self.significant else "not significant"
-        low, high = self.confidence_interval
+        low, high = self.confidence_interval()
+        p_name = "p" if self.test == "z" else f"{NAMES[self.test]} p"
         return (
             f"{100 * self.p1:.1f}% ({self.x1} of {self.n1}) vs {100 * self.p2:.1f}% "
-            f"({self.x2} of {self.n2}): a change of {self.difference:+.1f} points, "
-            f"z = {self.statistic:.3f}, p = {self.pvalue:.4g}, {verdict} at alpha = "
+            f"({self.x2} of {self.n2}): a change of {100 * self.difference:+.1f} points, "
+            f"z = {self.statistic:.3f}, {p_name} = {self.pvalue:.4g}, {verdict} at alpha = "
             f"{self.alpha:g} ({side}); {100 * self.confidence_level:g}% interval "
-            f"{low:+.1f} to {high:+.1f} points."
+            f"{100 * low:+.1f} to {100 * high:+.1f} points."
+            + ("" if self.question == PRACTICE else f" The question answered: {self.question}")
         )
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the fields and the interval as plain Python values, ready for ``json.dumps``."""
-        out: dict[str, Any] = {}
-        for f in fields(self):
-            out[f.name] = to_builtin(getattr(self, f.name))
-            if f.name == "alternative":
-                out["confidence_interval"] = to_builtin(list(self.confidence_interval))
-        return out
 
     def _rows(self) -> list[tuple[str, str]]:
         rows = []
         for k, v in super()._rows():
-            rows.append((k, v))
+            rows.append((k, points_text(self.difference) if k == "difference" else v))
             if k == "alternative":
-                rows.append(("confidence_interval", interval_text(self.confidence_interval)))
+                rows.append(("confidence_interval", interval_text(self.confidence_interval())))
         return rows
 
 
+def points_text(value: Any) -> str:
+    """A proportion (or array of them) shown in percentage points: ``+9 points``."""
+    if np.ndim(value) == 0:
+        return f"{100 * float(value):+.6g} points"
+    opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
+    return f"{np.array2string(100 * np.asarray(value), **opts)} (points)"
+
+
 def interval_text(ci: ConfidenceInterval) -> str:
-    """``-1.7 to 19.4 (points)``, or the two bound arrays."""
+    """``-1.7 to 19.4 (points)`` from an interval of proportions, or the two bound arrays."""
     low, high = ci
     if np.ndim(low) == 0:
-        return f"{low:.6g} to {high:.6g} (points)"
+        return f"{100 * low:.6g} to {100 * high:.6g} (points)"
     opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
-    return f"low {np.array2string(low, **opts)}, high {np.array2string(high, **opts)} (points)"
+    low_text = np.array2string(100 * np.asarray(low), **opts)
+    high_text = np.array2string(100 * np.asarray(high), **opts)
+    return f"low {low_text}, high {high_text} (points)"
 
 
 def _population_out(value: FloatArray | None, scalar: bool) -> Any:
@@ -219,39 +263,25 @@ def _population_out(value: FloatArray | None, scalar: bool) -> Any:
     return value
 
 
-def _warn_small(
-    x1: FloatArray,
-    n1: FloatArray,
-    x2: FloatArray,
-    n2: FloatArray,
-    smaller_share: FloatArray,
-    alternative: str,
-) -> None:
-    """Warn when an expected count is below 5, with Fisher's exact p-value beside it.
+def _unpooled_fallback(var: Any, d: Any, p: Any, weight: Any) -> tuple[Any, str]:
+    """The pooled variance where the unpooled one is 0 but the proportions differ; warn.
 
-    ``smaller_share`` is ``min(p, 1 - p)`` for the pooled proportion p.
+    Each group all one way (0/1 vs 1/1, 0/100 vs 100/100) gives an unpooled standard error of 0
+    and z = +/-inf, p = 0, even beside an interval that contains 0 (0/1 vs 1/1). The pooled
+    variance ``p (1 - p) (f1 / n1 + f2 / n2)`` is positive there and is used instead.
     """
-    expected = np.minimum(n1, n2) * smaller_share
-    small = expected < SMALL_EXPECTED
-    if not small.any():
-        return
-    where = np.flatnonzero(small.ravel())
-    shown = []
-    for i in where[:3]:
-        a, b, c, d = (int(v.ravel()[i]) for v in (x1, n1, x2, n2))
-        p = exact_pvalue("fisher", a, b, c, d, alternative)
-        label = f"{a}/{b} vs {c}/{d}"
-        shown.append(
-            f"{label} (expected {float(expected.ravel()[i]):.2g}): Fisher's exact p = {p:.4g}"
-        )
-    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
-    more = "" if where.size <= 3 else "; ..."
+    zero = (np.asarray(var) == 0) & (np.asarray(d) != 0)
+    if not zero.any():
+        return var, ""
+    scope = "" if zero.size == 1 else f" in {int(zero.sum())} of {zero.size} comparisons"
     warnings.warn(
-        f"an expected count is below 5{scope}, so the normal approximation is rough: "
-        f"{'; '.join(shown)}{more}. Consider exact='boschloo' or exact='fisher'.",
-        SmallCountWarning,
+        f"the unpooled standard error is 0{scope} (each group all one way), so the pooled "
+        "standard error is used there",
+        ZeroVarianceWarning,
         stacklevel=3,
     )
+    note = f"; pooled standard error{scope} where the unpooled one is 0"
+    return np.where(zero, p * (1.0 - p) * weight, var), note
 
 
 def ztest(
@@ -267,6 +297,7 @@ def ztest(
     population_size1: Any = None,
     population_size2: Any = None,
     exact: str | None = None,
+    small_count_test: str | None = "fisher",
     interval: str = "newcombe",
 ) -> ZTestResult:
     """Z-test of the change between two proportions, ``x1 / n1 - x2 / n2``.
@@ -292,9 +323,14 @@ def ztest(
         Eligible population of each round, for the finite population correction
         ``(N - n) / (N - 1)`` on that group's variance. ``None`` means no correction.
     exact : {None, 'fisher', 'barnard', 'boschloo'}, default None
-        Take the p-value from this exact test (scipy) instead of the normal approximation;
+        Take every p-value from this exact test instead of the normal approximation;
         ``statistic`` is still the z-score. Not combined with the finite population or
         continuity corrections.
+    small_count_test : {'fisher', 'boschloo', 'barnard', None}, default 'fisher'
+        Where an expected count is below 5 (and ``exact`` is None), this exact test gives the
+        p-value and so the call (``test`` names it, and a warning says so). ``None`` keeps the
+        normal approximation there. Not applied with a finite population correction, which no
+        exact test takes (the warning says so).
     interval : {'newcombe', 'wald'}, default 'newcombe'
         Interval for the difference at level ``1 - alpha``: Newcombe's hybrid score interval
         or the Wald interval (which agrees exactly with ``pooled=False``).
@@ -302,8 +338,9 @@ def ztest(
     Returns
     -------
     ZTestResult
-        Proportions, difference in points, ``statistic`` (z), ``pvalue``, ``significant``, the
-        interval and the method in words. Fields are arrays when any count is an array.
+        Proportions and their difference (as proportions), ``statistic`` (z), ``pvalue``,
+        ``significant``, the test behind each call and the method in words; the interval from
+        ``confidence_interval()``. Fields are arrays when any count is an array.
 
     Raises
     ------
@@ -343,12 +380,15 @@ def ztest(
     74 of 100 cases met the standard this round against 65 of 100 last time:
 
     >>> result = ztest(74, 100, 65, 100)
-    >>> round(result.difference, 1), round(result.statistic, 4), round(result.pvalue, 4)
-    (9.0, 1.3822, 0.1669)
+    >>> result.difference, round(result.statistic, 4), round(result.pvalue, 4)
+    (0.09, 1.3822, 0.1669)
     >>> result.significant
     False
+    >>> low, high = result.confidence_interval()  # 90%, matching alpha = 0.1
+    >>> round(low, 4), round(high, 4)
+    (-0.0171, 0.1943)
 
-    Thousands of comparisons at once:
+    Thousands of comparisons at once (a pandas Series keeps its index in ``to_frame()``):
 
     >>> ztest(np.array([74, 90]), 100, np.array([65, 65]), 100).significant
     array([False,  True])
@@ -360,6 +400,8 @@ def ztest(
     interval = check_choice("interval", interval, INTERVALS)
     if exact is not None:
         exact = check_choice("exact", exact, EXACT_TESTS)
+    if small_count_test is not None:
+        small_count_test = check_choice("small_count_test", small_count_test, EXACT_TESTS)
     scalar = all(np.ndim(v) == 0 for v in (x1, n1, x2, n2, population_size1, population_size2))
     x1a, n1a = counts("x1", x1, "n1", n1)
     x2a, n2a = counts("x2", x2, "n2", n2)
@@ -376,23 +418,30 @@ def ztest(
         raise ValueError(
             f"x1, n1, x2 and n2 must broadcast together; got shapes {shapes}"
         ) from None
+    if exact is not None:
+        check_exact_size(exact, n1a, n2a)
     f1, f2 = fpc(n1a, big_n1), fpc(n2a, big_n2)
+    if finite:
+        warn_census([("group 1", n1a, big_n1), ("group 2", n2a, big_n2)])
 
     # In-place arithmetic: this runs on millions of comparisons at once.
     p1 = x1a / n1a
     p2 = x2a / n2a
-    d = p1 - p2
+    # The difference as the exact fraction (x1 n2 - x2 n1) / (n1 n2), rounded once (the
+    # products of whole numbers below 2**53 are exact in float64): 9 points is 0.09, not
+    # 0.08999999999999997 as p1 - p2 gives.
+    d = x1a * n2a
+    d -= x2a * n1a
+    d = np.true_divide(d, n1a * n2a)
     p = (x1a + x2a) / (n1a + n2a)
+    zero_note = ""
     if pooled:
         var = 1.0 - p
-        if exact is None:
-            _warn_small(x1a, n1a, x2a, n2a, np.minimum(p, var), alternative)
         var *= p
         var *= (f1 / n1a) + (f2 / n2a)
     else:
         var = p1 * (1.0 - p1) * f1 / n1a + p2 * (1.0 - p2) * f2 / n2a
-        if exact is None:
-            _warn_small(x1a, n1a, x2a, n2a, np.minimum(p, 1.0 - p), alternative)
+        var, zero_note = _unpooled_fallback(var, d, p, f1 / n1a + f2 / n2a)
     se = np.sqrt(var, out=var) if np.ndim(var) else np.sqrt(var)
     numerator = d
     if continuity:
@@ -401,8 +450,21 @@ def ztest(
     z = safe_ratio(numerator, se)
     if exact is None:
         pvalue = pvalue_from_z(z, alternative)
+        # Both groups all successes (or all failures): no evidence either way, p = 1 for every
+        # alternative (a one-sided normal p would be Phi(0) = 0.5; Fisher's test gives 1).
+        flat = (se == 0) & (numerator == 0)
+        if flat.any():
+            pvalue = np.where(flat, 1.0, pvalue)
+        pvalue, took, name = two_sample_small_counts(
+            x1a, n1a, x2a, n2a, pvalue, p, alternative=alternative, pooled=pooled,
+            fallback=small_count_test, finite=finite,
+        )  # fmt: skip
+        note = fallback_note(took, name)
+        test = which_test(np.shape(pvalue), scalar, took, name)
     else:
         pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
+        note = ""
+        test = which_test(np.shape(pvalue), scalar, None, exact, base=exact)
 
     method = describe(
         sample="two-sample z-test",
@@ -413,6 +475,7 @@ def ztest(
         exact=exact,
         interval="Newcombe hybrid score" if interval == "newcombe" else "Wald",
         confidence_level=1.0 - alpha,
+        fallback=zero_note + note,
     )
     as_int = (lambda v: int(v)) if scalar else (lambda v: v.astype(np.int64, copy=False))
     return ZTestResult(
@@ -422,7 +485,7 @@ def ztest(
         n2=as_int(n2a),
         p1=output(p1, scalar),
         p2=output(p2, scalar),
-        difference=output(np.multiply(d, 100.0, out=d) if np.ndim(d) else 100.0 * d, scalar),
+        difference=output(d, scalar),
         statistic=output(z, scalar),
         pvalue=output(pvalue, scalar),
         alpha=alpha,
@@ -436,4 +499,7 @@ def ztest(
         continuity=continuity,
         interval=interval,
         exact=exact,
+        test=test,
+        question=POPULATIONS if finite else PRACTICE,
+        index=index_of(x1, n1, x2, n2),
     )

@@ -38,7 +38,7 @@ def test_excluded_cases_are_never_drawn_and_are_recorded(
     assert "after excluding 40 of 250" in result.summary()
     assert result.allocation.rounding.exact  # still n/N for every case that can be drawn
     assert set(result.sample["inclusion_probability"].round(12)) == {round(93 / 210, 12)}
-    out = write_draw(result, tmp_path / "draw", input_path=EXAMPLE)["manifest"]
+    out = write_draw(result, tmp_path / "draw", input_path=EXAMPLE).manifest
     assert out["exclusions"]["count"] == 40 and out["exclusions"]["population_after"] == 210
     assert out["rule_population"] == "after exclusions" and out["input_rows"] == 250
     again = reproduce_draw(tmp_path / "draw" / "manifest.json", EXAMPLE)

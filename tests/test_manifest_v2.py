@@ -181,3 +181,44 @@ def test_cli_refuses_a_tampered_manifest_and_writes_nothing(
                      str(tmp_path / "x"))  # fmt: skip
     assert code == 2 and err.count("\n") == 1 and "edited after it was written" in err
     assert not (tmp_path / "x").exists()
+
+
+ALLOCATION = "repeated allocation differs from the manifest's"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        # settings: the seed also picks the rounding, so the allocation differs first
+        (lambda m: m.update(seed=m["seed"] + 1, sample_sha256=None), ALLOCATION),
+        (lambda m: m.update(n=m["n"] + 1), ALLOCATION),
+        (lambda m: m.update(method="controlled"), ALLOCATION),
+        (lambda m: m.update(strata=["gender", "risk"]), ALLOCATION),
+        (lambda m: m.update(reserves=1), "repeated draw's reserve_ids differs"),
+        # recorded results
+        (lambda m: m["reserve_ids"].reverse(), "repeated draw's reserve_ids differs"),
+        (lambda m: m["sample_ids"].reverse(), "repeated draw's sample_ids differs"),
+        (lambda m: m.update(population_size=10), "repeated draw's population_size differs"),
+        (
+            lambda m: m["margins"]["gender"]["female"].update(allocated=0),
+            "repeated draw's margins differs",
+        ),
+        (
+            lambda m: m["allocation"][0].update(population=99),
+            "repeated draw's allocation differs",
+        ),
+    ],
+)
+def test_every_field_is_checked_even_when_resealed(
+    cases: pd.DataFrame, edit: object, message: str
+) -> None:
+    # Issue 11: a manifest edited and resealed (its content digest recomputed by hand) passes
+    # the digest check; the repeat then compares every result field it records with its own
+    # and names the first that differs.
+    m = make_manifest(draw(cases, "auto", seed=2026, reserves=2), input_path=EXAMPLE)
+    edit(m)  # type: ignore[operator]
+    if m.get("sample_sha256", "") is None:
+        del m["sample_sha256"]
+    m["content_sha256"] = content_digest(m)
+    with pytest.raises(ValueError, match=message):
+        reproduce_draw(m, EXAMPLE)

@@ -6,6 +6,7 @@ import math
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,11 +16,18 @@ from hypothesis import strategies as st
 
 from inspection_core.cli import UsageError, parse_number, parse_population, parse_whole
 from inspection_core.errors import ParameterError
-from sampling import balance_report, draw, plot_balance, sample_size, write_draw
+from sampling import (
+    NormalApproximationWarning,
+    balance_report,
+    draw,
+    plot_balance,
+    sample_size,
+    write_draw,
+)
 from sampling._intervals import EXACT_LIMIT, exact_half_width
 from sampling._plot import MAX_LEVELS
 from significance import counts_from_percentage
-from significance._percentages import _rounded
+from significance._percentages import ROUNDINGS
 from significance._warnings import AmbiguousPercentageWarning
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,21 +70,30 @@ def test_command_line_numbers_that_are_fine() -> None:
     n=st.integers(min_value=1, max_value=3000),
     percentage=st.integers(min_value=0, max_value=1000),
     decimals=st.integers(min_value=0, max_value=1),
+    rounding=st.sampled_from(tuple(ROUNDINGS)),
 )
 def test_counts_from_percentage_closed_form_equals_enumeration(
-    n: int, percentage: int, decimals: int
+    n: int, percentage: int, decimals: int, rounding: str
 ) -> None:
+    # the closed-form run of counts against every count rounded by the rule, in integers
     pct = percentage / 10 if decimals else float(percentage % 101)
     xs = np.arange(n + 1, dtype=np.int64)
     scaled = round(pct * 10**decimals)
-    expected = tuple(int(x) for x in xs[_rounded(xs, n, 100 * 10**decimals) == scaled])
+    shown = ROUNDINGS[rounding](xs, n, 100 * 10**decimals)
+    expected = tuple(int(x) for x in xs[shown == scaled])
+    opts: dict[str, Any] = {"decimals": decimals, "rounding": rounding}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if expected:
-            assert counts_from_percentage(pct, n, decimals=decimals).candidates == expected
+            assert counts_from_percentage(pct, n, **opts).candidates == expected
         else:
-            with pytest.raises(ValueError, match="no count out of"):
-                counts_from_percentage(pct, n, decimals=decimals)
+            with pytest.raises(ValueError, match="no count out of") as caught:
+                counts_from_percentage(pct, n, **opts)
+            # the message names the nearest counts on each side, with their percentages
+            below, above = xs[shown < scaled], xs[shown > scaled]
+            for x in [*below[-1:], *above[:1]]:
+                got = int(shown[x]) / 10**decimals
+                assert f"{int(x)} gives {got:.{decimals}f}%" in str(caught.value)
 
 
 def test_counts_from_percentage_of_many_cases_is_quick_and_its_warning_short() -> None:
@@ -97,7 +114,8 @@ def test_sizes_at_the_edges() -> None:
         sample_size(margin_of_error=1e-11)
     assert sample_size(500, margin_of_error=1e-11).n == 500
     # A tiny expected proportion still inspects one case (the formula gives 6.6e-10).
-    tiny = sample_size(proportion=1e-11)
+    with pytest.warns(NormalApproximationWarning, match="method='wilson'"):
+        tiny = sample_size(proportion=1e-11)
     assert tiny.n == 1 and math.isfinite(tiny.achieved_margin)
     with pytest.raises(ParameterError, match="at least 1e-12 from 0 and 1"):
         sample_size(proportion=1e-320)
@@ -143,9 +161,7 @@ def test_too_many_levels_skip_the_chart_with_a_note(tmp_path: Path) -> None:
         warnings.simplefilter("ignore")
         written = write_draw(result, tmp_path / "out", input_path=EXAMPLE)
         report = balance_report(result.allocation, result.sample)
-    assert (
-        written["chart_skipped"] == "office has 41 levels; the chart shows at most 40 per variable"
-    )
+    assert written.chart_skipped == "office has 41 levels; the chart shows at most 40 per variable"
     assert not (tmp_path / "out" / "balance.png").exists()
     assert (tmp_path / "out" / "balance.csv").exists()
     with pytest.raises(ParameterError, match="too large to chart"):

@@ -358,3 +358,36 @@ def test_lock_file_where_folders_cannot_be_locked(
     write_folder(tmp_path / "results", _fill(2), force=True)  # type: ignore[arg-type]
     assert _version(tmp_path / "results") == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [".inspection-toolkit.lock", "results"]
+
+
+# --- the manifest hashes the bytes that were read ----------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet"])
+def test_manifest_records_the_hash_of_the_bytes_read(tmp_path: Path, suffix: str) -> None:
+    import hashlib
+
+    import pandas as pd
+
+    from sampling import draw, read_case_list, write_draw
+
+    frame = pd.read_csv(EXAMPLE, dtype=str)
+    path = tmp_path / f"cases{suffix}"
+    {".csv": lambda: frame.to_csv(path, index=False),
+     ".xlsx": lambda: frame.to_excel(path, index=False),
+     ".parquet": lambda: frame.to_parquet(path, index=False)}[suffix]()  # fmt: skip
+    read_bytes = path.read_bytes()
+    listing = read_case_list(path)
+    assert listing.input_sha256 == hashlib.sha256(read_bytes).hexdigest()
+    result = draw(listing.cases, 20, seed=4)
+    written = write_draw(result, tmp_path / "ok", input_path=path, case_list=listing)
+    assert written.manifest["input_sha256"] == listing.input_sha256
+    # The file changes after it was read (a row appended by someone else): the manifest would
+    # name bytes the draw never saw, so nothing is written and the message says why.
+    with path.open("ab") as fh:
+        fh.write(b"\n")
+    with pytest.raises(ParameterError, match="changed after its cases were read") as caught:
+        write_draw(result, tmp_path / "late", input_path=path, case_list=listing)
+    assert caught.value.parameter == "input_path"
+    assert not (tmp_path / "late").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"cases{suffix}", "ok"]

@@ -84,11 +84,12 @@ def explanation(result: ZTestResult) -> str:
     >>> print(explanation(ztest(74, 100, 65, 100)))
     If practice had not changed, two samples of this size would still differ by 9.0 points or more about 17 times in 100 (p = 0.1669), because cases vary. The method calls a change significant only when that chance is below 10 in 100 (alpha = 0.1), so this change is not called significant. The 90% interval, -1.7 to +19.4 points, is the range of true changes these results are consistent with.
     """  # noqa: E501 - a doctest line cannot wrap
-    low, high = result.confidence_interval
+    low, high = (100 * bound for bound in result.confidence_interval())  # in points
+    change = 100 * result.difference  # the result's difference is a proportion
     side = {
-        "two-sided": f"differ by {abs(result.difference):.1f} points or more",
-        "greater": f"show a rise of {result.difference:.1f} points or more",
-        "less": f"show a fall of {-result.difference:.1f} points or more",
+        "two-sided": f"differ by {abs(change):.1f} points or more",
+        "greater": f"show a rise of {change:.1f} points or more",
+        "less": f"show a fall of {-change:.1f} points or more",
     }[result.alternative]
     verdict = "is called significant" if result.significant else "is not called significant"
     chance = round(100 * result.pvalue)
@@ -211,9 +212,9 @@ def _show_call(result: ZTestResult, report: Any, kind: str) -> None:
     if report is not None:
         line = report.table.iloc[0]
         st.info(str(line["sentence"]))
-    low, high = result.confidence_interval
+    low, high = (100 * bound for bound in result.confidence_interval())  # in points
     a, b, c, d = st.columns(4)
-    a.metric("Change", f"{result.difference:+.1f} points")
+    a.metric("Change", f"{100 * result.difference:+.1f} points")
     b.metric("z", f"{result.statistic:.3f}")
     c.metric("p", f"{result.pvalue:.4f}")
     d.metric(f"{100 * result.confidence_level:g}% interval", f"{low:+.1f} to {high:+.1f}")
@@ -272,7 +273,8 @@ def _show_call(result: ZTestResult, report: Any, kind: str) -> None:
         if found is not None:
             st.write(f"Smallest detectable {direction}: {found.summary()}")
     with st.expander("Every number (as `python -m significance ztest --json` prints it)"):
-        st.json(json.dumps(result.to_dict()))
+        interval = list(result.confidence_interval())  # the command line adds it too
+        st.json(json.dumps({**result.to_dict(), "confidence_interval": interval}))
     st.subheader("Copy this record")
     record = [
         f"Test a change, inspection-toolkit {VERSION}",

@@ -537,7 +537,7 @@ def _pack(result: Draw, balance: Balance, source: Source, listing: CaseList, n: 
             for item in sorted((folder / "fieldwork-pack").rglob("*")):
                 if item.is_file():
                     archive.write(item, item.relative_to(folder).as_posix())
-    return buffer.getvalue(), written["manifest"], chart
+    return buffer.getvalue(), written.manifest, chart
 
 
 def step_draw(

@@ -27,7 +27,7 @@ from sampling import draw, read_cases, write_draw
 from significance import RATINGS, CaseFindings, case_findings
 from significance.report.standards import STANDARD_NAMES
 
-from ._ui import attempt, scratch, staged
+from ._ui import attempt, confidence_input, scratch, staged
 
 __all__ = ["render", "unpack"]
 
@@ -204,14 +204,7 @@ def render() -> None:
         return
     with st.form("findings_options", border=False):
         a, b, c = st.columns(3)
-        confidence = a.number_input(
-            "Confidence level (%)",
-            min_value=50.0,
-            max_value=99.9,
-            value=80.0,
-            step=5.0,
-            key="findings_confidence",
-        )
+        confidence = confidence_input(a, "findings_confidence")
         alpha = b.number_input(
             "Significance level (alpha)",
             value=0.1,

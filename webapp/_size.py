@@ -18,7 +18,7 @@ import streamlit as st
 import sampling
 from sampling import SampleSize, implied_population, margin_of_error, sample_size
 
-from ._ui import VERSION, attempt
+from ._ui import VERSION, attempt, confidence_input
 
 __all__ = ["formula_text", "render", "size_record"]
 
@@ -168,14 +168,7 @@ def _inputs() -> dict[str, Any] | None:
             step=0.5,
             key="size_margin",
         )
-        confidence = st.number_input(
-            "Confidence level (%)",
-            min_value=50.0,
-            max_value=99.9,
-            value=80.0,
-            step=5.0,
-            key="size_confidence",
-        )
+        confidence = confidence_input(st, "size_confidence")
         proportion = st.number_input(
             "Expected proportion (%)",
             min_value=1.0,

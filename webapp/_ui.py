@@ -18,14 +18,17 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import io
+import os
 import shutil
 import tempfile
+import threading
+import uuid
 import warnings
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import streamlit as st
 
@@ -91,20 +94,39 @@ def session_folder() -> Path:
     return holder.path
 
 
+# Staged paths in use, with how many runs use each. Streamlit's fast reruns (its default) start
+# the next script run while the stopped one is still finishing, so two runs of one session can
+# stage the same file name at once: the folder goes when the last of them is done with it.
+_STAGED_LOCK = threading.Lock()
+_STAGED_USERS: dict[Path, int] = {}
+
+
 @contextmanager
 def staged(name: str, data: bytes) -> Iterator[Path]:
-    """An uploaded file written into the session's folder under its own name, removed after."""
-    # One folder per file name (the same on every run, so a message naming the path reads the
-    # same each time); a session runs one script at a time, so no two runs share it.
+    """An uploaded file written into the session's folder under its own name, removed after.
+
+    One folder per file name (the same on every run, so a message naming the path reads the
+    same each time). The bytes are written to a temporary name and renamed into place, so a run
+    still reading the path sees a whole file; the folder is removed when no run uses it.
+    """
     label = hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
     folder = session_folder() / f"upload-{label}"
-    folder.mkdir(exist_ok=True)
     path = folder / (Path(name).name or "upload")
+    with _STAGED_LOCK:
+        folder.mkdir(exist_ok=True)
+        part = folder / f".{uuid.uuid4().hex}.part"
+        part.write_bytes(data)
+        os.replace(part, path)
+        _STAGED_USERS[path] = _STAGED_USERS.get(path, 0) + 1
     try:
-        path.write_bytes(data)
         yield path
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        with _STAGED_LOCK:
+            left = _STAGED_USERS.pop(path) - 1
+            if left:
+                _STAGED_USERS[path] = left
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -126,3 +148,16 @@ def png(figure: Figure, dpi: int = 150) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
+
+
+def confidence_input(where: Any, key: str) -> float:
+    """The confidence level field every page uses: percent, 50 to 99.9, default the rule's 80."""
+    value = where.number_input(
+        "Confidence level (%)",
+        min_value=50.0,
+        max_value=99.9,
+        value=80.0,
+        step=5.0,
+        key=key,
+    )
+    return float(value)

@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.errors import ParameterError
+
+from .._table_files import read_table_file
 
 __all__ = ["Catalogue", "SubSampleRule", "read_catalogue"]
 
@@ -98,19 +99,7 @@ def _read(source: Any) -> tuple[pd.DataFrame, str]:
         return frame, "the bundled CRC framework catalogue (crc_key_questions.csv)"
     if isinstance(source, pd.DataFrame):
         return source.astype(str).replace({"nan": "", "None": ""}), "a DataFrame"
-    if not isinstance(source, str | Path):
-        raise ParameterTypeError(
-            "catalogue", f"must be a DataFrame or the path of a CSV/Excel file; got {source!r}"
-        )
-    path = Path(source)
-    if not path.is_file():
-        raise ParameterError("catalogue", f"file not found: {str(path)!r}")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, dtype=str, keep_default_na=False), str(path)
-    if suffix in {".xlsx", ".xls"}:
-        return pd.read_excel(path, dtype=str, keep_default_na=False), str(path)
-    raise ParameterError("catalogue", f"must be a .csv or .xlsx file; got {str(path)!r}")
+    return read_table_file(source, parameter="catalogue", text=True), str(source)
 
 
 def read_catalogue(source: Any = None) -> Catalogue:

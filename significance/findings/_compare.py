@@ -10,12 +10,13 @@ count is recovered from a percentage), and the previous round as counts (``previ
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.errors import ParameterError
+
+from .._table_files import read_table_file
 
 __all__ = ["comparison_table"]
 
@@ -32,22 +33,7 @@ def _read_previous(previous: Any) -> pd.DataFrame:
         return key_questions.copy()
     if isinstance(previous, pd.DataFrame):
         return previous.copy()
-    if not isinstance(previous, str | Path):
-        raise ParameterTypeError(
-            "previous",
-            "must be a previous round's findings, a DataFrame or a CSV/Excel path; "
-            f"got {previous!r}",
-        )
-    path = Path(previous)
-    if not path.is_file():
-        raise ParameterError("previous", f"file not found: {str(path)!r}")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path, skipinitialspace=True)
-    if suffix in {".xlsx", ".xls"}:
-        sheets = pd.read_excel(path, sheet_name=None)
-        return sheets.get("key_questions", next(iter(sheets.values())))
-    raise ParameterError("previous", f"must be a .csv or .xlsx file; got {str(path)!r}")
+    return read_table_file(previous, parameter="previous", prefer_sheet="key_questions")
 
 
 def comparison_table(current: pd.DataFrame, previous: Any) -> tuple[pd.DataFrame, list[str]]:

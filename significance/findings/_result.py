@@ -16,6 +16,7 @@ from inspection_core.result import Result
 from inspection_core.tables import format_pvalue, text_table
 
 from .. import ProviderRating
+from ..report.render import plain_records
 from ._plot import FindingsChart, plot_key_questions
 
 if TYPE_CHECKING:
@@ -38,20 +39,6 @@ def _cell(value: Any) -> str:
 
 def _pct(value: float) -> str:
     return "" if value != value else f"{100 * value:.1f}"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for row in frame.astype(object).to_dict("records"):
-        clean: dict[str, Any] = {}
-        for key, value in row.items():
-            if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[str(key)] = value
-        out.append(clean)
-    return out
 
 
 def _markdown(frame: pd.DataFrame) -> str:
@@ -291,10 +278,10 @@ class CaseFindings(Result):
             "alpha": self.alpha,
             "self_weighting": self.self_weighting,
             "statements": list(self.statements),
-            "key_questions": _records(self.key_questions),
-            "subgroups": _records(self.subgroups),
-            "subgroup_tests": _records(self.subgroup_tests),
-            "standards": _records(self.standards),
+            "key_questions": plain_records(self.key_questions),
+            "subgroups": plain_records(self.subgroups),
+            "subgroup_tests": plain_records(self.subgroup_tests),
+            "standards": plain_records(self.standards),
             "provider": None if self.provider is None else self.provider.to_dict(),
             "missing_standards": list(self.missing_standards),
             "cases": len(self.cases),

@@ -11,13 +11,13 @@ sub-sample rules can use. Row numbers in messages are spreadsheet rows (the head
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from inspection_core.errors import ParameterError, ParameterTypeError
+from inspection_core.errors import ParameterError
 
+from .._table_files import read_table_file
 from ._catalogue import ID_PATTERN, Catalogue
 from ._draw import DrawDesign
 
@@ -40,32 +40,7 @@ def read_results(source: Any, *, sheet: str | int | None = None) -> pd.DataFrame
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
     else:
-        if not isinstance(source, str | Path):
-            raise ParameterTypeError(
-                "results", f"must be a DataFrame or a CSV/Excel/Parquet path; got {source!r}"
-            )
-        path = Path(source)
-        if not path.is_file():
-            raise ParameterError("results", f"file not found: {str(path)!r}")
-        suffix = path.suffix.lower()
-        try:
-            if suffix == ".csv":
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            elif suffix in {".xlsx", ".xlsm", ".xls"}:
-                frame = pd.read_excel(
-                    path, sheet_name=0 if sheet is None else sheet, dtype=str, keep_default_na=False
-                )
-            elif suffix == ".parquet":
-                frame = pd.read_parquet(path)
-            else:
-                raise ParameterError(
-                    "results", f"must be a .csv, .xlsx or .parquet file; got {str(path)!r}"
-                )
-        except ParameterError:
-            raise
-        except Exception as exc:  # parsers raise many types; one line for all
-            detail = " ".join(str(exc).split()) or type(exc).__name__
-            raise ParameterError("results", f"cannot be read ({str(path)!r}): {detail}") from None
+        frame = read_table_file(source, parameter="results", text=True, sheet=sheet)
     frame.columns = [str(c).strip() for c in frame.columns]
     text: pd.DataFrame = frame.apply(
         lambda col: col.map(lambda v: "" if v is None or v != v else str(v).strip())

@@ -57,7 +57,9 @@ def _test(x1: int, n1: int, x2: int, n2: int, alpha: float) -> dict[str, Any]:
     total, yes = n1 + n2, x1 + x2
     expected = min(r * c / total for r in (n1, n2) for c in (yes, total - yes))
     exact = "boschloo" if expected < SMALL_EXPECTED else None
-    res = ztest(x1, n1, x2, n2, alpha=alpha, exact=exact)
+    # the rule above chooses the test (Boschloo's for small counts), so ztest's own small-count
+    # fallback (Fisher's) is off: the `test` column names the test behind every p-value
+    res = ztest(x1, n1, x2, n2, alpha=alpha, exact=exact, small_count_test=None)
     name = (
         f"Boschloo's exact test (smallest expected count {expected:.2g} is below 5)"
         if exact

@@ -22,8 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .._onesample import ztest_against_aggregate, ztest_one_sample
+from .._small_counts import SMALL_EXPECTED
 from .._warnings import SmallCountWarning
-from .._ztest import SMALL_EXPECTED, ZTestResult, ztest
+from .._ztest import ZTestResult, ztest
 from .methods import (
     EXACT_NAMES,
     SMALL_COUNT_TEST,
@@ -118,7 +119,7 @@ def _fixed_rate(x: int, n: int, c: Comparator, options: RoundOptions) -> Compara
         warnings.simplefilter("always")
         res = ztest_one_sample(
             x, n, c.pct / 100, alpha=options.alpha, alternative=options.alternative,
-            continuity=options.continuity,
+            continuity=options.continuity, small_count_test=None,
         )  # fmt: skip
     pvalue, method, notes = float(res.pvalue), res.method, small_count_notes(caught, "comparator")
     if _small_one_sample(n, c.pct / 100) or notes:

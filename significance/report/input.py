@@ -16,7 +16,6 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,6 +25,7 @@ from inspection_core.errors import ParameterError, ParameterTypeError, render_er
 
 from .._percentages import counts_from_percentage
 from .._ratings import percent_half_up
+from .._table_files import read_table_file
 from .._warnings import AmbiguousPercentageWarning
 
 __all__ = ["COLUMNS", "ReportInput", "prepare_input", "read_table"]
@@ -81,33 +81,12 @@ def read_table(source: Any, *, sheet: str | int | None = None) -> pd.DataFrame:
     Raises
     ------
     ValueError
-        A missing file, a suffix other than .csv/.xlsx/.xls, or a file that cannot be parsed.
+        A missing file, a suffix other than .csv/.xlsx/.parquet (an .xls is refused with the fix),
+        or a file that cannot be parsed.
     """
     if isinstance(source, pd.DataFrame):
         return source.copy()
-    if not isinstance(source, str | Path):
-        raise ParameterTypeError(
-            "table", f"must be a DataFrame or a path to a CSV or Excel file; got {source!r}"
-        )
-    path = Path(source)
-    suffix = path.suffix.lower()
-    if suffix not in {".csv", ".xlsx", ".xls"}:
-        raise ParameterError("table", f"must be a .csv, .xlsx or .xls file; got {str(path)!r}")
-    if path.exists() and not path.is_dir() and not path.is_file():
-        raise ParameterError(
-            "table", f"is not a regular file (a device, pipe or socket): {str(path)!r}"
-        )
-    if not path.is_file():
-        raise ParameterError("table", f"file not found: {str(path)!r}")
-    try:
-        if suffix == ".csv":
-            return pd.read_csv(path, skipinitialspace=True)
-        return pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
-    except Exception as exc:  # parser errors come in many types; report them in one line
-        detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise ParameterError(
-            "table", f"could not read {str(path)!r}: {detail}", sentence=True
-        ) from None
+    return read_table_file(source, parameter="table", sheet=sheet)
 
 
 def _match_columns(

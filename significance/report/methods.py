@@ -96,12 +96,17 @@ def small_count_notes(caught: list[warnings.WarningMessage], what: str) -> tuple
 
 
 def z_options(options: RoundOptions) -> dict[str, Any]:
-    """The options as :func:`~significance.ztest` keywords."""
+    """The options as :func:`~significance.ztest` keywords.
+
+    ``small_count_test=None``: the z-test's own p-value, which the report keeps beside the exact
+    test's call where counts are small (the report makes that call itself, naming both p-values).
+    """
     return {
         "alpha": options.alpha,
         "alternative": options.alternative,
         "pooled": options.pooled,
         "continuity": options.continuity,
+        "small_count_test": None,
     }
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from inspection_core.checks import format_value
 from inspection_core.errors import ParameterError
 from inspection_core.files import atomic_write
+from inspection_core.result import to_builtin
 from inspection_core.tables import format_pvalue, text_table
 
 if TYPE_CHECKING:
@@ -99,19 +100,10 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def plain_records(frame: pd.DataFrame | None) -> list[dict[str, Any]] | None:
-    """Rows as dicts of plain Python values (missing values as None), for JSON."""
+    """Rows as dicts of plain Python values (missing and infinite values as None), for JSON."""
     if frame is None:
         return None
-    records: list[dict[str, Any]] = []
-    for row in frame.astype(object).to_dict("records"):
-        clean: dict[str, Any] = {}
-        for key, value in row.items():
-            if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()
-            clean[str(key)] = value
-        records.append(clean)
+    records: list[dict[str, Any]] = to_builtin(frame)
     return records
 
 

@@ -25,7 +25,9 @@ def test_allocate_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
                          "--json")  # fmt: skip
     assert code == 0 and err == ""
     data = json.loads(out)
-    assert list(data) == ["n", "cells", "margins", "method", "seed", "rounding"]
+    # the fields of sampling.Allocation, by their API names
+    assert list(data) == ["n", "method", "strata", "population_size", "minimum", "cells",
+                          "margins", "seed", "rounding"]  # fmt: skip
     assert data["n"] == 100 and data["method"] == "unbiased" and data["seed"] == 5
     assert set(data["cells"][0]) == {"gender", "disposal", "risk", "population", "quota",
                                      "expected", "allocated", "inclusion_probability",
@@ -34,20 +36,17 @@ def test_allocate_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     # unbiased: every case's inclusion probability is 100/250, exactly as computed
     assert {c["inclusion_probability"] for c in data["cells"]} == {100 / 250}
     assert data["rounding"]["exact"] is True and data["rounding"]["route"] == "decomposition"
-    female = data["margins"]["gender"]["female"]  # quota 15.6
+    margins = {(m["variable"], m["level"]): m for m in data["margins"]}
+    female = margins["gender", "female"]  # quota 100 * 39 / 250 = 15.6
     assert (female["floor"], female["ceiling"]) == (15, 16)
-    for levels in data["margins"].values():
-        for m in levels.values():
-            assert m["floor"] <= m["allocated"] <= m["ceiling"]
+    assert all(m["floor"] <= m["allocated"] <= m["ceiling"] for m in data["margins"])
     # the deterministic method keeps its promise: every margin on its largest-remainder target
     code, out, _ = run(capsys, "allocate", EXAMPLE, "--n", "auto", "--method", "controlled",
                        "--json")  # fmt: skip
     data = json.loads(out)
     assert data["seed"] is None and data["rounding"]["route"] == "deterministic"
-    assert data["margins"]["gender"]["female"]["target"] == 16
-    for levels in data["margins"].values():
-        for m in levels.values():
-            assert m["target"] == m["allocated"]
+    assert [m["target"] for m in data["margins"] if m["level"] == "female"] == [16]
+    assert all(m["target"] == m["allocated"] and m["deviation"] == 0 for m in data["margins"])
 
 
 def test_allocate_text_and_methods(capsys: pytest.CaptureFixture[str]) -> None:

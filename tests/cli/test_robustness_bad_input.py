@@ -656,14 +656,14 @@ def _make_draw_fixtures(folder: Path, lines: list[str]) -> None:
         warnings.simplefilter("ignore")
         written = write_draw(draw(cases, "auto", seed=2026, reserves=1), folder / "draw",
                              input_path=folder / "cases.csv")  # fmt: skip
-    record = written["manifest"]
+    record = written.manifest
     tampered = json.loads(json.dumps(record))
     tampered["allocation"][0]["allocated"] += 1
     (folder / "tampered_allocation.json").write_text(json.dumps(tampered), encoding="utf-8")
     scheme = dict(record, selection="prn-v9: another scheme")
     scheme["content_sha256"] = content_digest(scheme)
     (folder / "tampered_scheme.json").write_text(json.dumps(scheme), encoding="utf-8")
-    sample = written["manifest"]["sample_ids"]
+    sample = written.manifest["sample_ids"]
     substitute(folder / "draw", sample[0], "transferred")  # cell 1: one reserve, now used
     (folder / "replaced").write_text(sample[0], encoding="utf-8")
     (folder / "exhausted").write_text(sample[1], encoding="utf-8")

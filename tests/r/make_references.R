@@ -169,6 +169,17 @@ for (i in seq_len(nrow(one))) {
              list(x = xi, n = ni, p = pi0, alternative = alt, correct = correct,
                   conf.level = cl),
              values)
+        if (correct && abs(xi - ni * pi0) < 0.5) {
+          # R shrinks the interval's correction to |x - n p| below half a case, so its interval
+          # depends on p; the same call at a reference 0.75 cases away gives R's interval with
+          # the full half-case correction (the toolkit's choice, issue 14 defect 4).
+          pa <- if (xi < ni) (xi + 0.75) / ni else (xi - 0.75) / ni
+          ra <- quietly(prop.test(xi, ni, p = pa, alternative = alt, correct = TRUE,
+                                  conf.level = cl))
+          emit("prop.test", sprintf("1s-%s-%s-cc-%g-away", case, alt, cl),
+               list(x = xi, n = ni, p = pa, alternative = alt, correct = TRUE, conf.level = cl),
+               list(conf.low = ra$value$conf.int[1], conf.high = ra$value$conf.int[2]))
+        }
       }
     }
     for (cl in conf_levels) {

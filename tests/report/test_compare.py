@@ -75,6 +75,7 @@ def test_significance_calls_equal_ztest_row_by_row(report: RoundComparison) -> N
             )
             assert r["pvalue"] == fisher.pvalue and r["significant"] == fisher.significant
             assert r["test"] == "Fisher's exact test for small counts"
+            assert expected.test == "fisher" and expected.pvalue == fisher.pvalue  # ztest agrees
             assert "Fisher's exact test for small counts, p = " in r["sentence"]
         else:
             assert r["significant"] == expected.significant
@@ -86,7 +87,8 @@ def test_significance_calls_equal_ztest_row_by_row(report: RoundComparison) -> N
             r["previous_x"], r["previous_n"]
         )
         assert r["change_points"] == float(100 * exact)
-        assert r["change_points"] == pytest.approx(expected.difference, abs=1e-12)
+        # the result's difference is a proportion; the report shows points
+        assert r["change_points"] == pytest.approx(100 * expected.difference, abs=1e-12)
     assert exact_rows == [12, 13]  # two Through the Gate rows of 14 cases
 
 
@@ -502,8 +504,14 @@ def test_bad_input(table: pd.DataFrame, options: dict[str, object], message: str
 def test_bad_file_inputs(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="table file not found"):
         compare_rounds(tmp_path / "missing.csv")
-    (tmp_path / "t.txt").write_text("a,b\n")
-    with pytest.raises(ValueError, match=r"must be a \.csv, \.xlsx or \.xls file"):
+    (tmp_path / "t.json").write_text("{}\n")
+    with pytest.raises(ValueError, match=r"must be a \.csv, \.xlsx or \.parquet file"):
+        compare_rounds(tmp_path / "t.json")
+    (tmp_path / "t.xls").write_bytes(b"\xd0\xcf\x11\xe0")  # Excel 97-2003: the fix is named
+    with pytest.raises(ValueError, match=r"Save \.xls files \(Excel 97-2003\) as \.xlsx first"):
+        compare_rounds(tmp_path / "t.xls")
+    (tmp_path / "t.txt").write_text("a,b\n")  # a .txt is read as CSV, like a case list
+    with pytest.raises(ValueError, match="table is missing columns"):
         compare_rounds(tmp_path / "t.txt")
     (tmp_path / "t.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(ValueError, match="could not read"):

@@ -1,6 +1,8 @@
 """Allocation over cross-classified cells: worked examples, brute-force properties, errors."""
 
+import dataclasses
 import itertools
+import json
 import warnings
 
 import numpy as np
@@ -89,15 +91,25 @@ def test_example_population_auto() -> None:
         ["male", 211, 84, 84],
     ]
     assert result.cells["allocated"].sum() == 100
-    assert list(result.to_dict()) == ["n", "cells", "margins", "method", "seed", "rounding"]
-    assert result.to_dict()["margins"]["risk"]["very high"] == {
-        "population": 1,
-        "quota": 0.4,
-        "floor": 0,
-        "ceiling": 1,
-        "target": 0,
-        "allocated": 0,
-    }
+    # to_dict() is the fields (tables as one dict per row), JSON-ready
+    record = json.loads(json.dumps(result.to_dict()))
+    assert list(record) == [f.name for f in dataclasses.fields(result)]
+    very_high = [m for m in record["margins"] if m["level"] == "very high"]
+    assert very_high == [
+        {
+            "variable": "risk",
+            "level": "very high",
+            "population": 1,
+            "quota": 0.4,  # 100 * 1 / 250
+            "floor": 0,
+            "ceiling": 1,
+            "target": 0,
+            "allocated": 0,
+            "deviation": 0,
+        }
+    ]
+    cells = result.cells.astype(object).where(result.cells.notna(), None)  # NaN weight: None
+    assert record["cells"] == cells.to_dict(orient="records")
     # The deterministic rounding gives three cells nothing, every time (quotas 0.8, 0.4 and 0.4
     # rounded down: female/suspended/medium with 2 cases, female/licence/high and the single
     # very-high case): those 4 of 250 cases cannot be selected.

@@ -133,9 +133,7 @@ def test_write_draw_is_all_or_nothing(
     result = draw(cases, 50, seed=3, reserves=1)
     out = tmp_path / "run"
     written = write_draw(result, out, input_path=EXAMPLE)
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        [*written["files"], ".inspection-toolkit"]
-    )
+    assert sorted(p.name for p in out.iterdir()) == sorted([*written.files, ".inspection-toolkit"])
     with pytest.raises(ValueError, match="already holds files"):
         write_draw(result, out, input_path=EXAMPLE)
 
@@ -151,4 +149,4 @@ def test_write_draw_is_all_or_nothing(
         write_draw(result, out, input_path=EXAMPLE, force=True)
     # Nothing half-written: no new folder, the old one intact, no temporary folders left.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
-    assert len(list(out.iterdir())) == len(written["files"]) + 1  # and the toolkit's marker
+    assert len(list(out.iterdir())) == len(written.files) + 1  # and the toolkit's marker

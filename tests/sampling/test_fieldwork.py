@@ -210,7 +210,7 @@ def test_write_draw_from_python_and_the_design_columns_when_present(tmp_path: Pa
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # small expected counts in the balance tests
         written = write_draw(weighted, tmp_path / "d", input_path=WORKBOOK, case_list=listing)
-    assert written["manifest"]["reading"]["sheet"] == "Cases"
+    assert written.manifest["reading"]["sheet"] == "Cases"
     sheet = load_workbook(tmp_path / "d" / "fieldwork.xlsx")["Sample"]
     header = [c.value for c in sheet[1]]
     assert header[-2:] == ["inclusion_probability", "design_weight"]

@@ -383,4 +383,6 @@ def test_draw_does_not_modify_input(cases: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(padded, before)
     assert set(result.sample["gender"]) <= {"female", "male"}  # cleaned in the output
     assert str(result).startswith("Drew 30 of 250 cases with seed 5")
-    assert result.to_dict()["sample_ids"] == result.sample["case_id"].tolist()
+    record = result.to_dict()  # the fields: the sample's rows, the allocation's fields, ...
+    assert [row["case_id"] for row in record["sample"]] == result.sample["case_id"].tolist()
+    assert record["allocation"] == result.allocation.to_dict() and record["seed"] == 5

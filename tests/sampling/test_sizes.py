@@ -161,6 +161,12 @@ def test_planning_table() -> None:
     assert t[0.8][np.inf] == 165
 
 
+# The normal rule's arithmetic over every proportion; its NormalApproximationWarning for small
+# n p is tested on its own (tests/sampling/test_intervals.py)
+ROUGH_OK = pytest.mark.filterwarnings("ignore::sampling.NormalApproximationWarning")
+
+
+@ROUGH_OK
 @given(population_sizes, population_sizes, margins, confidence_levels, proportions)
 def test_n_never_decreases_with_population(a: int, b: int, e: float, c: float, p: float) -> None:
     lo, hi = sorted((a, b))
@@ -168,6 +174,7 @@ def test_n_never_decreases_with_population(a: int, b: int, e: float, c: float, p
     assert sample_size(lo, **kw).n <= sample_size(hi, **kw).n
 
 
+@ROUGH_OK
 @given(population_sizes, margins, confidence_levels, proportions)
 def test_n_bounded_by_population_and_n0(big_n: int, e: float, c: float, p: float) -> None:
     r = sample_size(big_n, margin_of_error=e, confidence_level=c, proportion=p)
@@ -175,6 +182,7 @@ def test_n_bounded_by_population_and_n0(big_n: int, e: float, c: float, p: float
     assert r.n <= math.ceil(r.n0)
 
 
+@ROUGH_OK
 @given(population_sizes, margins, confidence_levels, proportions)
 def test_n_is_the_smallest_meeting_the_margin(big_n: int, e: float, c: float, p: float) -> None:
     r = sample_size(big_n, margin_of_error=e, confidence_level=c, proportion=p)

@@ -93,7 +93,7 @@ def test_worked_figure() -> None:
     # -> about 80.6%
     result = minimum_detectable_difference(100, 100, 0.65)
     assert round(result.detectable_rate, 3) == 0.806
-    assert result.difference == pytest.approx(100 * (result.detectable_rate - 0.65))
+    assert result.difference == pytest.approx(result.detectable_rate - 0.65, abs=1e-15)
     assert r_power_prop_test(100, result.detectable_rate, 0.65, 0.1) == pytest.approx(0.8, abs=1e-9)
     down = minimum_detectable_difference(100, 100, 0.65, direction="decrease")
     assert down.difference < 0 and abs(down.difference) > result.difference
@@ -177,7 +177,7 @@ def test_undetectable_gives_nan() -> None:
             lambda: minimum_detectable_difference(
                 100, 100, 0.65, alternative="greater", direction="decrease"
             ),
-            "cannot detect a decrease",
+            "direction 'decrease' cannot be detected by alternative 'greater'",
         ),
         (
             lambda: minimum_detectable_difference(100, 100, 0.65, direction="sideways"),

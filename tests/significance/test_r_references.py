@@ -4,10 +4,20 @@ The CSV is written by ``tests/r/make_references.R`` (``make r-references``; the 
 its first line) and committed, so this module needs no R. Each R call is one test that compares
 every output R recorded with the toolkit's public function that claims to give the same number.
 
-Where the toolkit disagrees with R because of a defect listed in issue 14 of the project's
-tracker, exactly those rows are split off into their own test marked
-``xfail(strict=True, reason="issue 14 defect N: ...")``: they fail today, and the fix turns them
-into passes (``xfail_strict`` then reports them, so the mark has to go with the fix).
+Where the toolkit deliberately differs from R (each choice stated in
+docs/methods-significance.md), the test compares with R's own number for the toolkit's choice:
+
+* the one-sample continuity-corrected interval keeps the full half-case correction (issue 14
+  defect 4); R shrinks it to ``|x - n p|`` below half a case, so for those calls the script also
+  records R's interval at a reference 0.75 cases away (case ids ending ``-away``), which the
+  toolkit's interval equals; it also contains R's narrower one.
+* the Wald interval where each group is all one way but the proportions differ uses the pooled
+  standard error, as the unpooled test does (issue 14 defect 9); R's is ``d`` (zero width) plus
+  its continuity correction. The reference is built from R's own pooled statistic
+  (``|d| / sqrt(X-squared)``, uncorrected call) and the normal quantile.
+* p-values: R ``prop.test`` is the z-test, so it is compared with ``small_count_test=None``;
+  the exact tests that make the call for small counts are compared with ``fisher.test`` and
+  ``binom.test``.
 
 Tolerances (relative, with an absolute floor for values that are 0 up to rounding):
 
@@ -18,8 +28,8 @@ Tolerances (relative, with an absolute floor for values that are 0 up to roundin
   1.64485362695147228...), scipy's ``ndtri`` at most 1.01 ulps (checked once, not in the suite).
 * exact tests and Clopper-Pearson bounds (scipy's hypergeometric sums and beta quantiles against
   R's): 1e-10 relative.
-* root-finding (R's ``uniroot`` at ``tol = 1e-12`` against the toolkit's closed form or Brent's
-  method): 1e-9 relative (the largest error measured is 4e-11).
+* root-finding (R's ``uniroot`` at ``tol = 1e-12`` against the toolkit's closed form or its
+  vectorised bisection): 1e-9 relative (the largest error measured is 4e-11).
 """
 
 from __future__ import annotations
@@ -27,11 +37,11 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
 import pytest
-from scipy import stats
 from scipy.special import ndtri
 
 from inspection_core.normal import critical_value as quantile
@@ -63,70 +73,50 @@ SIDES: dict[str, Side] = {"two.sided": "two-sided", "less": "less", "greater": "
 # test gives (the fisher.test rows of the same tables record 1).
 DOCUMENTED_WHERE_R_IS_NAN = {"statistic": 0.0, "p.value": 1.0}
 
-# sample_size_per_group(strict=True) raises scipy's "f(a) and f(b) must have different signs" on
-# these R calls (issue 14 defect 1): rates far apart, alpha 0.01. The bracket's upper end is the
-# non-strict n0, where the strict power (the far tail adds about 1e-21) is 1-2 ulps below target.
-STRICT_ROOT_FAILURES = frozenset(
-    {
-        "n-p10.05-p20.85-power0.8-a0.01-two.sided-strict",
-        "n-p10.05-p20.85-power0.9-a0.01-two.sided-strict",
-        "n-p10.1-p20.9-power0.9-a0.01-two.sided-strict",
-    }
-)
+
+@cache
+def prop_test_calls() -> dict[str, RCall]:
+    """Every prop.test call by case id (an uncorrected or '-away' sibling is looked up here)."""
+    return {call.case_id: call for call in calls("prop.test")}
 
 
-# ---------------------------------------------------------------------------------------------
-# Which rows are known to disagree, and why
-# ---------------------------------------------------------------------------------------------
-def known_defect(call: RCall, quantity: str) -> str | None:
-    """The issue 14 defect that makes this row disagree with R, or None."""
-    args = call.args
-    r_value = call.values[quantity]
-    if call.function == "prop.test" and "p" in args:
-        x, n, p0 = call.integer("x"), call.integer("n"), call.number("p")
-        if (
-            call.flag("correct")
-            and quantity in ("conf.low", "conf.high")
-            and abs(x - n * p0) < 0.5
-            and r_value not in (0.0, 1.0)
-        ):
-            return (
-                "issue 14 defect 4: one-sample continuity-corrected interval uses 0.5 where R "
-                "uses min(0.5, |x - n p|)"
-            )
-        if quantity == "warning" and r_value == 1.0:
-            return (
-                "issue 14 defect 8: the one-sample test does not warn about an expected count "
-                "below 5"
-            )
-    if (
-        call.function == "prop.test"
-        and "x1" in args
-        and quantity == "p.value"
-        and math.isnan(call.values["statistic"])
-        and call.text("alternative") != "two.sided"
-    ):
-        return "issue 14 defect 6: both groups all 0 (or all n) one-sided gives p = 0.5, not 1"
-    if call.function == "power.prop.test" and call.case_id in STRICT_ROOT_FAILURES:
-        return "issue 14 defect 1: strict=True root bracket fails (scipy brentq sign error)"
-    if call.function == "p.adjust" and call.text("method") == "hochberg":
-        return "issue 14 defect 10: 'hochberg' is not offered (answered 'did you mean bh?')"
-    return None
+def half_case_from_reference(call: RCall) -> bool:
+    """A one-sample corrected call with ``|x - n p| < 0.5``: R shrinks its interval's correction."""
+    if not call.flag("correct"):
+        return False
+    return abs(call.integer("x") - call.integer("n") * call.number("p")) < 0.5
+
+
+def zero_unpooled_variance(call: RCall) -> bool:
+    """Each group all one way (0 or n), with different proportions: R's Wald se is 0."""
+    x1, n1, x2, n2 = (call.integer(k) for k in ("x1", "n1", "x2", "n2"))
+    return x1 in (0, n1) and x2 in (0, n2) and x1 * n2 != x2 * n1
+
+
+def pooled_wald_interval(call: RCall) -> dict[str, float]:
+    """The toolkit's documented Wald interval where R's se is 0, from R's own pooled statistic.
+
+    ``se = |d| / sqrt(X-squared)`` with R's uncorrected X-squared of the same table, the
+    half-width ``q se`` (plus ``min(0.5 (1/n1 + 1/n2), |d|)`` with the correction), one-sided
+    bounds at -1 and 1, clipped to [-1, 1] as R clips.
+    """
+    x1, n1, x2, n2 = (call.integer(k) for k in ("x1", "n1", "x2", "n2"))
+    side = call.text("alternative")
+    table = call.case_id.split("-" + side)[0]
+    uncorrected = prop_test_calls()[f"{table}-{side}-nocc-0.95"]
+    d = x1 / n1 - x2 / n2
+    se = abs(d) / math.sqrt(uncorrected.values["statistic"])
+    level = call.number("conf.level")
+    q = float(ndtri((1 + level) / 2 if side == "two.sided" else level))
+    half = q * se + (min(0.5 * (1 / n1 + 1 / n2), abs(d)) if call.flag("correct") else 0.0)
+    low = -1.0 if side == "less" else max(-1.0, d - half)
+    high = 1.0 if side == "greater" else min(1.0, d + half)
+    return {"conf.low": low, "conf.high": high}
 
 
 def checks(function: str) -> list[Any]:
-    """One pytest param per R call (its rows that should agree), one per known-defect row."""
-    params = []
-    for call in calls(function):
-        agree = tuple(q for q in call.values if known_defect(call, q) is None)
-        if agree:
-            params.append(pytest.param(call, agree, id=call.case_id))
-        for q in call.values:
-            reason = known_defect(call, q)
-            if reason is not None:
-                mark = pytest.mark.xfail(strict=True, reason=reason)
-                params.append(pytest.param(call, (q,), id=f"{call.case_id}:{q}", marks=mark))
-    return params
+    """One pytest param per R call, with every output R recorded."""
+    return [pytest.param(call, tuple(call.values), id=call.case_id) for call in calls(function)]
 
 
 def compare(
@@ -161,11 +151,6 @@ def recorded_warning(fn: Callable[[], Any]) -> tuple[Any, bool]:
 def alpha_for(call: RCall) -> float:
     """R's conf.level as the toolkit's alpha, written as a user would (0.1, not 0.0999...)."""
     return round(1.0 - call.number("conf.level"), 12)
-
-
-def points_to_proportion(value: float) -> float:
-    """The toolkit reports differences and their intervals in percentage points."""
-    return value / 100.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,19 +212,24 @@ def test_prop_test_two_sample(call: RCall, quantities: tuple[str, ...]) -> None:
             alternative=SIDES[call.text("alternative")],
             continuity=call.flag("correct"),
             interval="wald",
+            small_count_test=None,  # R prop.test's p; the exact call is checked on fisher.test
         )
     )
-    low, high = result.confidence_interval
+    low, high = result.confidence_interval()
     got = {
         "statistic": result.statistic**2,  # R reports X-squared = z**2
         "p.value": result.pvalue,
         "warning": float(warned),
-        "conf.low": points_to_proportion(low),
-        "conf.high": points_to_proportion(high),
+        "conf.low": low,
+        "conf.high": high,
     }
-    expected = None
+    expected: dict[str, float] = {}
     if "statistic" in call.values and math.isnan(call.values["statistic"]):
-        expected = DOCUMENTED_WHERE_R_IS_NAN
+        expected.update(DOCUMENTED_WHERE_R_IS_NAN)
+    if zero_unpooled_variance(call):
+        # R's Wald interval has se 0 here (d plus its correction only); the toolkit's uses the
+        # pooled se, as its unpooled test does (docs/methods-significance.md)
+        expected.update(pooled_wald_interval(call))
     compare(call, quantities, got, _prop_two_tolerance, expected)
     if "statistic" in call.values and not math.isnan(call.values["statistic"]):
         assert np.sign(result.statistic) == np.sign(x1 / n1 - x2 / n2) or result.statistic == 0
@@ -261,17 +251,27 @@ def test_prop_test_one_sample(call: RCall, quantities: tuple[str, ...]) -> None:
             alternative=SIDES[call.text("alternative")],
             continuity=call.flag("correct"),
             interval="wilson",
+            small_count_test=None,  # R prop.test's p; the exact call is checked on binom.test
         )
     )
-    low, high = result.confidence_interval  # points from the reference
+    low, high = result.confidence_interval()  # the difference from the reference
     got = {
         "statistic": result.statistic**2,
         "p.value": result.pvalue,
         "warning": float(warned),
-        "conf.low": p0 + points_to_proportion(low),
-        "conf.high": p0 + points_to_proportion(high),
+        "conf.low": p0 + low,
+        "conf.high": p0 + high,
     }
-    compare(call, quantities, got, _prop_two_tolerance)
+    expected: dict[str, float] = {}
+    if half_case_from_reference(call):
+        # R shrinks the interval's correction to |x - n p| < 0.5 here; the toolkit keeps the half
+        # case (the corrected test's acceptance region): R's own interval at a reference 0.75
+        # cases away, and never narrower than R's here
+        away = prop_test_calls()[call.case_id + "-away"]
+        expected = {q: away.values[q] for q in ("conf.low", "conf.high")}
+        assert got["conf.low"] <= call.values["conf.low"] + 1e-13
+        assert got["conf.high"] >= call.values["conf.high"] - 1e-13
+    compare(call, quantities, got, _prop_two_tolerance, expected)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,9 +288,10 @@ def test_binom_test(call: RCall, quantities: tuple[str, ...]) -> None:
     got = {
         "conf.low": 0.0 if side == "less" else low,
         "conf.high": 1.0 if side == "greater" else high,
-        # The toolkit has no one-sample exact test yet (issue 14 defect 8 asks for the exact
-        # binomial p beside the one-sample z-test); this checks the scipy function it would use.
-        "p.value": float(stats.binomtest(x, n, p0, alternative=SIDES[side]).pvalue),
+        # the one-sample exact test (exact='binomial'; the call where n p0 or n (1 - p0) < 5)
+        "p.value": float(
+            ztest_one_sample(x, n, p0, alternative=SIDES[side], exact="binomial").pvalue
+        ),
     }
     compare(call, quantities, got, lambda q: EXACT)
     if side == "two.sided" and 0 < x < n and n * (x / n) == x:
@@ -307,8 +308,17 @@ def test_binom_test(call: RCall, quantities: tuple[str, ...]) -> None:
 def test_fisher_test(call: RCall, quantities: tuple[str, ...]) -> None:
     # R: fisher.test(matrix(c(x1, n1 - x1, x2, n2 - x2), 2), alternative): "greater" is p1 > p2
     x1, n1, x2, n2 = (call.integer(k) for k in ("x1", "n1", "x2", "n2"))
-    result = ztest(x1, n1, x2, n2, exact="fisher", alternative=SIDES[call.text("alternative")])
+    side = SIDES[call.text("alternative")]
+    result = ztest(x1, n1, x2, n2, exact="fisher", alternative=side)
     compare(call, quantities, {"p.value": result.pvalue}, lambda q: EXACT)
+    # where an expected count is below 5, the default z-test takes Fisher's p and call
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        default = ztest(x1, n1, x2, n2, alternative=side)
+    if any(issubclass(w.category, SmallCountWarning) for w in caught):
+        assert default.test == "fisher" and default.pvalue == result.pvalue
+    else:
+        assert default.test == "z"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -90,13 +90,14 @@ def test_published_cross_check_pairs() -> None:
     # docs/published-method.md: 47/62 vs 18/38 (76% vs 47%), 51/62 vs 23/38 (82% vs 61%)
     r = ztest(47, 62, 18, 38)
     assert (round(100 * r.p1), round(100 * r.p2)) == (76, 47)
-    assert round(r.difference, 1) == 28.4 and r.significant  # 29 points between the rounded figures
+    assert round(100 * r.difference, 1) == 28.4 and r.significant  # 29 points between the rounded
     # statsmodels proportions_ztest([74, 65], [100, 100]):
     # (1.3822455156044657, 0.16689632898196016)
     r = ztest(74, 100, 65, 100)
     assert r.statistic == pytest.approx(1.3822455156044657, abs=1e-12)
     assert r.pvalue == pytest.approx(0.16689632898196016, abs=1e-12)
-    assert r.difference == pytest.approx(9.0, abs=1e-12)
+    assert r.difference == 0.09  # exactly: (74 * 100 - 65 * 100) / (100 * 100), rounded once
+    assert 74 / 100 - 65 / 100 == 0.08999999999999997  # what p1 - p2 gives
     assert not r.significant
 
 
@@ -124,13 +125,13 @@ def test_continuity_and_wald_interval_match_r(
     result = ztest(x1, n1, x2, n2, continuity=True, interval="wald", alternative=alternative)
     assert result.statistic**2 == pytest.approx(chi2, abs=1e-10)
     assert result.pvalue == pytest.approx(p_r, abs=1e-10)
-    assert result.confidence_interval.low == pytest.approx(100 * cint[0], abs=1e-9)
-    assert result.confidence_interval.high == pytest.approx(100 * cint[1], abs=1e-9)
+    assert result.confidence_interval().low == pytest.approx(cint[0], abs=1e-11)
+    assert result.confidence_interval().high == pytest.approx(cint[1], abs=1e-11)
     # and without the correction (R correct = FALSE)
     _, _, cint = r_prop_test((x1, x2), (n1, n2), correct=False, alternative=r_alt, conf_level=0.9)
     plain = ztest(x1, n1, x2, n2, interval="wald", alternative=alternative)
-    assert plain.confidence_interval.low == pytest.approx(100 * cint[0], abs=1e-9)
-    assert plain.confidence_interval.high == pytest.approx(100 * cint[1], abs=1e-9)
+    assert plain.confidence_interval().low == pytest.approx(cint[0], abs=1e-11)
+    assert plain.confidence_interval().high == pytest.approx(cint[1], abs=1e-11)
 
 
 @pytest.mark.parametrize(("x1", "n1", "x2", "n2"), PAIRS)
@@ -148,8 +149,8 @@ def test_newcombe_interval_matches_statsmodels(x1: int, n1: int, x2: int, n2: in
     result = ztest(x1, n1, x2, n2)
     # statsmodels confint_proportions_2indep(method="newcomb", alpha=0.1)
     low, high = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", alpha=0.1)
-    assert result.confidence_interval.low == pytest.approx(100 * low, abs=1e-9)
-    assert result.confidence_interval.high == pytest.approx(100 * high, abs=1e-9)
+    assert result.confidence_interval().low == pytest.approx(low, abs=1e-11)
+    assert result.confidence_interval().high == pytest.approx(high, abs=1e-11)
     assert result.confidence_level == pytest.approx(0.9)
     assert "Newcombe" in result.method
 
@@ -212,8 +213,8 @@ def test_finite_population_correction() -> None:
     )
     census = ztest(x1, n1, x2, n2, population_size1=100, population_size2=100)
     assert census.statistic == math.inf and census.pvalue == 0.0
-    low, high = census.confidence_interval
-    assert low == pytest.approx(9.0) and high == pytest.approx(9.0)
+    low, high = census.confidence_interval()
+    assert low == pytest.approx(0.09) and high == pytest.approx(0.09)
 
 
 def test_identical_all_success_groups() -> None:
@@ -250,9 +251,10 @@ def test_exact_array_input() -> None:
 
 
 def test_small_expected_count_warns_with_exact_pvalue() -> None:
+    # scipy fisher_exact([[3, 1], [7, 9]]): 0.5820433436532507 (R fisher.test: 0.582)
     fisher = stats.fisher_exact(np.array([[3, 1], [7, 9]])).pvalue
-    with pytest.warns(SmallCountWarning, match=rf"Fisher's exact p = {fisher:.4g}"):
-        ztest(3, 10, 1, 10)
+    with pytest.warns(SmallCountWarning, match=rf"Fisher's exact test p = {fisher:.4g}"):
+        ztest(3, 10, 1, 10, small_count_test=None)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ztest(74, 100, 65, 100)  # no warning for healthy counts
@@ -279,7 +281,7 @@ def test_arrays_in_arrays_out() -> None:
     for i in (0, 17, 499):
         one = ztest(int(x1[i]), int(n1[i]), int(x2[i]), int(n2[i]))
         assert one.pvalue == pytest.approx(r.pvalue[i], abs=1e-14)
-        assert one.confidence_interval.low == pytest.approx(r.confidence_interval.low[i])
+        assert one.confidence_interval().low == pytest.approx(r.confidence_interval().low[i])
     # broadcasting a scalar against arrays; lists work too
     b = ztest([74, 80], 100, 65, 100)
     assert b.statistic.shape == (2,) and "2 comparisons" in str(b)
@@ -305,13 +307,16 @@ def test_result_object() -> None:
         "significant",
         "alternative",
         "method",
-        "confidence_interval",
+        "test",
+        "question",
     ):
         assert key in d
-    assert len(d["confidence_interval"]) == 2
+    assert list(d) == [f.name for f in __import__("dataclasses").fields(r) if f.repr]
+    assert d["difference"] == 0.09  # a proportion; the text shows points
     text = str(r)
     assert "+9.0 points" in text and "not significant" in text
     assert "<table>" in r._repr_html_() and "confidence_interval" in r._repr_html_()
+    assert "+9 points" in r._repr_html_()
     with pytest.raises(AttributeError):
         r.alpha = 0.05  # type: ignore[misc]
 
@@ -388,8 +393,8 @@ def test_one_sample_matches_r_and_statsmodels(x: int, n: int, p0: float, correct
     chi2, p_r, low, high = r_prop_test_one(x, n, p0, correct=correct, conf_level=0.9)
     assert result.statistic**2 == pytest.approx(chi2, abs=1e-10)
     assert result.pvalue == pytest.approx(p_r, abs=1e-10)
-    assert result.confidence_interval.low == pytest.approx(100 * (low - p0), abs=1e-9)
-    assert result.confidence_interval.high == pytest.approx(100 * (high - p0), abs=1e-9)
+    assert result.confidence_interval().low == pytest.approx(low - p0, abs=1e-11)
+    assert result.confidence_interval().high == pytest.approx(high - p0, abs=1e-11)
     if not correct:
         # statsmodels proportions_ztest(x, n, value=p0, prop_var=p0): the score test
         z_sm, p_sm = proportions_ztest(x, n, value=p0, prop_var=p0)
@@ -405,7 +410,7 @@ def test_one_sample_options_and_errors() -> None:
     assert "reference of 71.0%" in str(r)
     arr = ztest_one_sample(np.array([65, 80]), 100, 0.71, alternative="greater")
     assert arr.pvalue.shape == (2,)
-    np.testing.assert_allclose(arr.confidence_interval.high, [29.0, 29.0])
+    np.testing.assert_allclose(arr.confidence_interval().high, [0.29, 0.29])
     with pytest.raises(
         ValueError, match=r"reference must be between 0 and 1 .* Did you mean 0\.71"
     ):

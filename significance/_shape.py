@@ -1,0 +1,109 @@
+"""One result shape for significance: fields as plain values, a frame for vectorised results.
+
+* :func:`plain` turns a field into JSON-ready Python values. Unlike the kernel's ``to_builtin``
+  it keeps the sign of an infinite statistic: ``inf`` and ``-inf`` become the strings
+  ``"inf"`` and ``"-inf"`` (JSON has no infinity), NaN becomes ``None``.
+* :class:`SignificanceResult` is the base of the significance results: ``to_dict()`` is the
+  fields, ``to_frame()`` one row per comparison (pandas imported inside it), keeping the index
+  of a pandas input.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+
+from inspection_core.result import Result
+
+__all__ = ["SignificanceResult", "index_of", "plain"]
+
+
+def plain(value: Any) -> Any:
+    """A field as JSON-ready Python values; infinities keep their sign as ``"inf"``/``"-inf"``.
+
+    Examples
+    --------
+    >>> plain(np.array([1.5, np.inf, -np.inf, np.nan]))
+    [1.5, 'inf', '-inf', None]
+    >>> plain(np.int64(3)), plain("z")
+    (3, 'z')
+    """
+    if isinstance(value, np.ndarray):
+        return [plain(v) for v in value.tolist()]
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value
+
+
+def index_of(*values: Any) -> Any:
+    """The index of the first pandas Series (or DataFrame column) among ``values``, else None.
+
+    Checked without importing pandas: a pandas input has an ``index`` and ``to_numpy``.
+    """
+    for value in values:
+        if hasattr(value, "index") and hasattr(value, "to_numpy") and np.ndim(value) == 1:
+            return value.index
+    return None
+
+
+@dataclass(frozen=True)
+class SignificanceResult(Result):
+    """Base of significance results: ``to_dict()`` is the fields; ``to_frame()`` for arrays.
+
+    ``index`` (not shown, not compared) keeps the index of a pandas input for ``to_frame``.
+    """
+
+    index: Any = field(default=None, repr=False, compare=False, kw_only=True)
+
+    def _shown(self) -> list[str]:
+        return [f.name for f in fields(self) if f.repr]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain Python values, ready for ``json.dumps`` (``inf`` as ``"inf"``)."""
+        return {name: plain(getattr(self, name)) for name in self._shown()}
+
+    def _rows(self) -> list[tuple[str, str]]:
+        shown = set(self._shown())
+        return [(k, v) for k, v in super()._rows() if k in shown]
+
+    def to_frame(self) -> Any:
+        """One row per comparison (a pandas DataFrame); scalar fields repeat on every row.
+
+        A result from pandas inputs keeps their index; otherwise rows are numbered from 0.
+        Arrays of more than one dimension are flattened in C order; a pair such as
+        ``pvalue_range`` becomes two columns (``pvalue_range_low``, ``pvalue_range_high``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per field.
+        """
+        import pandas as pd
+
+        values: dict[str, Any] = {}
+        for name in self._shown():
+            value = getattr(self, name)
+            if isinstance(value, tuple) and hasattr(value, "_fields"):  # low/high pairs
+                values.update({f"{name}_{key}": getattr(value, key) for key in value._fields})
+            else:
+                values[name] = value
+        shapes = [np.shape(v) for v in values.values() if isinstance(v, np.ndarray)]
+        shape = np.broadcast_shapes(*shapes) if shapes else ()
+        size = int(np.prod(shape)) if shape else 1
+        columns: dict[str, Any] = {}
+        for name, value in values.items():
+            if isinstance(value, np.ndarray):
+                columns[name] = np.broadcast_to(value, shape).ravel()
+            else:
+                columns[name] = [value] * size
+        index = self.index if self.index is not None and len(self.index) == size else None
+        return pd.DataFrame(columns, index=index)

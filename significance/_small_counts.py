@@ -1,0 +1,186 @@
+"""Small expected counts: where the normal approximation is rough, an exact test makes the call.
+
+The rule of five: when an expected count is below 5 (``min(n1, n2) min(p, 1 - p)`` for two
+groups with pooled rate p; ``n min(p0, 1 - p0)`` against a reference), the p-value and the call
+come from an exact test (Fisher's by default, or the exact binomial test for one sample), named
+in the result's ``test`` field, and a :class:`SmallCountWarning` gives both p-values.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._exact import NAMES, check_exact_size, exact_pvalues
+from ._warnings import SmallCountWarning
+
+__all__ = [
+    "SMALL_EXPECTED",
+    "binomial_pvalues",
+    "fallback_note",
+    "one_sample_small_counts",
+    "two_sample_small_counts",
+    "which_test",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+# Expected counts below this make the normal approximation rough (the usual rule of five).
+SMALL_EXPECTED = 5.0
+
+
+def two_sample_small_counts(
+    x1: FloatArray,
+    n1: FloatArray,
+    x2: FloatArray,
+    n2: FloatArray,
+    z_pvalue: FloatArray,
+    p: FloatArray,
+    *,
+    alternative: str,
+    pooled: bool,
+    fallback: str | None,
+    finite: bool,
+) -> tuple[FloatArray, Any, str]:
+    """Where an expected count is below 5, the exact test's p-value makes the call; warn.
+
+    ``p`` is the pooled proportion. Returns the p-values (the exact test's where counts are
+    small, unless ``fallback`` is None or a finite population correction is in use), the mask
+    of comparisons where the exact test took over (None where none did) and its key.
+    """
+    expected = np.minimum(p, 1.0 - p)
+    expected *= np.minimum(n1, n2)
+    small = expected < SMALL_EXPECTED
+    if not small.any():
+        return z_pvalue, None, "z"
+    takes = fallback is not None and not finite
+    shown_test = fallback if fallback is not None and takes else "fisher"
+    check_exact_size(shown_test, n1[small], n2[small], "small_count_test")
+    exact_p = exact_pvalues(
+        shown_test, x1[small], n1[small], x2[small], n2[small], alternative, pooled=pooled
+    )
+    pvalue = np.array(z_pvalue, dtype=float, copy=True)
+    if takes:
+        pvalue[small] = exact_p
+    where = np.flatnonzero(small.ravel())
+    shown = []
+    for k, i in enumerate(where[:3]):
+        a, b, c, d = (int(v.ravel()[i]) for v in (x1, n1, x2, n2))
+        zp = float(np.ravel(z_pvalue)[i])
+        shown.append(
+            f"{a}/{b} vs {c}/{d} (expected {float(expected.ravel()[i]):.2g}): "
+            f"{NAMES[shown_test]} p = {float(exact_p[k]):.4g}, z-test p = {zp:.4g}"
+        )
+    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
+    more = "" if where.size <= 3 else "; ..."
+    if takes:
+        verdict = f"{NAMES[shown_test]} gives the p-value and the call there"
+        advice = ""
+    elif finite:
+        verdict = "no exact test takes the finite population correction, so the z-test stands"
+        advice = ". Consider dropping the population sizes and using an exact test"
+    else:
+        verdict = "the z-test's p-value stands (small_count_test=None)"
+        advice = ". Consider small_count_test='fisher' or exact='boschloo'"
+    warnings.warn(
+        f"an expected count is below 5{scope}, so the normal approximation is rough and "
+        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
+        SmallCountWarning,
+        stacklevel=3,
+    )
+    return pvalue, (small if takes else None), shown_test
+
+
+def which_test(shape: tuple[int, ...], scalar: bool, took: Any, name: str, base: str = "z") -> Any:
+    """The ``test`` field: a str, or an object array of the test behind each comparison."""
+    if scalar:
+        return name if took is not None and bool(np.asarray(took)) else base
+    if took is None:  # the same test throughout: a read-only view, no million-string array
+        return np.broadcast_to(np.array(base, dtype=object), shape)
+    out = np.full(shape, base, dtype=object)
+    out[took] = name
+    return out
+
+
+def fallback_note(took: Any, test: str) -> str:
+    """``'; p-value from Fisher's exact test (an expected count below 5)'`` where it took over."""
+    if took is None:
+        return ""
+    took = np.asarray(took)
+    scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
+    return f"; p-value from {NAMES[test]}{scope} (an expected count below 5)"
+
+
+def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
+    """Exact binomial p-values (scipy ``binomtest``, R ``binom.test``), each distinct case once.
+
+    Examples
+    --------
+    Through the Gate, 13 of 14 against 69% (R ``binom.test(13, 14, 0.69)``: 0.0785401171371073):
+
+    >>> round(float(binomial_pvalues(13, 14, 0.69, "two-sided")), 6)
+    0.07854
+    """
+    from scipy.stats import binomtest
+
+    arrays = np.broadcast_arrays(np.asarray(x), np.asarray(n), np.asarray(p0, dtype=float))
+    rows = np.stack([np.ravel(v).astype(float) for v in arrays], axis=1)
+    cases, where = np.unique(rows, axis=0, return_inverse=True)
+    side: Any = alternative
+    values = np.array(
+        [binomtest(int(a), int(b), float(c), alternative=side).pvalue for a, b, c in cases]
+    )
+    return np.asarray(values[np.ravel(where)].reshape(arrays[0].shape), dtype=float)
+
+
+def one_sample_small_counts(
+    x: FloatArray,
+    n: FloatArray,
+    p0: FloatArray,
+    z_pvalue: FloatArray,
+    *,
+    alternative: str,
+    fallback: str | None,
+    finite: bool,
+) -> tuple[FloatArray, Any]:
+    """Where ``n p0`` or ``n (1 - p0)`` is below 5, the exact binomial p-value makes the call.
+
+    Returns the p-values and the mask where the binomial test took over (None where none did).
+    """
+    expected = n * np.minimum(p0, 1.0 - p0)
+    small = expected < SMALL_EXPECTED
+    if not small.any():
+        return z_pvalue, None
+    exact_p = binomial_pvalues(x[small], n[small], p0[small], alternative)
+    takes = fallback is not None and not finite
+    pvalue = np.array(z_pvalue, dtype=float, copy=True)
+    if takes:
+        pvalue[small] = exact_p
+    where = np.flatnonzero(small.ravel())
+    shown = []
+    for k, i in enumerate(where[:3]):
+        a, b, c = int(x.ravel()[i]), int(n.ravel()[i]), float(p0.ravel()[i])
+        shown.append(
+            f"{a}/{b} vs {100 * c:.3g}% (expected {float(expected.ravel()[i]):.2g}): exact "
+            f"binomial p = {float(exact_p[k]):.4g}, z-test p = {float(np.ravel(z_pvalue)[i]):.4g}"
+        )
+    scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
+    more = "" if where.size <= 3 else "; ..."
+    if takes:
+        verdict, advice = "the exact binomial test gives the p-value and the call there", ""
+    elif finite:
+        verdict = "no exact test takes the finite population correction, so the z-test stands"
+        advice = ""
+    else:
+        verdict = "the z-test's p-value stands (small_count_test=None)"
+        advice = ". Consider small_count_test='binomial'"
+    warnings.warn(
+        f"an expected count is below 5{scope}, so the normal approximation is rough and "
+        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
+        SmallCountWarning,
+        stacklevel=3,
+    )
+    return pvalue, (small if takes else None)
