@@ -25,8 +25,9 @@ from bench_draw import Timing
 
 STRATA = bench_draw.STRATA
 N = 10_000
-DRAW_TARGETS = {"vs_pandas": 0.4, "vs_limit": 1.5, "memory": 1.5, "exponent": (0.9, 1.1)}
-"""Issue 16: at most 0.4x pandas and 1.5x the numpy limit, linear in N, memory at most 1.5x."""
+DRAW_TARGETS = {"vs_pandas": 0.4, "vs_limit": 1.5, "memory": 1.5, "exponent": 1.1}
+"""Issue 16: at most 0.4x pandas and 1.5x the numpy limit, linear in N (a fitted exponent of
+at most 1.1: the draw measured N^1.15-1.19 before), memory at most 1.5x the frame."""
 SCALING = [10**3, 10**4, 10**5, 3 * 10**5, 10**6, 3 * 10**6, 10**7]
 FIT_FROM = 10**5  # the exponent is fitted from here to the largest frame
 
@@ -272,9 +273,14 @@ def _row_at(results: dict[str, Any], cases: int) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def exponents(results: dict[str, Any]) -> dict[str, float]:
-    """The fitted growth exponent of each method from ``FIT_FROM`` cases to the largest frame."""
+def exponents(results: dict[str, Any], last: int = 0) -> dict[str, float]:
+    """The fitted growth exponent of each method from ``FIT_FROM`` cases to the largest frame.
+
+    ``last``: fit the last so many frame sizes only (2: the exponent of the last step).
+    """
     rows = [r for r in results["scaling"] if r["cases"] >= FIT_FROM]
+    if last:
+        rows = rows[-last:]
     if len(rows) < 2:
         rows = results["scaling"][-2:]
     return {
@@ -311,13 +317,16 @@ def summary_rows(results: dict[str, Any]) -> list[str]:
             f"{_verdict(r_first <= DRAW_TARGETS['vs_pandas'])} |",
         ]
     exp = exponents(results)
-    low, high = DRAW_TARGETS["exponent"]
+    top = exponents(results, last=2)
+    high = DRAW_TARGETS["exponent"]
     first_cases = min(r["cases"] for r in results["scaling"] if r["cases"] >= FIT_FROM)
+    ok = max(exp["sampling.draw"], top["sampling.draw"]) <= high
     out.append(
         f"| growth of the draw's time, {first_cases:,} to "
-        f"{results['scaling'][-1]['cases']:,} cases | N^{exp['sampling.draw']:.2f} (fitted) | "
-        f"pandas N^{exp['pandas']:.2f}, numpy limit N^{exp['numpy limit']:.2f} | | linear "
-        f"(exponent {low}-{high}; issue 16) | {_verdict(low <= exp['sampling.draw'] <= high)} |"
+        f"{results['scaling'][-1]['cases']:,} cases | N^{exp['sampling.draw']:.2f} (fitted; "
+        f"N^{top['sampling.draw']:.2f} over the last step) | pandas N^{exp['pandas']:.2f}, "
+        f"numpy limit N^{exp['numpy limit']:.2f} | | linear: exponent at most {high} "
+        f"(issue 16) | {_verdict(ok)} |"
     )
     for row in results["memory"]:
         ratio = row["sampling.draw"] / row["frame"]
@@ -503,30 +512,34 @@ def _scaling_section(results: dict[str, Any], plot: str) -> list[str]:
         "tenth of the smaller frames), the four methods interleaved; median (min-max):",
         "",
         "| cases | sample | repeats | sampling.draw | first draw | pandas | numpy limit | "
-        "draw / pandas | draw / limit | load after |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "draw per case | draw / pandas | draw / limit | load after |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         t = r["timings"]
         lines.append(
             f"| {r['cases']:,} | {r['n']:,} | {r['repeats']} | "
             + " | ".join(_spread(t[k]) for k in names)
-            + f" | {t['sampling.draw'].median / t['pandas'].median:.2f} | "
+            + f" | {1e9 * t['sampling.draw'].median / r['cases']:,.0f} ns"
+            f" | {t['sampling.draw'].median / t['pandas'].median:.2f} | "
             f"{t['sampling.draw'].median / t['numpy limit'].median:.2f} | {r['load']:.1f} |"
         )
     fitted = [r for r in rows if r["cases"] >= FIT_FROM]
+    top = exponents(results, last=2)
     lines += [
         "",
         f"Fitted by least squares on log time against log cases from {fitted[0]['cases']:,} to "
-        f"{fitted[-1]['cases']:,} cases, the draw's time grows as N^{exp['sampling.draw']:.2f}, "
+        f"{fitted[-1]['cases']:,} cases, the draw's time grows as N^{exp['sampling.draw']:.2f} "
+        f"(N^{top['sampling.draw']:.2f} from {fitted[-2]['cases']:,} to {fitted[-1]['cases']:,}), "
         f"the first draw's as N^{exp['sampling.draw, first from the population']:.2f}, "
         f"pandas' as N^{exp['pandas']:.2f} and the numpy limit's as "
         f"N^{exp['numpy limit']:.2f}. The draw's work per case is linear: a keyed hash, one "
         "dictionary lookup per stratum, integer arithmetic for the cells and a compare with the "
         "cell's threshold; the one step that is not is the sort of the 64-bit hashes that finds "
-        "repeated IDs (N log N, vectorised). Below about 100,000 cases the fixed costs (the "
-        "allocation, the result's tables) weigh; inspections draw from a few hundred cases, "
-        "where every method takes milliseconds.",
+        "repeated IDs (N log N, vectorised). An exponent below 1 is the fixed costs (the "
+        "allocation, the result's tables) still weighing at the small end; the time per case "
+        "settles from a million cases on. Inspections draw from a few hundred cases, where every "
+        "method takes milliseconds.",
         "",
     ]
     if results["memory"]:
