@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np  # noqa: F401 - used by the doctests
-
 __all__ = ["MAX_DECIMALS", "decimals_of", "percent_half_up", "scaled_half_up"]
 
 # Published percentages carry at most this many decimals; more means a computed value.
@@ -17,6 +15,7 @@ def scaled_half_up(x: Any, n: Any, scale: int) -> Any:
 
     Examples
     --------
+    >>> import numpy as np
     >>> scaled_half_up(np.array([47, 1]), np.array([62, 8]), 100)
     array([76, 13])
     """

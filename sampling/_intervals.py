@@ -23,17 +23,22 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 from inspection_core.intervals import wilson
 from inspection_core.normal import fpc_factor, z_value
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+    IntArray = npt.NDArray[np.int64]
+else:
+    np = numpy_later(globals())
+
 
 METHODS = ("normal", "wilson", "exact")
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from inspection_core.checks import check_confidence_level, check_population_size
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 
 from ._sizes import sample_size
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = numpy_later(globals())
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import (
     LARGEST_WHOLE,
@@ -20,11 +17,20 @@ from inspection_core.checks import (
     check_proportion,
     format_value,
 )
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.normal import ceil_guarded, z_value
 from inspection_core.result import Result
 
 from ._intervals import METHODS, half_width, normal_half_width, smallest_n
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "ImpliedPopulation",
@@ -34,8 +40,6 @@ __all__ = [
     "margin_of_error",
     "sample_size",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 MAX_DESIGN_EFFECT = 1000.0

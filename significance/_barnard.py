@@ -28,13 +28,21 @@ refined by Brent's bounded method to 1e-12.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 
 __all__ = ["barnard_pvalue"]
 
-FloatArray = npt.NDArray[np.float64]
 
 _NEAR = 1e-9  # relative distance below which two statistics are compared exactly
 

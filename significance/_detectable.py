@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import check_choice, check_fraction
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 
 from ._inputs import (
@@ -20,9 +19,16 @@ from ._inputs import (
     warn_census,
 )
 from ._inputs import whole as whole_numbers
-from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power
+from ._power import DIRECTIONS, METHOD_NAMES, _check_method, _power
 from ._shape import SignificanceResult, index_of
 from ._solve import bisect
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ._power import FloatArray
+else:
+    np = numpy_later(globals())
 
 __all__ = ["DetectableDifference", "minimum_detectable_difference"]
 

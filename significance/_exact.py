@@ -21,18 +21,23 @@ the advice to use Fisher's test (fast at any size) or the z-test, which is accur
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
 
-import numpy as np
-import numpy.typing as npt
-
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 
 from ._barnard import barnard_pvalue
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 __all__ = ["EXACT_TESTS", "NAMES", "ExactTest", "check_exact_size", "exact_pvalue", "exact_pvalues"]
 
-FloatArray = npt.NDArray[np.float64]
 Side = Literal["two-sided", "less", "greater"]
 
 

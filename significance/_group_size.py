@@ -9,11 +9,10 @@ element carries the bits of a scalar call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import format_value
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 from inspection_core.normal import ceil_guarded
 from inspection_core.normal import critical_value as quantile
@@ -27,9 +26,16 @@ from ._inputs import (
     output,
     population,
 )
-from ._power import METHOD_NAMES, POWER_METHODS, FloatArray, _check_method, _equal_power
+from ._power import METHOD_NAMES, POWER_METHODS, _check_method, _equal_power
 from ._shape import SignificanceResult, index_of
 from ._solve import bisect
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ._power import FloatArray
+else:
+    np = numpy_later(globals())
 
 __all__ = ["GroupSize", "sample_size_per_group"]
 

@@ -7,10 +7,7 @@ the z-test is meant for millions of comparisons at once.
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import (
     check_choice,
@@ -21,9 +18,18 @@ from inspection_core.checks import (
     format_value,
 )
 from inspection_core.checks import whole as _whole
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.normal import fpc_factor as fpc
 from inspection_core.normal import output
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "ALTERNATIVES",
@@ -38,7 +44,6 @@ __all__ = [
     "whole",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 # statsmodels' spellings, and R's, mapped to ours for the "Did you mean" hint.

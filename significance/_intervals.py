@@ -15,15 +15,20 @@ one-sided quantile and keep only the bound that matters.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-
+from inspection_core.deferred import numpy_later
 from inspection_core.intervals import wilson
 
-__all__ = ["INTERVALS", "newcombe", "wald", "wilson"]
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
+__all__ = ["INTERVALS", "newcombe", "wald", "wilson"]
 
 
 def newcombe(

@@ -14,18 +14,24 @@ import dataclasses
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspection_core.checks import check_choice, check_integer, format_value
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
 from inspection_core.rounding import scaled_half_up
 
 from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
 from ._ztest import ZTestResult, ztest
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "MAX_N",
@@ -39,8 +45,6 @@ __all__ = [
 
 MAX_N = 10**7
 """Largest n a published percentage is turned into a count for."""
-
-IntArray = npt.NDArray[np.int64]
 
 
 def _half_even(x: IntArray, n: int, scale: int) -> IntArray:

@@ -20,12 +20,10 @@ two-sided power counts the far tail only with ``strict=True`` (R's ``strict = TR
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspection_core.checks import check_choice, check_fraction
+from inspection_core.deferred import numpy_later
 from inspection_core.normal import critical_value as quantile
 
 from ._inputs import (
@@ -40,9 +38,16 @@ from ._inputs import (
 from ._inputs import whole as whole_numbers
 from ._ztest import safe_ratio
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 __all__ = ["POWER_METHODS", "PowerMethod", "power"]
 
-FloatArray = npt.NDArray[np.float64]
 
 DIRECTIONS = ("increase", "decrease")
 

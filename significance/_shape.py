@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from inspection_core.deferred import numpy_later
 from inspection_core.result import Result
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = numpy_later(globals())
 
 __all__ = ["SignificanceResult", "index_of", "plain"]
 

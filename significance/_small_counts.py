@@ -9,13 +9,20 @@ in the result's ``test`` field, and a :class:`SmallCountWarning` gives both p-va
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
 
 from ._exact import NAMES, check_exact_size, exact_pvalues
 from ._warnings import SmallCountWarning
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "SMALL_EXPECTED",
@@ -26,7 +33,6 @@ __all__ = [
     "which_test",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 # Expected counts below this make the normal approximation rough (the usual rule of five).
 SMALL_EXPECTED = 5.0

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 
 __all__ = ["bisect"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def bisect(gap: Callable[[FloatArray], FloatArray], bad: Any, good: Any) -> FloatArray:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, NamedTuple
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspection_core.checks import check_choice
+from inspection_core.deferred import numpy_later
 from inspection_core.normal import critical_value as quantile
 from inspection_core.normal import pvalue_from_z
 
@@ -30,9 +28,16 @@ from ._shape import SignificanceResult, index_of
 from ._small_counts import fallback_note, two_sample_small_counts, which_test
 from ._warnings import ZeroVarianceWarning
 
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
 
-FloatArray = npt.NDArray[np.float64]
 
 # The question a two-round test answers, with and without the finite population correction.
 PRACTICE = "has practice changed?"
