@@ -20,7 +20,7 @@ import importlib
 import sys
 from typing import Any
 
-__all__ = ["loaded", "numpy_later"]
+__all__ = ["is_array", "loaded", "numpy_later"]
 
 
 class _Deferred:
@@ -66,3 +66,15 @@ def loaded(module: str = "numpy") -> Any:
     numpy's types can be skipped without importing it.
     """
     return sys.modules.get(module)
+
+
+def is_array(value: Any) -> bool:
+    """Whether ``value`` is a numpy array (False without importing numpy when it is not loaded).
+
+    Examples
+    --------
+    >>> is_array(3.0), is_array([1, 2])
+    (False, False)
+    """
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(value, numpy.ndarray)

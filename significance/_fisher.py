@@ -49,7 +49,7 @@ def _support(x1: int, n1: int, x2: int, n2: int) -> tuple[int, int, int, int, in
 
 
 def fisher_pvalue(x1: int, n1: int, x2: int, n2: int, alternative: str) -> float:
-    """Fisher's exact p-value of one table, in pure Python (the double :func:`fisher_pvalues` gives).
+    """Fisher's exact p-value of one table in pure Python (the double of :func:`fisher_pvalues`).
 
     Examples
     --------
@@ -75,8 +75,12 @@ def fisher_pvalue(x1: int, n1: int, x2: int, n2: int, alternative: str) -> float
     for j, wk in enumerate(w):
         total = total + wk
         k = lo + j
-        if (k <= x1) if alternative == "less" else (k >= x1) if alternative == "greater" else (
-            wk <= limit
+        if (
+            (k <= x1)
+            if alternative == "less"
+            else (k >= x1)
+            if alternative == "greater"
+            else (wk <= limit)
         ):
             tail = tail + wk
     return min(tail / total, 1.0)

@@ -33,6 +33,7 @@ else:
 
 __all__ = [
     "ALTERNATIVES",
+    "census_text",
     "check_alternative",
     "check_flag",
     "check_scalar_fraction",
@@ -178,15 +179,16 @@ def warn_census(pairs: list[tuple[str, Any, Any]], *, stacklevel: int = 3) -> An
     every = np.logical_and.reduce(np.broadcast_arrays(*masks))
     named = [label for (label, _, _), mask in zip(pairs, masks, strict=True) if mask.any()]
     if named:
-        tail = "; every group is a census there, so any difference is a real one" * bool(
-            every.any()
-        )
-        warnings.warn(
-            f"{' and '.join(named)} inspected every eligible case (n = N): with the finite "
-            "population correction a census has no sampling error, and the result answers "
-            'only "did the eligible populations\' rates differ?", not "has practice '
-            f'changed?"{tail}',
-            CensusWarning,
-            stacklevel=stacklevel,
-        )
+        warnings.warn(census_text(named, bool(every.any())), CensusWarning, stacklevel=stacklevel)
     return every
+
+
+def census_text(named: list[str], every: bool) -> str:
+    """The census warning for the groups ``named`` (``every``: all groups are censuses)."""
+    tail = "; every group is a census there, so any difference is a real one" * every
+    return (
+        f"{' and '.join(named)} inspected every eligible case (n = N): with the finite "
+        "population correction a census has no sampling error, and the result answers "
+        'only "did the eligible populations\' rates differ?", not "has practice '
+        f'changed?"{tail}'
+    )

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
-from inspection_core.deferred import numpy_later
+from inspection_core.deferred import loaded, numpy_later
 from inspection_core.result import Result
 
 if TYPE_CHECKING:
@@ -35,13 +35,14 @@ def plain(value: Any) -> Any:
     >>> plain(np.int64(3)), plain("z")
     (3, 'z')
     """
-    if isinstance(value, np.ndarray):
+    numpy = loaded()  # no value is a numpy array or scalar unless numpy is loaded
+    if numpy is not None and isinstance(value, numpy.ndarray):
         return [plain(v) for v in value.tolist()]
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
+    if numpy is not None and isinstance(value, numpy.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")

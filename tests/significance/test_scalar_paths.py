@@ -1,0 +1,116 @@
+"""The pure-Python paths give the array code's results bit for bit.
+
+One comparison of plain Python numbers goes through pure Python (no numpy, no scipy: the command
+line's path); the same numbers as numpy scalars, or as one-element arrays, go through the array
+code. Every field, every bound of the interval and every warning must be the same, floats
+compared by their bits (so 0.0 and -0.0 differ, and NaN equals NaN).
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from significance import ztest
+
+SEED = 20261202
+
+
+def bits(value: Any) -> Any:
+    """A field with every float replaced by its bit pattern (recursively)."""
+    if isinstance(value, float):
+        return ("float", struct.pack("<d", value))
+    if isinstance(value, dict):
+        return {k: bits(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [bits(v) for v in value]
+    return value
+
+
+def run(call: Callable[[], Any]) -> tuple[Any, list[tuple[type, str]]]:
+    """A call's result (or its error) and the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result: Any = call()
+        except (TypeError, ValueError) as exc:
+            result = (type(exc), str(exc))
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def first(value: Any) -> Any:
+    """Element 0 of a one-element array field (a scalar field as it is)."""
+    if isinstance(value, np.ndarray):
+        return value.ravel().tolist()[0]
+    return value
+
+
+def ztest_settings(count: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Seeded comparisons: small and large counts, every option, edge counts (0 and n)."""
+    rng = np.random.default_rng(SEED)
+    out = []
+    for i in range(count):
+        big = rng.random() < 0.2
+        n1 = int(rng.integers(1, 10**7 if big else 200))
+        n2 = int(rng.integers(1, 10**7 if big else 200))
+        x1 = int(rng.choice([0, n1, rng.integers(0, n1 + 1)], p=[0.05, 0.05, 0.9]))
+        x2 = int(rng.choice([0, n2, rng.integers(0, n2 + 1)], p=[0.05, 0.05, 0.9]))
+        options: dict[str, Any] = {
+            "alpha": float(rng.choice([0.1, 0.05, 0.2, rng.uniform(0.001, 0.5)])),
+            "alternative": str(rng.choice(["two-sided", "greater", "less"])),
+            "pooled": bool(rng.random() < 0.7),
+            "continuity": bool(rng.random() < 0.3),
+            "interval": str(rng.choice(["newcombe", "wald"])),
+            "small_count_test": None if rng.random() < 0.2 else "fisher",
+        }
+        if rng.random() < 0.25:
+            options["population_size1"] = n1 + int(rng.integers(0, 3 * n1))  # a census at times
+        if rng.random() < 0.25:
+            options["population_size2"] = float("inf") if i % 7 == 0 else n2 + int(n2 * 0.5)
+        plain = not options["continuity"] and "population_size1" not in options
+        if rng.random() < 0.1 and plain and not big:
+            options.pop("population_size2", None)
+            options["exact"] = "fisher"
+        out.append(((x1, n1, x2, n2), options))
+    return out
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_ztest_pure_python_equals_array_code(case: int) -> None:
+    for counts, options in ztest_settings(400)[case * 50 : (case + 1) * 50]:
+        fast, fast_warned = run(lambda: ztest(*counts, **options))
+        slow, slow_warned = run(lambda: ztest(*map(np.float64, counts), **options))
+        assert "numpy" not in type(fast.statistic).__module__
+        assert bits(fast.to_dict()) == bits(slow.to_dict()), (counts, options)
+        assert fast_warned == slow_warned, (counts, options)
+        # the vectorised code on one-element arrays: the same fields and the same interval
+        arrays, _ = run(lambda: ztest(*(np.array([v]) for v in counts), **options))
+        for key in ("p1", "p2", "difference", "statistic", "pvalue", "significant", "test"):
+            value = getattr(fast, key)
+            assert bits(value) == bits(first(getattr(arrays, key))), (key, counts, options)
+        low, high = arrays.confidence_interval()
+        assert bits(tuple(fast.confidence_interval())) == bits((first(low), first(high)))
+        level = 0.8 if case % 2 else 0.95
+        low, high = arrays.confidence_interval(level)
+        assert bits(tuple(fast.confidence_interval(level))) == bits((first(low), first(high)))
+
+
+def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
+    for args, options in [
+        ((120, 100, 65, 100), {}),
+        ((74, 100, 65, 100), {"alpha": 1.5}),
+        ((74.5, 100, 65, 100), {}),
+        ((74, 100, 65, 100), {"alternative": "larger"}),
+        ((74, 100, 65, 100), {"population_size1": 50}),
+        ((74, 100, 65, 100), {"exact": "fisher", "continuity": True}),
+        ((74, 100, 65, 100), {"pooled": 1}),
+    ]:
+        fast, _ = run(lambda: ztest(*args, **options))  # noqa: B023 - run at once
+        slow, _ = run(lambda: ztest(*map(np.float64, args), **options))  # noqa: B023
+        assert isinstance(fast, tuple) and fast == slow, (args, options)
