@@ -1,0 +1,92 @@
+"""sample_size, margin_of_error and implied_population of plain numbers: the array code's bits.
+
+Plain Python numbers under the normal rule go through pure Python (no numpy: the command line's
+path); the same numbers as numpy scalars, or inside one-element arrays, through the array code.
+Every field and warning must be the same, floats compared by their bits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sampling import implied_population, margin_of_error, sample_size
+from tests.significance.test_scalar_paths import bits, run
+
+SEED = 20261203
+
+
+def settings(count: int) -> list[dict[str, object]]:
+    """Seeded rules: common and odd levels, margins, proportions, design effects, populations."""
+    rng = np.random.default_rng(SEED)
+    out: list[dict[str, object]] = []
+    for _ in range(count):
+        out.append(
+            {
+                "population_size": None
+                if rng.random() < 0.2
+                else int(rng.choice([1, 2, 30, rng.integers(1, 400), rng.integers(1, 10**9)])),
+                "margin_of_error": float(rng.choice([0.05, 0.03, 0.1, rng.uniform(1e-4, 0.49)])),
+                "confidence_level": float(
+                    rng.choice([0.8, 0.9, 0.95, 0.99, rng.uniform(1e-6, 1 - 1e-9)])
+                ),
+                "proportion": float(rng.choice([0.5, 0.1, 0.02, rng.uniform(1e-6, 1 - 1e-6)])),
+                "design_effect": float(rng.choice([1.0, 1.5, rng.uniform(1, 20)])),
+            }
+        )
+    return out
+
+
+@pytest.mark.parametrize("case", range(4))
+def test_sample_size_pure_python_equals_array_code(case: int) -> None:
+    for rule in settings(1200)[case * 300 : (case + 1) * 300]:
+        fast, fast_warned = run(lambda: sample_size(**rule))  # noqa: B023 - run at once
+        numpy_rule = {k: (None if v is None else np.float64(v)) for k, v in rule.items()}
+        slow, slow_warned = run(lambda: sample_size(**numpy_rule))  # noqa: B023
+        if isinstance(slow, tuple):  # refused (n0 beyond 2**53): the same error
+            assert fast == slow
+            continue
+        assert bits(fast.to_dict()) == bits(slow.to_dict()), rule
+        assert fast_warned == slow_warned, rule
+        pop = rule["population_size"]
+        rest = {k: v for k, v in rule.items() if k != "population_size"}
+        arrays, _ = run(lambda: sample_size(np.array([np.inf if pop is None else pop]), **rest))  # noqa: B023
+        for name in ("n", "n0", "n_unrounded", "z", "achieved_margin"):
+            assert bits(getattr(fast, name)) == bits(getattr(arrays, name).tolist()[0]), name
+
+
+def test_margin_and_implied_population_equal_the_array_code() -> None:
+    rng = np.random.default_rng(SEED + 1)
+    for _ in range(1500):
+        pop = None if rng.random() < 0.3 else int(rng.integers(1, 10**6))
+        n = int(rng.integers(1, 500 if pop is None else pop + 1))
+        level = float(rng.choice([0.8, 0.95, rng.uniform(0.01, 0.999)]))
+        p = float(rng.choice([0.5, rng.uniform(0.01, 0.99)]))
+        fast = margin_of_error(n, pop, confidence_level=level, proportion=p)
+        slow = margin_of_error(np.float64(n), pop and np.float64(pop), confidence_level=level,
+                               proportion=np.float64(p))  # fmt: skip
+        assert bits(fast) == bits(slow)
+        assert type(fast) is float
+    for n in (1, 2, 50, 98, 100, 120, 129, 164, 165):
+        fast_r = implied_population(n)
+        slow_r = implied_population(np.int64(n))
+        assert bits(fast_r.to_dict()) == bits(slow_r.to_dict())
+
+
+def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
+    for args in [
+        {"population_size": 0},
+        {"margin_of_error": 5},
+        {"margin_of_error": 0.5},
+        {"confidence_level": 80},
+        {"design_effect": 0.5},
+        {"method": "wald"},
+        {"population_size": 25.5},
+        {"population_size": float("inf")},
+    ]:
+        fast, _ = run(lambda: sample_size(**args))  # noqa: B023 - run at once
+        assert isinstance(fast, tuple) and fast[0] is not None
+    assert (
+        run(lambda: margin_of_error(300, 250))[0]
+        == run(lambda: margin_of_error(np.float64(300), np.float64(250)))[0]
+    )
