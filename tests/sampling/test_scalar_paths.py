@@ -40,9 +40,9 @@ def settings(count: int) -> list[dict[str, object]]:
 @pytest.mark.parametrize("case", range(4))
 def test_sample_size_pure_python_equals_array_code(case: int) -> None:
     for rule in settings(1200)[case * 300 : (case + 1) * 300]:
-        fast, fast_warned = run(lambda: sample_size(**rule))  # noqa: B023 - run at once
+        fast, fast_warned = run(sample_size, **rule)
         numpy_rule = {k: (None if v is None else np.float64(v)) for k, v in rule.items()}
-        slow, slow_warned = run(lambda: sample_size(**numpy_rule))  # noqa: B023
+        slow, slow_warned = run(sample_size, **numpy_rule)
         if isinstance(slow, tuple):  # refused (n0 beyond 2**53): the same error
             assert fast == slow
             continue
@@ -50,7 +50,7 @@ def test_sample_size_pure_python_equals_array_code(case: int) -> None:
         assert fast_warned == slow_warned, rule
         pop = rule["population_size"]
         rest = {k: v for k, v in rule.items() if k != "population_size"}
-        arrays, _ = run(lambda: sample_size(np.array([np.inf if pop is None else pop]), **rest))  # noqa: B023
+        arrays, _ = run(sample_size, np.array([np.inf if pop is None else pop]), **rest)
         for name in ("n", "n0", "n_unrounded", "z", "achieved_margin"):
             assert bits(getattr(fast, name)) == bits(getattr(arrays, name).tolist()[0]), name
 
@@ -84,7 +84,7 @@ def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
         {"population_size": 25.5},
         {"population_size": float("inf")},
     ]:
-        fast, _ = run(lambda: sample_size(**args))  # noqa: B023 - run at once
+        fast, _ = run(sample_size, **args)
         assert isinstance(fast, tuple) and fast[0] is not None
     assert (
         run(lambda: margin_of_error(300, 250))[0]

@@ -8,7 +8,6 @@ compared by their bits (so 0.0 and -0.0 differ, and NaN equals NaN).
 
 from __future__ import annotations
 
-import math
 import struct
 import warnings
 from collections.abc import Callable
@@ -33,12 +32,12 @@ def bits(value: Any) -> Any:
     return value
 
 
-def run(call: Callable[[], Any]) -> tuple[Any, list[tuple[type, str]]]:
-    """A call's result (or its error) and the warnings it raised."""
+def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[Any]]:
+    """A call's result (or its error) and the warnings it raised (category and text)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            result: Any = call()
+            result: Any = function(*args, **kwargs)
         except (TypeError, ValueError) as exc:
             result = (type(exc), str(exc))
     return result, [(w.category, str(w.message)) for w in caught]
@@ -84,13 +83,13 @@ def ztest_settings(count: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
 @pytest.mark.parametrize("case", range(8))
 def test_ztest_pure_python_equals_array_code(case: int) -> None:
     for counts, options in ztest_settings(400)[case * 50 : (case + 1) * 50]:
-        fast, fast_warned = run(lambda: ztest(*counts, **options))
-        slow, slow_warned = run(lambda: ztest(*map(np.float64, counts), **options))
+        fast, fast_warned = run(ztest, *counts, **options)
+        slow, slow_warned = run(ztest, *map(np.float64, counts), **options)
         assert "numpy" not in type(fast.statistic).__module__
         assert bits(fast.to_dict()) == bits(slow.to_dict()), (counts, options)
         assert fast_warned == slow_warned, (counts, options)
         # the vectorised code on one-element arrays: the same fields and the same interval
-        arrays, _ = run(lambda: ztest(*(np.array([v]) for v in counts), **options))
+        arrays, _ = run(ztest, *(np.array([v]) for v in counts), **options)
         for key in ("p1", "p2", "difference", "statistic", "pvalue", "significant", "test"):
             value = getattr(fast, key)
             assert bits(value) == bits(first(getattr(arrays, key))), (key, counts, options)
@@ -111,6 +110,6 @@ def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
         ((74, 100, 65, 100), {"exact": "fisher", "continuity": True}),
         ((74, 100, 65, 100), {"pooled": 1}),
     ]:
-        fast, _ = run(lambda: ztest(*args, **options))  # noqa: B023 - run at once
-        slow, _ = run(lambda: ztest(*map(np.float64, args), **options))  # noqa: B023
+        fast, _ = run(ztest, *args, **options)
+        slow, _ = run(ztest, *map(np.float64, args), **options)
         assert isinstance(fast, tuple) and fast == slow, (args, options)
