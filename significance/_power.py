@@ -51,6 +51,9 @@ __all__ = ["POWER_METHODS", "PowerMethod", "power"]
 
 DIRECTIONS = ("increase", "decrease")
 
+PLAIN = (int, float, type(None))
+"""Argument types the pure-Python paths take (:mod:`._scalar_power`)."""
+
 
 def _pooled_terms(
     n1: Any, n2: Any, p1: Any, p2: Any, v1: FloatArray, v2: FloatArray
@@ -266,6 +269,15 @@ def power(
     >>> round(power(100, 100, 0.74, 0.65, population_size1=250, population_size2=250), 4)
     0.5544
     """
+    if all(type(v) in PLAIN for v in (n1, n2, p1, p2, population_size1, population_size2)):
+        from ._scalar_power import power_scalar  # one setting: pure Python, the same double
+
+        fast = power_scalar(
+            n1, n2, p1, p2, alpha=alpha, alternative=alternative, method=method, strict=strict,
+            population_size1=population_size1, population_size2=population_size2,
+        )  # fmt: skip
+        if fast is not None:
+            return fast
     alpha = check_scalar_fraction("alpha", alpha)
     alternative = check_alternative(alternative)
     method = _check_method(method)

@@ -76,7 +76,10 @@ def two_sample_small_counts(
     where = np.flatnonzero(small.ravel())
     shown = [
         table_text(
-            *(int(v.ravel()[i]) for v in (x1, n1, x2, n2)),
+            int(x1.ravel()[i]),
+            int(n1.ravel()[i]),
+            int(x2.ravel()[i]),
+            int(n2.ravel()[i]),
             float(expected.ravel()[i]),
             shown_test,
             float(exact_p[k]),

@@ -216,10 +216,10 @@ class ZTestResult(SignificanceResult):
         """
         zc = interval_quantile(confidence_level, self.alpha, self.alternative)
         if not is_array(self.x1):  # one comparison: pure Python, the same doubles
-            x1, n1, x2, n2 = (float(v) for v in (self.x1, self.n1, self.x2, self.n2))
+            a, b, c, d = (float(v) for v in (self.x1, self.n1, self.x2, self.n2))
             bounds = SCALAR_INTERVALS[self.interval](
-                x1, n1, x2, n2, zc, fpc_scalar(n1, self.population_size1),
-                fpc_scalar(n2, self.population_size2), continuity=self.continuity,
+                a, b, c, d, zc, fpc_scalar(b, self.population_size1),
+                fpc_scalar(d, self.population_size2), continuity=self.continuity,
             )  # fmt: skip
             return ConfidenceInterval(*one_sided_scalar(*bounds, self.alternative))
         scalar = np.ndim(self.x1) == 0

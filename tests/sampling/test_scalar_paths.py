@@ -7,25 +7,29 @@ Every field and warning must be the same, floats compared by their bits.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
-from sampling import implied_population, margin_of_error, sample_size
-from tests.significance.test_scalar_paths import bits, run
+from sampling import _sizes, implied_population, margin_of_error, sample_size
+from tests.significance.test_scalar_paths import Spy, bits, run
 
 SEED = 20261203
 
 
-def settings(count: int) -> list[dict[str, object]]:
+def settings(count: int) -> list[dict[str, Any]]:
     """Seeded rules: common and odd levels, margins, proportions, design effects, populations."""
     rng = np.random.default_rng(SEED)
-    out: list[dict[str, object]] = []
+    out: list[dict[str, Any]] = []
     for _ in range(count):
         out.append(
             {
                 "population_size": None
                 if rng.random() < 0.2
-                else int(rng.choice([1, 2, 30, rng.integers(1, 400), rng.integers(1, 10**9)])),
+                else int(
+                    rng.choice(np.array([1, 2, 30, rng.integers(1, 400), rng.integers(1, 10**9)]))
+                ),
                 "margin_of_error": float(rng.choice([0.05, 0.03, 0.1, rng.uniform(1e-4, 0.49)])),
                 "confidence_level": float(
                     rng.choice([0.8, 0.9, 0.95, 0.99, rng.uniform(1e-6, 1 - 1e-9)])
@@ -38,7 +42,10 @@ def settings(count: int) -> list[dict[str, object]]:
 
 
 @pytest.mark.parametrize("case", range(4))
-def test_sample_size_pure_python_equals_array_code(case: int) -> None:
+def test_sample_size_pure_python_equals_array_code(
+    case: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = Spy(monkeypatch, _sizes, "sample_size_scalar")
     for rule in settings(1200)[case * 300 : (case + 1) * 300]:
         fast, fast_warned = run(sample_size, **rule)
         numpy_rule = {k: (None if v is None else np.float64(v)) for k, v in rule.items()}
@@ -53,6 +60,7 @@ def test_sample_size_pure_python_equals_array_code(case: int) -> None:
         arrays, _ = run(sample_size, np.array([np.inf if pop is None else pop]), **rest)
         for name in ("n", "n0", "n_unrounded", "z", "achieved_margin"):
             assert bits(getattr(fast, name)) == bits(getattr(arrays, name).tolist()[0]), name
+    assert spy.answered >= 290  # the rest: margins too small for an infinite population
 
 
 def test_margin_and_implied_population_equal_the_array_code() -> None:
@@ -69,12 +77,12 @@ def test_margin_and_implied_population_equal_the_array_code() -> None:
         assert type(fast) is float
     for n in (1, 2, 50, 98, 100, 120, 129, 164, 165):
         fast_r = implied_population(n)
-        slow_r = implied_population(np.int64(n))
+        slow_r = implied_population(np.int64(n))  # type: ignore[arg-type]
         assert bits(fast_r.to_dict()) == bits(slow_r.to_dict())
 
 
 def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
-    for args in [
+    cases: list[dict[str, Any]] = [
         {"population_size": 0},
         {"margin_of_error": 5},
         {"margin_of_error": 0.5},
@@ -83,7 +91,8 @@ def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
         {"method": "wald"},
         {"population_size": 25.5},
         {"population_size": float("inf")},
-    ]:
+    ]
+    for args in cases:
         fast, _ = run(sample_size, **args)
         assert isinstance(fast, tuple) and fast[0] is not None
     assert (
