@@ -151,9 +151,13 @@ def power_settings(count: int, seed: int) -> list[tuple[dict[str, Any], dict[str
         }
         populations: dict[str, Any] = {}
         if rng.random() < 0.3:
-            populations["population_size1"] = n1 + int(rng.choice([0, rng.integers(0, 3 * n1)]))
+            populations["population_size1"] = n1 + int(
+                rng.choice(np.array([0, rng.integers(0, 3 * n1)]))
+            )
         if rng.random() < 0.3:
-            populations["population_size2"] = n2 + int(rng.choice([0, rng.integers(0, 3 * n2)]))
+            populations["population_size2"] = n2 + int(
+                rng.choice(np.array([0, rng.integers(0, 3 * n2)]))
+            )
         rates = {
             "p1": float(rng.uniform(0.001, 0.999)),
             "p2": float(rng.choice([0.5, 0.65, rng.uniform(0.001, 0.999)])),
@@ -169,8 +173,9 @@ def _same(function: Callable[..., Any], plain: dict[str, Any], options: dict[str
     if isinstance(slow, tuple):  # refused: the same error from the same code
         assert fast == slow
         return
-    as_dict = (lambda r: r) if isinstance(fast, float) else (lambda r: r.to_dict())
-    assert bits(as_dict(fast)) == bits(as_dict(slow)), (plain, options)
+    if not isinstance(fast, float):
+        fast, slow = fast.to_dict(), slow.to_dict()
+    assert bits(fast) == bits(slow), (plain, options)
     assert fast_warned == slow_warned, (plain, options)
 
 
