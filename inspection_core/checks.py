@@ -9,15 +9,16 @@ value, with one message style: ``"<name> must be <what is valid>; got <value>. D
 from __future__ import annotations
 
 import math
-import numbers
 import os
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
 
 from .deferred import loaded, numpy_later
 from .errors import ParameterError, ParameterTypeError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 else:
@@ -58,6 +59,8 @@ def format_value(value: Any) -> str:
 
 def _as_numeric(name: str, value: Any) -> npt.NDArray[np.float64]:
     """Return ``value`` as a float array, rejecting booleans, strings and other non-numbers."""
+    import numbers
+
     if isinstance(value, (bool | np.bool_, str | bytes)):
         raise ParameterTypeError(name, f"must be a number; got {format_value(value)}")
     if isinstance(value, numbers.Number):

@@ -26,11 +26,16 @@ import signal
 import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, NoReturn
 
 from .errors import render_error
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
 __all__ = [
+    "HelpFormatter",
+    "LazyParser",
     "OneLineParser",
     "ProblemsFoundError",
     "UsageError",
@@ -44,6 +49,7 @@ __all__ = [
     "parse_whole",
     "run_command",
     "run_main",
+    "terminal_columns",
     "watch_interrupts",
 ]
 
@@ -56,12 +62,91 @@ class ProblemsFoundError(UsageError):
     """A command that reports problems (``check``): its output is printed, then exit status 2."""
 
 
+def terminal_columns() -> int:
+    """``shutil.get_terminal_size().columns`` without importing shutil (and its compressors).
+
+    ``COLUMNS`` if set and positive, else the terminal's width, else 80.
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns if columns > 0 else 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, the width found as argparse finds it but without shutil.
+
+    argparse builds a formatter for every option it adds (to check the option's metavar), and
+    its default one imports shutil for the terminal's width: 2 ms of a command's start-up.
+    """
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:  # fmt: skip
+        if width is None:
+            width = terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but errors are one line (no usage block) and exit with status 2."""
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kw)
 
     def error(self, message: str) -> NoReturn:
         """Raise :class:`UsageError` with argparse's message instead of printing usage."""
         raise UsageError(f"{self.prog}: {message}")
+
+
+class LazyParser(OneLineParser):
+    """A subcommand's parser whose options are added when it is first used.
+
+    ``sub.add_parser(name, help=..., populate=add_options)`` (with ``parser_class=LazyParser``)
+    calls ``add_options(parser)`` only when this subcommand is parsed, its help is shown or its
+    actions are read: a command line then imports only the modules its chosen command needs
+    (the defaults and choices of the others come from modules of their own).
+    """
+
+    def __init__(self, *args: Any, populate: Callable[[Any], None] | None = None, **kw: Any):
+        self._populate: Callable[[Any], None] | None = None
+        super().__init__(*args, **kw)
+        self._populate = populate
+
+    def _ready(self) -> None:
+        if self._populate is not None:
+            populate, self._populate = self._populate, None
+            populate(self)
+
+    @property
+    def _actions(self) -> list[argparse.Action]:  # argparse's own list, filled on first use
+        self._ready()
+        return self._action_list
+
+    @_actions.setter
+    def _actions(self, value: list[argparse.Action]) -> None:
+        self._action_list = value
+
+    def parse_known_args(self, *args: Any, **kw: Any) -> Any:
+        """Add the options, then parse as argparse does."""
+        self._ready()
+        return super().parse_known_args(*args, **kw)
+
+    def format_help(self) -> str:
+        """Add the options, then format the help as argparse does."""
+        self._ready()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        """Add the options, then format the usage line as argparse does."""
+        self._ready()
+        return super().format_usage()
 
 
 def default_of(function: Callable[..., Any], parameter: str) -> Any:

@@ -14,12 +14,14 @@ both give the same double for every argument.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
 
 from . import _cephes
 from .deferred import numpy_later
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from dataclasses import dataclass, fields
-from typing import Any
 
 from .deferred import loaded
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Result", "to_builtin"]
 
@@ -95,6 +97,8 @@ class Result:
         return f"{self.summary()}\n{body}"
 
     def _repr_html_(self) -> str:
+        import html  # notebooks only: the command line does not load it
+
         cells = "".join(
             f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
             for k, v in self._rows()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
 
 __all__ = ["MAX_DECIMALS", "decimals_of", "percent_half_up", "scaled_half_up"]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from inspection_core.cli import (
     OneLineParser,
@@ -28,6 +27,10 @@ from ._cli_check import COMMANDS as CHECK_COMMANDS
 from ._cli_frames import COMMANDS as FRAME_COMMANDS
 from ._cli_frames import add_commands
 from ._sizes import implied_population, margin_of_error, sample_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 PROG = "python -m sampling"
 METHODS = "normal, wilson or exact"

@@ -23,14 +23,16 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
 
 from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 from inspection_core.intervals import wilson
 from inspection_core.normal import fpc_factor, z_value
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import check_confidence_level, check_population_size
 from inspection_core.deferred import numpy_later
@@ -11,7 +10,10 @@ from inspection_core.errors import ParameterError
 
 from ._sizes import sample_size
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
 else:
     np = numpy_later(globals())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import (
     LARGEST_WHOLE,
@@ -27,7 +26,10 @@ from inspection_core.result import Result
 
 from ._intervals import METHODS, half_width, normal_half_width, smallest_n
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 

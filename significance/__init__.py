@@ -10,9 +10,11 @@ pandas (the comparison report and the findings need pandas, and load it when fir
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from . import findings, report  # noqa: F401 - the subpackages, loaded on first use
     from ._detectable import DetectableDifference, minimum_detectable_difference
     from ._group_size import GroupSize, sample_size_per_group

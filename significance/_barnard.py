@@ -28,10 +28,10 @@ refined by Brent's bounded method to 1e-12.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 from inspection_core.deferred import numpy_later
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.deferred import is_array, numpy_later
@@ -24,7 +23,10 @@ from ._power import DIRECTIONS, METHOD_NAMES, PLAIN, _check_method, _power
 from ._shape import SignificanceResult, index_of
 from ._solve import bisect
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
 
     from ._power import FloatArray

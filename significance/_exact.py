@@ -22,7 +22,7 @@ the advice to use Fisher's test (fast at any size) or the z-test, which is accur
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple, cast
+from dataclasses import dataclass
 
 from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
@@ -30,7 +30,10 @@ from inspection_core.errors import ParameterError
 from ._barnard import barnard_pvalue
 from ._fisher import fisher_pvalue, fisher_pvalues
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 
@@ -39,8 +42,6 @@ else:
     np = numpy_later(globals())
 
 __all__ = ["EXACT_TESTS", "NAMES", "ExactTest", "check_exact_size", "exact_pvalue", "exact_pvalues"]
-
-Side = Literal["two-sided", "less", "greater"]
 
 
 def _fisher_many(
@@ -55,17 +56,24 @@ def _fisher(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) 
 
 
 def _boschloo(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) -> float:
+    from typing import Literal, cast
+
     from scipy import stats
 
     table = np.array([[x1, x2], [n1 - x1, n2 - x2]], dtype=np.int64)
-    return float(stats.boschloo_exact(table, alternative=cast(Side, alternative)).pvalue)
+    return float(
+        stats.boschloo_exact(
+            table, alternative=cast(Literal["two-sided", "less", "greater"], alternative)
+        ).pvalue
+    )
 
 
 def _barnard(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) -> float:
     return barnard_pvalue(x1, n1, x2, n2, alternative, pooled=pooled)
 
 
-class ExactTest(NamedTuple):
+@dataclass(frozen=True)
+class ExactTest:
     """One exact test: its name in words, its p-value function and the largest table it takes.
 
     ``too_big(n1, n2)`` is True where one table would take more than about a second; ``many``,

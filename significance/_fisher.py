@@ -21,11 +21,12 @@ with scipy's ``fisher_exact`` and R's to about 1e-13 (tested).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from inspection_core.deferred import numpy_later
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 

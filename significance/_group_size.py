@@ -9,7 +9,6 @@ element carries the bits of a scalar call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
 from inspection_core.checks import format_value
 from inspection_core.deferred import is_array, numpy_later
@@ -30,7 +29,10 @@ from ._power import METHOD_NAMES, PLAIN, POWER_METHODS, _check_method, _equal_po
 from ._shape import SignificanceResult, index_of
 from ._solve import bisect
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
 
     from ._power import FloatArray

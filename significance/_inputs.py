@@ -7,8 +7,6 @@ the z-test is meant for millions of comparisons at once.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from inspection_core.checks import (
     check_choice,
     check_flag,
@@ -23,7 +21,10 @@ from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.normal import fpc_factor as fpc
 from inspection_core.normal import output
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 

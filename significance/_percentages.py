@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspection_core.checks import check_choice, check_integer, format_value
 from inspection_core.deferred import numpy_later
@@ -25,7 +25,10 @@ from inspection_core.rounding import scaled_half_up
 from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
 from ._ztest import ZTestResult, ztest
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 
@@ -241,11 +244,10 @@ def counts_from_percentage(
     )
 
 
-class PValueRange(NamedTuple):
+class PValueRange(namedtuple("PValueRange", ["low", "high"])):
     """The smallest and largest p-value over the possible counts (floats, or arrays)."""
 
-    low: Any
-    high: Any
+    __slots__ = ()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ two-sided power counts the far tail only with ``strict=True`` (R's ``strict = TR
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from dataclasses import dataclass
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.deferred import numpy_later
@@ -38,7 +38,10 @@ from ._inputs import (
 from ._inputs import whole as whole_numbers
 from ._ztest import safe_ratio
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 
@@ -112,7 +115,8 @@ def _arcsine_per_case(p1: FloatArray, p2: FloatArray) -> tuple[Any, Any, Any]:
     return h, root2, root2
 
 
-class PowerMethod(NamedTuple):
+@dataclass(frozen=True)
+class PowerMethod:
     """One power approximation: its name in words, its terms for any groups and equal ones.
 
     ``terms(n1, n2, p1, p2, f1 / n1, f2 / n2)`` gives ``(d, s0, s1)``: the effect and its

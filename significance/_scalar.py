@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any
 
 from inspection_core.checks import is_fraction, is_whole
 from inspection_core.normal import fpc_scalar, pvalue_scalar
@@ -26,6 +25,10 @@ from ._intervals import INTERVALS
 from ._small_counts import SMALL_EXPECTED, small_count_text, table_text
 from ._warnings import CensusWarning, SmallCountWarning, ZeroVarianceWarning
 from ._ztest import POPULATIONS, PRACTICE, ZTestResult, describe, zero_variance_text
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["plain_population", "ztest_scalar"]
 

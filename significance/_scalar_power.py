@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from typing import Any
 
 from inspection_core.checks import is_fraction, is_whole
 from inspection_core.normal import ceil_guarded_scalar, critical_value, fpc_scalar, ndtr, ndtri
@@ -25,6 +24,10 @@ from ._inputs import ALTERNATIVES, census_text
 from ._power import DIRECTIONS, METHOD_NAMES
 from ._scalar import plain_population
 from ._warnings import CensusWarning
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["bisect_scalar", "detectable_scalar", "group_size_scalar", "power_scalar"]
 

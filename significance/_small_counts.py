@@ -9,14 +9,16 @@ in the result's ``test`` field, and a :class:`SmallCountWarning` gives both p-va
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
 
 from inspection_core.deferred import numpy_later
 
 from ._exact import NAMES, check_exact_size, exact_pvalues
 from ._warnings import SmallCountWarning
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 

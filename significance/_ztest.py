@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import namedtuple
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from inspection_core.checks import check_choice, is_fraction
 from inspection_core.deferred import is_array, numpy_later
@@ -28,7 +28,10 @@ from ._shape import SignificanceResult, index_of
 from ._small_counts import fallback_note, two_sample_small_counts, which_test
 from ._warnings import ZeroVarianceWarning
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     import numpy as np
     import numpy.typing as npt
 
@@ -47,11 +50,10 @@ PRACTICE = "has practice changed?"
 POPULATIONS = "did the eligible populations' rates differ?"
 
 
-class ConfidenceInterval(NamedTuple):
+class ConfidenceInterval(namedtuple("ConfidenceInterval", ["low", "high"])):
     """Lower and upper bounds of a confidence interval (floats, or arrays for array input)."""
 
-    low: Any
-    high: Any
+    __slots__ = ()
 
 
 def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
