@@ -22,7 +22,6 @@ the advice to use Fisher's test (fast at any size) or the z-test, which is accur
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
@@ -72,19 +71,29 @@ def _barnard(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool)
     return barnard_pvalue(x1, n1, x2, n2, alternative, pooled=pooled)
 
 
-@dataclass(frozen=True)
 class ExactTest:
     """One exact test: its name in words, its p-value function and the largest table it takes.
 
     ``too_big(n1, n2)`` is True where one table would take more than about a second; ``many``,
-    when given, computes arrays of tables at once.
+    when given, computes arrays of tables at once. (A plain class: a dataclass would add a
+    millisecond to every command's start-up.)
     """
 
-    name: str
-    pvalue: Callable[[int, int, int, int, str, bool], float]
-    limit: str
-    too_big: Callable[[Any, Any], Any]
-    many: Callable[..., FloatArray] | None = None
+    __slots__ = ("limit", "many", "name", "pvalue", "too_big")
+
+    def __init__(
+        self,
+        name: str,
+        pvalue: Callable[[int, int, int, int, str, bool], float],
+        limit: str,
+        too_big: Callable[[Any, Any], Any],
+        many: Callable[..., FloatArray] | None = None,
+    ) -> None:
+        self.name = name
+        self.pvalue = pvalue
+        self.limit = limit
+        self.too_big = too_big
+        self.many = many
 
 
 EXACT_TESTS: dict[str, ExactTest] = {

@@ -16,7 +16,7 @@ from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from inspection_core.checks import check_choice, check_integer, format_value
+from inspection_core.checks import check_choice, check_integer, format_value, is_number, is_whole
 from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
@@ -186,18 +186,28 @@ def counts_from_percentage(
     """  # noqa: E501 - a doctest line cannot wrap
     rounding = check_choice("rounding", rounding, tuple(ROUNDINGS), ROUNDING_HINTS)
     rule, first = ROUNDINGS[rounding], FIRST_AT_LEAST[rounding]
-    dec = int(check_integer("decimals", decimals, minimum=0, maximum=6))
-    n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
+    # plain numbers are checked without numpy (the command line's --p1/--p2)
+    if is_whole(decimals) and decimals <= 6:
+        dec = int(decimals)
+    else:
+        dec = int(check_integer("decimals", decimals, minimum=0, maximum=6))
+    if is_whole(n, 1):
+        n_int = int(n)
+    else:
+        n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
     if n_int > MAX_N:
         raise ParameterError(
             "n",
             f"must be at most {MAX_N} to turn a percentage into a count (a rounded percentage "
             f"of more cases fits too many counts to say which); got {n_int}",
         )
-    arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
-    if arr is None or arr.dtype.kind not in "iuf" or arr.ndim:
-        raise ParameterTypeError("percentage", f"must be a single number; got {percentage!r}")
-    pct = float(arr)
+    if is_number(percentage):
+        pct = float(percentage)
+    else:
+        arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
+        if arr is None or arr.dtype.kind not in "iuf" or arr.ndim:
+            raise ParameterTypeError("percentage", f"must be a single number; got {percentage!r}")
+        pct = float(arr)
     if not 0 <= pct <= 100:
         raise ParameterError("percentage", f"must be between 0 and 100; got {format_value(pct)}")
     scaled = round(pct * 10**dec)

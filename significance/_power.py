@@ -20,7 +20,6 @@ two-sided power counts the far tail only with ``strict=True`` (R's ``strict = TR
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.deferred import numpy_later
@@ -115,7 +114,6 @@ def _arcsine_per_case(p1: FloatArray, p2: FloatArray) -> tuple[Any, Any, Any]:
     return h, root2, root2
 
 
-@dataclass(frozen=True)
 class PowerMethod:
     """One power approximation: its name in words, its terms for any groups and equal ones.
 
@@ -125,9 +123,17 @@ class PowerMethod:
     sqrt(f / n)``, so ``n0 = ((z_crit a + z_power b) / d)**2`` in closed form.
     """
 
-    name: str
-    terms: Callable[..., tuple[Any, Any, Any]]
-    per_case: Callable[[FloatArray, FloatArray], tuple[Any, Any, Any]]
+    __slots__ = ("name", "per_case", "terms")
+
+    def __init__(
+        self,
+        name: str,
+        terms: Callable[..., tuple[Any, Any, Any]],
+        per_case: Callable[[FloatArray, FloatArray], tuple[Any, Any, Any]],
+    ) -> None:
+        self.name = name
+        self.terms = terms
+        self.per_case = per_case
 
 
 # Method dispatch by table: ``method=`` name -> implementation (the CLI lists the keys).

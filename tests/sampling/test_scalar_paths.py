@@ -99,3 +99,26 @@ def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
         run(lambda: margin_of_error(300, 250))[0]
         == run(lambda: margin_of_error(np.float64(300), np.float64(250)))[0]
     )
+
+
+def test_planning_rows_are_the_planning_table() -> None:
+    from sampling import planning_table
+    from sampling._planning import planning_rows
+
+    for levels in ([0.8, 0.9, 0.95], [0.5, 0.99]):
+        table = planning_table(confidence_levels=levels)
+        rows = planning_rows(confidence_levels=levels)
+        assert [None if np.isinf(p) else int(p) for p in table.index] == [p for p, _ in rows]
+        assert table.to_numpy().tolist() == [ns for _, ns in rows]
+    assert planning_rows([40, float("inf")], method="wilson") == [
+        (40, planning_table([40], method="wilson").iloc[0].tolist()),
+        (None, planning_table([None], method="wilson").iloc[0].tolist()),
+    ]
+    bad: list[dict[str, Any]] = [
+        {"confidence_levels": [80]},
+        {"population_sizes": [0]},
+        {"population_sizes": []},
+    ]
+    for args in bad:
+        fast, _ = run(planning_rows, **args)
+        assert isinstance(fast, tuple) and fast == run(planning_table, **args)[0]
