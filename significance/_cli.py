@@ -307,14 +307,24 @@ def add_report_commands(sub: Any) -> None:
         populate=_compare_options,
     )  # fmt: skip
 
-    rating = sub.add_parser("rating", help="rating band of a key question's percentage")
+    sub.add_parser(
+        "rating", help="rating band of a key question's percentage", populate=_rating_options
+    )
+    sub.add_parser(
+        "provider-rating", help="provider rating from ten standard ratings",
+        populate=_provider_options,
+    )  # fmt: skip
+
+
+def _rating_options(rating: argparse.ArgumentParser) -> None:
     rating.add_argument("percentage", help="e.g. 64 or 64%%")
     rating.add_argument(
         "--unrounded", action="store_true", help="band the exact value (default: as published)"
     )
     rating.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    provider = sub.add_parser("provider-rating", help="provider rating from ten standard ratings")
+
+def _provider_options(provider: argparse.ArgumentParser) -> None:
     provider.add_argument(
         "ratings", nargs="*", help="ten ratings, 1.1 to 4.2 (Good, RI or requires-improvement, ...)"
     )
