@@ -102,7 +102,7 @@ def erfc(a: float) -> float:
     Examples
     --------
     >>> erfc(1.0)
-    0.15729920705028513
+    0.15729920705028516
     """
     if math.isnan(a):
         return math.nan
@@ -149,7 +149,7 @@ def ndtr(a: float) -> float:
     Examples
     --------
     >>> ndtr(-1.6448536269514722)
-    0.05000000000000003
+    0.050000000000000044
     """
     if math.isnan(a):
         return math.nan

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import importlib
 import inspect
 import io
@@ -63,10 +64,11 @@ class ProblemsFoundError(UsageError):
     """A command that reports problems (``check``): its output is printed, then exit status 2."""
 
 
+@functools.cache
 def terminal_columns() -> int:
     """``shutil.get_terminal_size().columns`` without importing shutil (and its compressors).
 
-    ``COLUMNS`` if set and positive, else the terminal's width, else 80.
+    ``COLUMNS`` if set and positive, else the terminal's width, else 80 (found once a process).
     """
     try:
         columns = int(os.environ.get("COLUMNS", "0"))
@@ -236,6 +238,17 @@ def default_of(function: Callable[..., Any], parameter: str) -> Any:
     >>> default_of(f, "alpha")
     0.1
     """
+    keyword = getattr(function, "__kwdefaults__", None) or {}
+    if parameter in keyword:  # a plain function's defaults, read without inspect.signature
+        return keyword[parameter]
+    code = getattr(function, "__code__", None)
+    if code is not None and not hasattr(function, "__wrapped__"):
+        names = code.co_varnames[: code.co_argcount]
+        defaults = function.__defaults__ or ()
+        first = len(names) - len(defaults)
+        if parameter in names[first:]:
+            return defaults[names.index(parameter) - first]
+        raise KeyError(f"{function.__name__}() has no default for {parameter}")
     value = inspect.signature(function).parameters[parameter].default
     if value is inspect.Parameter.empty:
         raise KeyError(f"{function.__name__}() has no default for {parameter}")
