@@ -7,6 +7,8 @@ the z-test is meant for millions of comparisons at once.
 
 from __future__ import annotations
 
+import math
+
 from inspection_core.checks import (
     check_choice,
     check_flag,
@@ -14,6 +16,7 @@ from inspection_core.checks import (
     check_integer,
     check_scalar_fraction,
     format_value,
+    is_whole,
 )
 from inspection_core.checks import whole as _whole
 from inspection_core.deferred import numpy_later
@@ -42,7 +45,9 @@ __all__ = [
     "fpc",
     "fractions",
     "output",
+    "plain_population",
     "population",
+    "safe_ratio",
     "whole",
 ]
 
@@ -161,6 +166,27 @@ def population(name: str, value: Any, n_name: str, n: npt.NDArray[Any]) -> Float
             refs=[n_name],
         )
     return arr
+
+
+def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
+    """``d / se``; 0 when both are 0 (no difference, no variance), +/-inf when only se is."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = d / se
+    if np.any(se == 0):
+        z = np.where(se == 0, np.where(d == 0, 0.0, np.copysign(np.inf, d)), z)
+    return np.asarray(z, dtype=float)
+
+
+def plain_population(value: Any, n: Any) -> bool:
+    """None, or a plain whole number (or ``inf``) of at least ``n``: what :func:`population` takes.
+
+    For the pure-Python paths, which leave anything else to the array code.
+    """
+    if value is None:
+        return True
+    if type(value) is float and math.isinf(value):
+        return value > 0
+    return is_whole(value, 1) and value >= n
 
 
 def warn_census(pairs: list[tuple[str, Any, Any]], *, stacklevel: int = 3) -> Any:

@@ -32,10 +32,10 @@ from ._inputs import (
     fpc,
     output,
     population,
+    safe_ratio,
     warn_census,
 )
 from ._inputs import whole as whole_numbers
-from ._ztest import safe_ratio
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from inspection_core.normal import fpc_scalar, pvalue_scalar
 
 from ._exact import NAMES
 from ._fisher import fisher_pvalue
-from ._inputs import ALTERNATIVES, census_text
+from ._inputs import ALTERNATIVES, census_text, plain_population
 from ._intervals import INTERVALS
 from ._small_counts import SMALL_EXPECTED, small_count_text, table_text
 from ._warnings import CensusWarning, SmallCountWarning, ZeroVarianceWarning
@@ -30,16 +30,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["plain_population", "ztest_scalar"]
-
-
-def plain_population(value: Any, n: Any) -> bool:
-    """None, or a plain whole number (or ``inf``) of at least ``n``: what the array code takes."""
-    if value is None:
-        return True
-    if type(value) is float and math.isinf(value):
-        return value > 0
-    return is_whole(value, 1) and value >= n
+__all__ = ["ztest_scalar"]
 
 
 def _choice(value: Any, options: Any) -> bool:

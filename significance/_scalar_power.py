@@ -20,9 +20,8 @@ from collections.abc import Callable
 from inspection_core.checks import is_fraction, is_whole
 from inspection_core.normal import ceil_guarded_scalar, critical_value, fpc_scalar, ndtr, ndtri
 
-from ._inputs import ALTERNATIVES, census_text
+from ._inputs import ALTERNATIVES, census_text, plain_population
 from ._power import DIRECTIONS, METHOD_NAMES
-from ._scalar import plain_population
 from ._warnings import CensusWarning
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing

@@ -21,6 +21,7 @@ from ._inputs import (
     fpc,
     output,
     population,
+    safe_ratio,
     warn_census,
 )
 from ._intervals import INTERVALS, SCALAR_INTERVALS
@@ -54,15 +55,6 @@ class ConfidenceInterval(namedtuple("ConfidenceInterval", ["low", "high"])):
     """Lower and upper bounds of a confidence interval (floats, or arrays for array input)."""
 
     __slots__ = ()
-
-
-def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
-    """``d / se``; 0 when both are 0 (no difference, no variance), +/-inf when only se is."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = d / se
-    if np.any(se == 0):
-        z = np.where(se == 0, np.where(d == 0, 0.0, np.copysign(np.inf, d)), z)
-    return np.asarray(z, dtype=float)
 
 
 def one_sided(
