@@ -26,7 +26,6 @@ from collections.abc import Callable
 from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 
-from ._barnard import barnard_pvalue
 from ._fisher import fisher_pvalue, fisher_pvalues
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -68,6 +67,8 @@ def _boschloo(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool
 
 
 def _barnard(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) -> float:
+    from ._barnard import barnard_pvalue
+
     return barnard_pvalue(x1, n1, x2, n2, alternative, pooled=pooled)
 
 
