@@ -12,6 +12,7 @@ import warnings
 
 from inspection_core.deferred import numpy_later
 
+from ._binomial import binomial_pvalue
 from ._exact import NAMES, check_exact_size, exact_pvalues
 from ._warnings import SmallCountWarning
 
@@ -154,7 +155,7 @@ def fallback_note(took: Any, test: str) -> str:
 
 
 def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
-    """Exact binomial p-values (scipy ``binomtest``, R ``binom.test``), each distinct case once.
+    """Exact binomial p-values (R ``binom.test``; :mod:`._binomial`), each distinct case once.
 
     Examples
     --------
@@ -163,15 +164,10 @@ def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
     >>> round(float(binomial_pvalues(13, 14, 0.69, "two-sided")), 6)
     0.07854
     """
-    from scipy.stats import binomtest
-
     arrays = np.broadcast_arrays(np.asarray(x), np.asarray(n), np.asarray(p0, dtype=float))
     rows = np.stack([np.ravel(v).astype(float) for v in arrays], axis=1)
     cases, where = np.unique(rows, axis=0, return_inverse=True)
-    side: Any = alternative
-    values = np.array(
-        [binomtest(int(a), int(b), float(c), alternative=side).pvalue for a, b, c in cases]
-    )
+    values = np.array([binomial_pvalue(int(a), int(b), float(c), alternative) for a, b, c in cases])
     return np.asarray(values[np.ravel(where)].reshape(arrays[0].shape), dtype=float)
 
 
