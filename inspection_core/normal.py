@@ -37,7 +37,9 @@ __all__ = [
     "fpc_factor",
     "fpc_scalar",
     "ndtr",
+    "ndtr_many",
     "ndtri",
+    "ndtri_many",
     "output",
     "pvalue_from_z",
     "pvalue_scalar",
@@ -63,9 +65,7 @@ def z_value(confidence_level: FloatArray | float) -> FloatArray:
     >>> float(z_value(0.8))
     1.2815515655446004
     """
-    from scipy.special import ndtri as ndtri_array
-
-    return np.asarray(ndtri_array((1.0 + np.asarray(confidence_level, dtype=float)) / 2.0))
+    return ndtri_many((1.0 + np.asarray(confidence_level, dtype=float)) / 2.0)
 
 
 def z_scalar(confidence_level: float) -> float:
@@ -103,14 +103,59 @@ def pvalue_from_z(z: FloatArray, alternative: str) -> FloatArray:
     >>> round(float(pvalue_from_z(np.array(1.6448536269514722), "two-sided")), 12)
     0.1
     """
+    z = np.asarray(z)
+    if z.size <= SMALL:  # no scipy for a handful (the same doubles, see _cephes)
+        return _elementwise(lambda v: pvalue_scalar(v, alternative), z)
     from scipy.special import erfc
-    from scipy.special import ndtr as ndtr_array
 
     if alternative == "two-sided":  # 2 Phi(-|z|) = erfc(|z| / sqrt 2), in place
         a = np.abs(z)
         a *= _ROOT_HALF
         return np.asarray(erfc(a, out=a) if a.ndim else erfc(a))
-    return np.asarray(ndtr_array(-z) if alternative == "greater" else ndtr_array(z))
+    return ndtr_many(-z) if alternative == "greater" else ndtr_many(z)
+
+
+SMALL = 256
+"""Arrays up to this size are computed element by element in pure Python, not by scipy: the
+same doubles (:mod:`inspection_core._cephes`), and no ``scipy.special`` to import (a fifth of
+a second) for a report of twenty rows."""
+
+
+def _elementwise(function: Any, x: FloatArray) -> FloatArray:
+    values = [function(v) for v in np.asarray(x, dtype=float).ravel().tolist()]
+    return np.asarray(np.array(values, dtype=float).reshape(np.shape(x)))
+
+
+def ndtr_many(x: Any) -> FloatArray:
+    """Scipy's ``ndtr`` of an array (small ones in pure Python, with the same doubles).
+
+    Examples
+    --------
+    >>> ndtr_many(np.array([-1.6448536269514722, 0.0])).tolist()
+    [0.050000000000000044, 0.5]
+    """
+    x = np.asarray(x, dtype=float)
+    if x.size <= SMALL:
+        return _elementwise(ndtr, x)
+    from scipy.special import ndtr as ndtr_array
+
+    return np.asarray(ndtr_array(x))
+
+
+def ndtri_many(p: Any) -> FloatArray:
+    """Scipy's ``ndtri`` of an array (small ones in pure Python, with the same doubles).
+
+    Examples
+    --------
+    >>> ndtri_many(np.array([0.9, 0.975])).tolist()
+    [1.2815515655446004, 1.959963984540054]
+    """
+    p = np.asarray(p, dtype=float)
+    if p.size <= SMALL:
+        return _elementwise(ndtri, p)
+    from scipy.special import ndtri as ndtri_array
+
+    return np.asarray(ndtri_array(p))
 
 
 def pvalue_scalar(z: float, alternative: str) -> float:

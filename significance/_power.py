@@ -24,6 +24,7 @@ from collections.abc import Callable
 from inspection_core.checks import check_choice, check_fraction
 from inspection_core.deferred import numpy_later
 from inspection_core.normal import critical_value as quantile
+from inspection_core.normal import ndtr_many as ndtr
 
 from ._inputs import (
     check_alternative,
@@ -154,8 +155,6 @@ def _equal_power(
     ``d`` is signed in the tested direction (``|d|`` two-sided). ``ndtr((d sqrt(n / f) -
     z_crit a) / b)``, plus ``ndtr((-d sqrt(n / f) - z_crit a) / b)`` when ``strict``.
     """
-    from scipy.special import ndtr
-
     if isinstance(f, float) and f == 1.0:
         near = np.sqrt(n)
     else:
@@ -191,8 +190,6 @@ def _power(
 
     Element-wise only (no reductions), so an array gives bit for bit the values of scalar calls.
     """
-    from scipy.special import ndtr
-
     zc = quantile(alpha, alternative)
     v1, v2 = np.asarray(f1 / n1, dtype=float), np.asarray(f2 / n2, dtype=float)
     d, s0, s1 = POWER_METHODS[method].terms(n1, n2, p1, p2, v1, v2)
