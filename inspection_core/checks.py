@@ -8,15 +8,21 @@ value, with one message style: ``"<name> must be <what is valid>; got <value>. D
 
 from __future__ import annotations
 
-import numbers
+import math
 import os
 from collections.abc import Iterable
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
+from .deferred import loaded, numpy_later
 from .errors import ParameterError, ParameterTypeError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "EDGE",
@@ -31,6 +37,9 @@ __all__ = [
     "check_proportion",
     "check_scalar_fraction",
     "format_value",
+    "is_fraction",
+    "is_number",
+    "is_whole",
     "whole",
 ]
 
@@ -39,15 +48,19 @@ def format_value(value: Any) -> str:
     """Render a value for an error message: numbers plainly, strings quoted."""
     if isinstance(value, str):
         return repr(value)
-    if isinstance(value, float | np.floating) and float(value).is_integer():
+    numpy = loaded()  # without numpy loaded, no value is a numpy scalar
+    floating = isinstance(value, float) or (numpy is not None and isinstance(value, numpy.floating))
+    if floating and float(value).is_integer():
         return str(int(value)) if abs(float(value)) < 1e15 else f"{float(value):.3g}"
-    if isinstance(value, np.generic):
+    if numpy is not None and isinstance(value, numpy.generic):
         return str(value.item())
     return str(value)
 
 
 def _as_numeric(name: str, value: Any) -> npt.NDArray[np.float64]:
     """Return ``value`` as a float array, rejecting booleans, strings and other non-numbers."""
+    import numbers
+
     if isinstance(value, (bool | np.bool_, str | bytes)):
         raise ParameterTypeError(name, f"must be a number; got {format_value(value)}")
     if isinstance(value, numbers.Number):
@@ -236,7 +249,8 @@ def check_path(name: str, value: Any) -> str | os.PathLike[str]:
 
 def check_flag(name: str, value: Any) -> bool:
     """A ``True``/``False`` option."""
-    if not isinstance(value, bool | np.bool_):
+    numpy = loaded()
+    if not (isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_))):
         raise ParameterTypeError(name, f"must be True or False; got {value!r}")
     return bool(value)
 
@@ -250,3 +264,42 @@ def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
     if fast and value.min() >= minimum and value.max() <= LARGEST_WHOLE:
         return np.asarray(value)
     return check_integer(name, value, minimum=minimum)
+
+
+# Predicates for the scalar fast paths: True means the value passes the matching check above
+# unchanged. A fast path that meets anything else hands the call to the array path, whose check
+# raises the error (one home for every message).
+
+
+def is_number(value: Any) -> bool:
+    """A plain Python ``int`` or ``float`` (not a bool, not a numpy scalar, not a string)."""
+    return type(value) is int or type(value) is float
+
+
+def is_fraction(value: Any) -> bool:
+    """A plain number that :func:`check_fraction` passes: at least :data:`EDGE` from 0 and 1.
+
+    Examples
+    --------
+    >>> is_fraction(0.05), is_fraction(5), is_fraction(True), is_fraction(float("nan"))
+    (True, False, False, False)
+    """
+    return is_number(value) and EDGE <= value <= 1 - EDGE
+
+
+def is_whole(value: Any, minimum: int = 0) -> bool:
+    """A plain number that :func:`check_integer` passes: whole, ``minimum`` to 2**53.
+
+    Examples
+    --------
+    >>> is_whole(100), is_whole(100.0), is_whole(100.5), is_whole(0, minimum=1)
+    (True, True, False, False)
+    """
+    if type(value) is int:
+        return minimum <= value <= LARGEST_WHOLE
+    return (
+        type(value) is float
+        and math.isfinite(value)
+        and value.is_integer()
+        and minimum <= value <= LARGEST_WHOLE
+    )

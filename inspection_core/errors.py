@@ -9,7 +9,10 @@ end names the parameter its own way: Python shows ``margin_of_error``, the comma
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["ParameterError", "ParameterTypeError", "StructuredError", "render_error"]
 

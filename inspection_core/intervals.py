@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-import numpy as np
-import numpy.typing as npt
+import math
 
-__all__ = ["wilson"]
+from .deferred import numpy_later
 
-FloatArray = npt.NDArray[np.float64]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
+__all__ = ["wilson", "wilson_scalar"]
 
 
 def wilson(
@@ -38,6 +46,7 @@ def wilson(
 
     Examples
     --------
+    >>> import numpy as np
     >>> low, high = wilson(np.array(74.0), np.array(100.0), 1.959963984540054)
     >>> round(float(low), 4), round(float(high), 4)
     (0.6463, 0.816)
@@ -58,3 +67,40 @@ def wilson(
     low = np.where(x <= 0, 0.0, np.clip(low, 0.0, 1.0))
     high = np.where(x >= n, 1.0, np.clip(high, 0.0, 1.0))
     return low, high
+
+
+def _floor0(v: float) -> float:
+    """``np.maximum(v, 0.0)`` for one number (NaN and -0.0 kept, as numpy keeps them)."""
+    return v if v >= 0.0 or math.isnan(v) else 0.0
+
+
+def _clip01(v: float) -> float:
+    """``np.clip(v, 0.0, 1.0)`` for one number."""
+    v = _floor0(v)
+    return v if v <= 1.0 or math.isnan(v) else 1.0
+
+
+def wilson_scalar(
+    x: float, n: float, z: float, f: float = 1.0, *, continuity: bool = False
+) -> tuple[float, float]:
+    """:func:`wilson` of one proportion, in pure Python: the same two doubles, step for step.
+
+    Examples
+    --------
+    >>> wilson_scalar(74.0, 100.0, 1.959963984540054) == tuple(
+    ...     float(b) for b in wilson(np.array(74.0), np.array(100.0), 1.959963984540054))
+    True
+    """
+    z2 = z * z * f
+    p = x / n
+    denom = 2.0 * (n + z2)
+    if not continuity:
+        centre = 2.0 * x + z2
+        half = math.sqrt(z2) * math.sqrt(4.0 * x * (1.0 - p) + z2)
+        return (centre - half) / denom, (centre + half) / denom
+    zz = math.sqrt(z2)
+    low_root = math.sqrt(_floor0(z2 - 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) + 1.0)))
+    high_root = math.sqrt(_floor0(z2 + 2.0 - 1.0 / n + 4.0 * p * (n * (1.0 - p) - 1.0)))
+    low = (2.0 * x + z2 - 1.0 - zz * low_root) / denom
+    high = (2.0 * x + z2 + 1.0 + zz * high_root) / denom
+    return (0.0 if x <= 0 else _clip01(low)), (1.0 if x >= n else _clip01(high))

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import html
 import math
 import os
 from dataclasses import dataclass, fields
-from typing import Any
 
-import numpy as np
+from .deferred import loaded
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["Result", "to_builtin"]
 
@@ -19,13 +21,16 @@ def to_builtin(value: Any) -> Any:
     numpy scalars and arrays become numbers and lists (NaN and inf become None, as do pandas'
     missing values), a table (a pandas DataFrame) a list of one dict per row, a Series a list,
     a nested result its own :meth:`Result.to_dict`, a path its text and a date or time its ISO
-    8601 text. pandas is recognised by its methods, not imported.
+    8601 text. pandas is recognised by its methods, and numpy is not imported (no value can be
+    a numpy array or scalar unless numpy is loaded).
 
     Examples
     --------
+    >>> import numpy as np
     >>> to_builtin({"x": np.float64(0.5), "y": [np.int64(2), float("nan")]})
     {'x': 0.5, 'y': [2, None]}
     """
+    np = loaded()
     if isinstance(value, Result):
         return value.to_dict()
     if hasattr(value, "columns") and hasattr(value, "to_dict"):  # a DataFrame: its rows
@@ -41,13 +46,13 @@ def to_builtin(value: Any) -> Any:
         return None
     if hasattr(value, "isoformat") and not isinstance(value, str):
         return value.isoformat()
-    if isinstance(value, np.ndarray):
+    if np is not None and isinstance(value, np.ndarray):
         return [to_builtin(v) for v in value.tolist()]
     if isinstance(value, list | tuple):
         return [to_builtin(v) for v in value]
     if isinstance(value, dict):
         return {k: to_builtin(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
+    if np is not None and isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -55,17 +60,18 @@ def to_builtin(value: Any) -> Any:
 
 
 def _fmt(value: Any) -> str:
+    np = loaded()
     if value is None:
         return "none"
-    if isinstance(value, float | np.floating):
+    if isinstance(value, float) or (np is not None and isinstance(value, np.floating)):
         v = float(value)
         if math.isnan(v):
             return "n/a"
         if math.isinf(v):
             return "infinite"
         return f"{v:.6g}"
-    if isinstance(value, np.ndarray):
-        return np.array2string(value, precision=6, separator=", ", threshold=20)
+    if np is not None and isinstance(value, np.ndarray):
+        return str(np.array2string(value, precision=6, separator=", ", threshold=20))
     return str(value)
 
 
@@ -91,6 +97,8 @@ class Result:
         return f"{self.summary()}\n{body}"
 
     def _repr_html_(self) -> str:
+        import html  # notebooks only: the command line does not load it
+
         cells = "".join(
             f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
             for k, v in self._rows()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
-import numpy as np  # noqa: F401 - used by the doctests
 
 __all__ = ["MAX_DECIMALS", "decimals_of", "percent_half_up", "scaled_half_up"]
 
@@ -17,6 +18,7 @@ def scaled_half_up(x: Any, n: Any, scale: int) -> Any:
 
     Examples
     --------
+    >>> import numpy as np
     >>> scaled_half_up(np.array([47, 1]), np.array([62, 8]), 100)
     array([76, 13])
     """

@@ -9,9 +9,11 @@ import no numpy, pandas or scipy until a name that needs them is used.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._allocation import Allocation, BiasWarning, MarginWarning, Rounding, allocate
     from ._balance import Balance, BalanceWarning, balance_report
     from ._caselist import CaseList, CaseListError, CaseListWarning, check_cases, read_case_list

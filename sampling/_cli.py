@@ -10,11 +10,10 @@ so ``python -m sampling size`` answers quickly.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from inspection_core.cli import (
+    LazyParser,
     OneLineParser,
     default_of,
     parse_number,
@@ -25,9 +24,14 @@ from inspection_core.result import to_builtin
 from inspection_core.tables import text_table
 
 from ._cli_check import COMMANDS as CHECK_COMMANDS
+from ._cli_check import add_check_commands
 from ._cli_frames import COMMANDS as FRAME_COMMANDS
 from ._cli_frames import add_commands
 from ._sizes import implied_population, margin_of_error, sample_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 PROG = "python -m sampling"
 METHODS = "normal, wilson or exact"
@@ -85,13 +89,33 @@ def _add_rule(
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for ``python -m sampling``."""
+    """The argument parser for ``python -m sampling``.
+
+    Each command's options are added when that command is used (:class:`LazyParser`), so
+    ``size`` imports neither the case-list modules nor pandas.
+    """
     parser = OneLineParser(
         prog=PROG, description="Sample sizes, margins of error and stratified case samples."
     )
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=LazyParser)
+    sub.add_parser("size", help="cases needed for a margin of error", populate=_size_options)
+    sub.add_parser("margin", help="margin of error of n cases", populate=_margin_options)
+    sub.add_parser(
+        "implied", help="population implied by a published sample size", populate=_implied_options
+    )
+    sub.add_parser(
+        "published", help="the published inspections' samples and the populations they imply",
+        populate=_published_options,
+    )  # fmt: skip
+    sub.add_parser(
+        "plan", help="planning table: n by population size and confidence", populate=_plan_options
+    )
+    add_commands(sub)
+    add_check_commands(sub)
+    return parser
 
-    size = sub.add_parser("size", help="cases needed for a margin of error")
+
+def _size_options(size: argparse.ArgumentParser) -> None:
     size.add_argument(
         "--population",
         dest="population_size",
@@ -114,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         f"default {default_of(sample_size, 'design_effect')})",
     )
 
-    margin = sub.add_parser("margin", help="margin of error of n cases")
+
+def _margin_options(margin: argparse.ArgumentParser) -> None:
     margin.add_argument("--n", type=_number("--n"), nargs="+", required=True, help="cases")
     margin.add_argument(
         "--population",
@@ -130,22 +155,24 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"{METHODS} (default {default_of(margin_of_error, 'method')})",
     )
 
-    implied = sub.add_parser("implied", help="population implied by a published sample size")
+
+def _implied_options(implied: argparse.ArgumentParser) -> None:
     implied.add_argument("--n", type=_number("--n"), nargs="+", required=True, help="sizes")
     _add_rule(implied, implied_population)
 
-    from ._planning import planning_table
+
+def _published_options(published: argparse.ArgumentParser) -> None:
     from ._published import published_samples
 
-    published = sub.add_parser(
-        "published", help="the published inspections' samples and the populations they imply"
-    )
     published.add_argument(
         "path", nargs="?", metavar="FILE", help="CSV with provider, year and sample columns"
     )
     _add_rule(published, published_samples)
 
-    plan = sub.add_parser("plan", help="planning table: n by population size and confidence")
+
+def _plan_options(plan: argparse.ArgumentParser) -> None:
+    from ._planning import planning_table
+
     plan.add_argument(
         "--population",
         dest="population_sizes",
@@ -177,18 +204,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--method", default=default_of(planning_table, "method"), help=METHODS)
 
-    add_commands(sub)
-    from ._cli_check import add_check_commands
-
-    add_check_commands(sub)
-    return parser
-
 
 def _pct(value: float) -> str:
     return f"{100 * value:.2f}"
 
 
 def _print_json(records: list[dict[str, Any]]) -> None:
+    import json
+
     print(json.dumps(to_builtin(records[0] if len(records) == 1 else records), indent=2))
 
 
@@ -299,6 +322,8 @@ def run_published(args: argparse.Namespace) -> None:
     )
     records = table.astype(object).where(table.notna(), None).to_dict("records")
     if args.json:
+        import json
+
         print(json.dumps(to_builtin(records), indent=2))
         return
     print(
@@ -332,17 +357,27 @@ def run_published(args: argparse.Namespace) -> None:
 
 
 def run_plan(args: argparse.Namespace) -> None:
-    """``plan``: the planning table (uses pandas)."""
-    from ._planning import planning_table
+    """``plan``: the planning table, n by population (rows) and confidence level (columns)."""
+    from ._planning import planning_rows
 
-    table = planning_table(
+    rows = planning_rows(
         args.population_sizes,
         confidence_levels=args.confidence_levels,
         margin_of_error=args.margin_of_error,
         proportion=args.proportion,
         method=args.method,
     )
-    print(table.to_string())
+    print(
+        f"Cases for +/-{_pct(args.margin_of_error)} points, proportion {args.proportion:g} "
+        f"({args.method} method), by eligible population and confidence level:"
+    )
+    cells = [
+        ["population", *(f"{100 * c:g}%" for c in args.confidence_levels)],
+        *([("infinite" if p is None else str(p)), *map(str, ns)] for p, ns in rows),
+    ]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    for row in cells:
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=True)))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {

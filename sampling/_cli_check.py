@@ -10,12 +10,13 @@ status 2. ``allocate`` and ``draw`` read through
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from typing import Any
+
     from ._caselist import CaseList
 
 __all__ = [
@@ -142,6 +143,8 @@ def run_check(args: argparse.Namespace) -> None:
     )
     if args.json:
         records = problems.assign(rows=problems["rows"].map(list)).to_dict(orient="records")
+        import json
+
         print(json.dumps({"read": where, "problems": records}, indent=2))
     else:
         print(where)
@@ -165,6 +168,8 @@ def run_vocab(args: argparse.Namespace) -> None:
     extra = load_mapping(args.mapping).vocabulary if args.mapping else None
     table = vocabulary_table(extra)
     if args.json:
+        import json
+
         print(json.dumps(table.to_dict(orient="records"), indent=2))
         return
     for name, rows in table.groupby("vocabulary", sort=False):
@@ -179,8 +184,17 @@ def run_vocab(args: argparse.Namespace) -> None:
 
 
 def add_check_commands(sub: Any) -> None:
-    """Register ``check`` and ``vocab`` on the ``python -m sampling`` subparsers."""
-    check = sub.add_parser("check", help="list every problem of a case list, with its rows")
+    """Register ``check`` and ``vocab`` (options added on first use)."""
+    sub.add_parser(
+        "check", help="list every problem of a case list, with its rows", populate=_check_options
+    )
+    sub.add_parser(
+        "vocab", help="the built-in vocabularies of gender, disposal and RoSH",
+        populate=_vocab_options,
+    )  # fmt: skip
+
+
+def _check_options(check: argparse.ArgumentParser) -> None:
     check.add_argument("cases", help="case list: .csv, .xlsx or .parquet")
     check.add_argument("--id", dest="id_column", default=None, help="ID column (case_id)")
     check.add_argument(
@@ -189,7 +203,9 @@ def add_check_commands(sub: Any) -> None:
     check.add_argument("--blank-strata", default=None, help="'error' (default) or 'level'")
     add_reading_flags(check)
     check.add_argument("--json", action="store_true", help="print the problems as JSON")
-    vocab = sub.add_parser("vocab", help="the built-in vocabularies of gender, disposal and RoSH")
+
+
+def _vocab_options(vocab: argparse.ArgumentParser) -> None:
     vocab.add_argument("--mapping", default=None, help="show a mapping file's additions too")
     vocab.add_argument("--json", action="store_true", help="print JSON")
 

@@ -8,16 +8,17 @@ handlers, so other commands start quickly. Library warnings become ``warning:`` 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 from inspection_core.cli import UsageError, default_of, parse_number, parse_whole
 
 from ._cli_check import add_reading_flags, read_for_cli, reading_flags_given
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["COMMANDS", "add_commands"]
 
@@ -35,6 +36,8 @@ def progress(label: str, *, after: float = 1.0) -> Iterator[None]:
     if not sys.stderr.isatty():
         yield
         return
+    import threading
+
     shown = threading.Event()
     done = threading.Event()
     turn = threading.Lock()
@@ -80,13 +83,27 @@ def _common(parser: argparse.ArgumentParser, *, n_required: bool) -> None:
 
 
 def add_commands(sub: Any) -> None:
-    """Register ``allocate`` and ``draw`` on the ``python -m sampling`` subparsers."""
-    allocate = sub.add_parser("allocate", help="cases per cell for a stratified sample")
+    """Register ``allocate``, ``draw`` and ``substitute`` (options added on first use)."""
+    sub.add_parser(
+        "allocate", help="cases per cell for a stratified sample", populate=_allocate_options
+    )
+    sub.add_parser(
+        "draw", help="draw a stratified sample with reserves and a manifest",
+        populate=_draw_options,
+    )  # fmt: skip
+    sub.add_parser(
+        "substitute", help="replace a sampled case by the next reserve of its cell (logged)",
+        populate=_substitute_options,
+    )  # fmt: skip
+
+
+def _allocate_options(allocate: argparse.ArgumentParser) -> None:
     _common(allocate, n_required=True)
     allocate.add_argument("--json", action="store_true", help="print JSON: n, cells, margins")
     allocate.add_argument("--seed", default=None, help="seed of the unbiased rounding; recorded")
 
-    draw = sub.add_parser("draw", help="draw a stratified sample with reserves and a manifest")
+
+def _draw_options(draw: argparse.ArgumentParser) -> None:
     _common(draw, n_required=False)
     draw.add_argument("--seed", default=None, help="random seed (whole number); recorded")
     draw.add_argument("--reserves", default=None, help="reserve cases per sampled cell (2)")
@@ -97,7 +114,6 @@ def add_commands(sub: Any) -> None:
     draw.add_argument("--manifest", default=None, help="repeat the draw in this manifest.json")
     draw.add_argument("--json", action="store_true", help="print the manifest as JSON")
     _add_exclude(draw)
-    _add_substitute(sub)
 
 
 def _strata(args: argparse.Namespace) -> list[str]:
@@ -138,6 +154,8 @@ def run_allocate(args: argparse.Namespace) -> None:
         minimum=_whole("--minimum", args.minimum, default_of(allocate, "minimum")),
     )
     if args.json:
+        import json
+
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result)
@@ -228,6 +246,8 @@ def run_draw(args: argparse.Namespace) -> None:
             case_list=listing,
         )
     if args.json:
+        import json
+
         print(json.dumps(written.manifest, indent=2))
     else:
         if listing is not None:
@@ -275,10 +295,7 @@ def _with_source(result: Any, source: tuple[str, str] | None) -> Any:
     return dataclasses.replace(result, exclusions=ex)
 
 
-def _add_substitute(sub: Any) -> None:
-    parser = sub.add_parser(
-        "substitute", help="replace a sampled case by the next reserve of its cell (logged)"
-    )
+def _substitute_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("folder", help="the draw's --out folder")
     parser.add_argument("--case", required=True, help="ID of the sampled case to replace")
     parser.add_argument("--reason", required=True, help="why it cannot be inspected (logged)")
@@ -293,6 +310,8 @@ def run_substitute(args: argparse.Namespace) -> None:
     done = substitute(args.folder, args.case, args.reason)
     balance = balance_report(draw_allocation(args.folder), done.sample)
     if args.json:
+        import json
+
         print(json.dumps(done.to_dict(), indent=2))
     else:
         print(done.summary())

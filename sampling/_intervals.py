@@ -22,18 +22,25 @@ over all outcomes.
 from __future__ import annotations
 
 import math
-from fractions import Fraction
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 from inspection_core.intervals import wilson
 from inspection_core.normal import fpc_factor, z_value
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from fractions import Fraction
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+    IntArray = npt.NDArray[np.int64]
+else:
+    np = numpy_later(globals())
+
 
 METHODS = ("normal", "wilson", "exact")
 
@@ -80,6 +87,8 @@ def _clopper_pearson(x: IntArray, n: IntArray, alpha: float) -> tuple[FloatArray
 
 def _exact_alpha(value: float | Fraction) -> Fraction:
     """``alpha`` as the fraction its decimal spells (0.2 is 1/5, not 0.200000000000000011)."""
+    from fractions import Fraction  # exact arithmetic, for the exact method only
+
     return value if isinstance(value, Fraction) else Fraction(repr(float(value)))
 
 
@@ -87,6 +96,8 @@ def _exact_tail(x: int, n: int, big_n: int, m: int, *, upper: bool) -> Fraction:
     """``P(X >= x)`` (``upper``) or ``P(X <= x)`` for X hypergeometric, as an exact fraction."""
     ks = range(x, min(n, m) + 1) if upper else range(max(0, n - (big_n - m)), x + 1)
     total = sum(math.comb(m, k) * math.comb(big_n - m, n - k) for k in ks)
+    from fractions import Fraction
+
     return Fraction(total, math.comb(big_n, n))
 
 

@@ -5,10 +5,6 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
 
 from inspection_core.checks import (
     LARGEST_WHOLE,
@@ -19,12 +15,27 @@ from inspection_core.checks import (
     check_population_size,
     check_proportion,
     format_value,
+    is_fraction,
+    is_number,
+    is_whole,
 )
+from inspection_core.deferred import is_array, numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
-from inspection_core.normal import ceil_guarded, z_value
+from inspection_core.normal import ceil_guarded, ceil_guarded_scalar, fpc_scalar, z_scalar, z_value
 from inspection_core.result import Result
 
 from ._intervals import METHODS, half_width, normal_half_width, smallest_n
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "ImpliedPopulation",
@@ -34,8 +45,6 @@ __all__ = [
     "margin_of_error",
     "sample_size",
 ]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 MAX_DESIGN_EFFECT = 1000.0
@@ -127,7 +136,7 @@ class SampleSize(Result):
 
     def summary(self) -> str:
         """State the sample size in a sentence (one per row for array results)."""
-        if np.ndim(self.n):
+        if is_array(self.n):
             return f"Sample sizes for {np.size(self.n)} settings ({self.method} method)."
         pop = (
             "an infinite population"
@@ -210,6 +219,11 @@ def sample_size(
     >>> sample_size([50, 250, 500, None]).n
     array([ 39, 100, 124, 165])
     """
+    fast = sample_size_scalar(
+        population_size, margin_of_error, confidence_level, proportion, method, design_effect
+    )
+    if fast is not None:  # plain numbers, the published rule: pure Python, the same result
+        return fast
     method = check_choice("method", method, METHODS)
     pop = _population_array(population_size)
     e = check_fraction("margin_of_error", margin_of_error)
@@ -327,16 +341,19 @@ def _warn_outside_range(
     if not rough.any():
         return
     i = np.flatnonzero(rough.ravel())[0]
-    p_i, n_i = float(p.ravel()[i]), float(n.ravel()[i])
-    where = "" if np.isinf(pop.ravel()[i]) else f" from {int(pop.ravel()[i])}"
+    p_i, n_i, pop_i = float(p.ravel()[i]), float(n.ravel()[i]), float(pop.ravel()[i])
     scope = "" if rough.size == 1 else f" (in {int(rough.sum())} of {rough.size} settings)"
-    warnings.warn(
-        f"the normal rule's n = {int(n_i)}{where} at proportion {p_i:g} has n p or n (1 - p) "
-        f"= {n_i * min(p_i, 1 - p_i):.3g}, below 5{scope}: its normal interval is too rough to "
+    warnings.warn(outside_range_text(n_i, p_i, pop_i, scope), NormalApproximationWarning, 3)
+
+
+def outside_range_text(n: float, p: float, population_size: float, scope: str = "") -> str:
+    """The :class:`NormalApproximationWarning` text for n cases at proportion p (both paths)."""
+    where = "" if math.isinf(population_size) else f" from {int(population_size)}"
+    return (
+        f"the normal rule's n = {int(n)}{where} at proportion {p:g} has n p or n (1 - p) "
+        f"= {n * min(p, 1 - p):.3g}, below 5{scope}: its normal interval is too rough to "
         "promise the margin; size it with method='wilson' or method='exact' (the one with a "
-        "guaranteed coverage)",
-        NormalApproximationWarning,
-        stacklevel=3,
+        "guaranteed coverage)"
     )
 
 
@@ -406,6 +423,9 @@ def margin_of_error(
     >>> round(margin_of_error(13, 33), 4)
     0.1405
     """
+    fast = margin_scalar(n, population_size, confidence_level, proportion, method)
+    if fast is not None:  # plain numbers, the normal interval: pure Python, the same double
+        return fast
     method = check_choice("method", method, METHODS)
     n_arr = check_integer("n", n, minimum=1, what="a whole number of at least 1")
     pop = _population_array(population_size)
@@ -504,9 +524,10 @@ def implied_population(
     >>> round(r.population_size, 1), r.smallest, r.largest
     (254.1, 248, 254)
     """
-    check_integer("n", n, minimum=1, what="a whole number of at least 1")
-    if np.ndim(n):
-        raise ParameterTypeError("n", f"must be a single whole number; got {n!r}")
+    if not is_whole(n, 1):  # plain whole numbers need no numpy to check
+        check_integer("n", n, minimum=1, what="a whole number of at least 1")
+        if np.ndim(n):
+            raise ParameterTypeError("n", f"must be a single whole number; got {n!r}")
     n = int(n)
     rule: dict[str, Any] = {
         "margin_of_error": margin_of_error,
@@ -551,3 +572,97 @@ def implied_population(
         confidence_level=float(infinite.confidence_level),
         proportion=float(infinite.proportion),
     )
+
+
+# --- plain numbers, the normal rule: pure Python (the command line's path) ---------------------
+#
+# sample_size and margin_of_error of plain Python numbers under the normal rule: the double
+# operations the array code does, in its order, with the quantile from inspection_core._cephes
+# (scipy's ndtri, step for step), so every field is the array code's bit for bit (tested). None
+# for anything else: the array code then runs, and raises every error.
+
+
+def _plain_population(value: Any) -> bool:
+    return value is None or is_whole(value, 1)
+
+
+def sample_size_scalar(
+    population_size: Any,
+    margin_of_error: Any,
+    confidence_level: Any,
+    proportion: Any,
+    method: Any,
+    design_effect: Any,
+) -> SampleSize | None:
+    """:func:`sample_size` of plain numbers by the normal rule, or None (the array code runs)."""
+    covered = (
+        type(method) is str
+        and method == "normal"
+        and _plain_population(population_size)
+        and is_fraction(margin_of_error)
+        and margin_of_error < 0.5
+        and is_fraction(confidence_level)
+        and is_fraction(proportion)
+        and is_number(design_effect)
+        and 1 <= design_effect <= MAX_DESIGN_EFFECT
+    )
+    if not covered:
+        return None
+    pop = math.inf if population_size is None else float(population_size)
+    e, c, p, deff = (
+        float(v) for v in (margin_of_error, confidence_level, proportion, design_effect)
+    )
+    z = z_scalar(c)
+    try:
+        n0 = deff * (z * z) * p * (1 - p) / (e * e)
+    except OverflowError:  # pragma: no cover - fractions keep n0 far below the float range
+        return None
+    if math.isinf(pop) and not n0 <= LARGEST_WHOLE:
+        return None  # the array code refuses it
+    if math.isinf(pop):
+        n_unrounded = n0
+    elif math.isinf(n0):
+        n_unrounded = pop
+    else:
+        n_unrounded = n0 * pop / (n0 + pop - 1)
+    n = max(min(ceil_guarded_scalar(n_unrounded), pop), 1.0)
+    achieved = _half_width(n, z, p, pop) * math.sqrt(deff)
+    if n * min(p, 1 - p) < SMALL_EXPECTED and n < pop:
+        warnings.warn(outside_range_text(n, p, pop), NormalApproximationWarning, 3)
+    return SampleSize(
+        n=int(n),
+        n0=n0,
+        n_unrounded=n_unrounded,
+        population_size=None if math.isinf(pop) else int(pop),
+        margin_of_error=e,
+        confidence_level=c,
+        proportion=p,
+        design_effect=deff,
+        method="normal",
+        z=z,
+        achieved_margin=achieved,
+    )
+
+
+def _half_width(n: float, z: float, p: float, pop: float) -> float:
+    """``normal_half_width`` of one setting: ``z sqrt(p (1 - p) / n f)``."""
+    return z * math.sqrt(p * (1 - p) / n * fpc_scalar(n, pop))
+
+
+def margin_scalar(
+    n: Any, population_size: Any, confidence_level: Any, proportion: Any, method: Any
+) -> float | None:
+    """:func:`margin_of_error` of plain numbers by the normal interval, or None."""
+    covered = (
+        type(method) is str
+        and method == "normal"
+        and is_whole(n, 1)
+        and _plain_population(population_size)
+        and (population_size is None or n <= population_size)
+        and is_fraction(confidence_level)
+        and is_fraction(proportion)
+    )
+    if not covered:
+        return None
+    pop = math.inf if population_size is None else float(population_size)
+    return _half_width(float(n), z_scalar(float(confidence_level)), float(proportion), pop)

@@ -29,12 +29,20 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 
 __all__ = ["barnard_pvalue"]
 
-FloatArray = npt.NDArray[np.float64]
 
 _NEAR = 1e-9  # relative distance below which two statistics are compared exactly
 

@@ -3,20 +3,19 @@
 A thin layer over the public API: parse, call, print. Bad input is one line on stderr and exit
 status 2, with no traceback and no output file; caveats (a small expected count, an ambiguous
 percentage) are printed as ``warning:`` lines on stderr. ``ztest``, ``power``, ``mdd`` and
-``sample-size`` import numpy and scipy only; ``compare`` imports pandas (and matplotlib for
-``--plot``) only when it is chosen: its options are added on first use (:class:`LazyParser`),
-since their defaults and ``--test`` choices come from :mod:`significance.report`.
+``sample-size`` with plain numbers import neither numpy nor scipy (the library's pure-Python
+path); ``compare`` imports pandas (and matplotlib for ``--plot``) only when it is chosen. Each
+command's options are added on first use (:class:`~inspection_core.cli.LazyParser`), since
+their defaults and choices come from the modules that command runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
-import json
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from inspection_core.cli import (
+    LazyParser,
     OneLineParser,
     UsageError,
     default_of,
@@ -26,6 +25,10 @@ from inspection_core.cli import (
 )
 from inspection_core.errors import render_error
 from inspection_core.result import to_builtin
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 PROG = "python -m significance"
 
@@ -77,20 +80,34 @@ def _add_common(parser: argparse.ArgumentParser, function: Callable[..., Any]) -
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser for ``python -m significance``."""
-    from ._detectable import minimum_detectable_difference
-    from ._exact import EXACT_TESTS
-    from ._group_size import sample_size_per_group
-    from ._intervals import INTERVALS
-    from ._power import POWER_METHODS, power
-    from ._ztest import ztest
+    """The argument parser for ``python -m significance``.
 
+    Each command's options are added when that command is used (:class:`LazyParser`), so a
+    command imports only the modules its own defaults and choices come from.
+    """
     parser = OneLineParser(
         prog=PROG, description="Z-tests, power and detectable change for inspection findings."
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=LazyParser)
+    sub.add_parser(
+        "ztest", help="two-sample z-test of a change between rounds or groups",
+        populate=_ztest_options,
+    )  # fmt: skip
+    sub.add_parser("power", help="power of the z-test", populate=_power_options)
+    sub.add_parser(
+        "mdd", help="minimum detectable difference from a baseline", populate=_mdd_options
+    )
+    sub.add_parser("sample-size", help="cases per round to detect a change", populate=_size_options)
+    add_report_commands(sub)
+    add_findings_command(sub)
+    return parser
 
-    z = sub.add_parser("ztest", help="two-sample z-test of a change between rounds or groups")
+
+def _ztest_options(z: argparse.ArgumentParser) -> None:
+    from ._exact import EXACT_TESTS
+    from ._intervals import INTERVALS
+    from ._ztest import ztest
+
     for g in ("1", "2"):
         z.add_argument(f"--x{g}", type=_number(f"--x{g}", percent=False), help="count")
         z.add_argument(
@@ -113,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"{_keys(INTERVALS)} (default {default_of(ztest, 'interval')})",
     )
 
-    pw = sub.add_parser("power", help="power of the z-test")
+
+def _power_options(pw: argparse.ArgumentParser) -> None:
+    from ._power import POWER_METHODS, power
+
     for g in ("1", "2"):
         pw.add_argument(f"--n{g}", type=_number(f"--n{g}", percent=False), required=True)
         pw.add_argument(f"--p{g}", type=_number(f"--p{g}"), required=True, help="true rate")
@@ -127,7 +147,11 @@ def build_parser() -> argparse.ArgumentParser:
     pw.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     pw.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
-    mdd = sub.add_parser("mdd", help="minimum detectable difference from a baseline")
+
+def _mdd_options(mdd: argparse.ArgumentParser) -> None:
+    from ._detectable import minimum_detectable_difference
+    from ._power import POWER_METHODS
+
     for g in ("1", "2"):
         mdd.add_argument(f"--n{g}", type=_number(f"--n{g}", percent=False), required=True)
         mdd.add_argument(
@@ -148,7 +172,11 @@ def build_parser() -> argparse.ArgumentParser:
     mdd.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     mdd.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
-    ss = sub.add_parser("sample-size", help="cases per round to detect a change")
+
+def _size_options(ss: argparse.ArgumentParser) -> None:
+    from ._group_size import sample_size_per_group
+    from ._power import POWER_METHODS
+
     ss.add_argument("--p1", type=_number("--p1"), required=True, help="current rate")
     ss.add_argument("--p2", type=_number("--p2"), required=True, help="previous rate")
     ss.add_argument(
@@ -164,17 +192,19 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("--method", default="pooled", help=f"{_keys(POWER_METHODS)} (default pooled)")
     ss.add_argument("--strict", action="store_true", help="count both tails (two-sided)")
 
-    add_report_commands(sub)
-    add_findings_command(sub)
-    return parser
-
 
 def add_findings_command(sub: Any) -> None:
-    """The ``findings`` subcommand (its handler imports pandas only when it runs)."""
+    """The ``findings`` subcommand (its options, and its handler's pandas, added on first use)."""
+    sub.add_parser(
+        "findings", help="key-question findings from inspectors' case answers",
+        populate=_findings_options,
+    )  # fmt: skip
+
+
+def _findings_options(f: argparse.ArgumentParser) -> None:
     from .findings._findings import case_findings  # light: no pandas until it is called
 
     level, alpha = default_of(case_findings, "confidence_level"), default_of(case_findings, "alpha")
-    f = sub.add_parser("findings", help="key-question findings from inspectors' case answers")
     f.add_argument("results", metavar="RESULTS", help="case-level results: CSV, Excel or Parquet")
     f.add_argument("--sample", required=True, metavar="DRAW_DIR", help="the draw's folder")
     f.add_argument("--catalogue", default=None, help="key-question catalogue (default: CRC)")
@@ -208,36 +238,6 @@ def run_findings(args: argparse.Namespace) -> None:
     from .findings._command import run
 
     run(args)
-
-
-class LazyParser(OneLineParser):
-    """A subcommand parser whose options are added on first use.
-
-    ``compare`` reads its defaults and its ``--test`` choices from the report (pandas), so its
-    options are added only when ``compare`` is parsed or its help shown: the other commands
-    never import :mod:`significance.report`.
-    """
-
-    def __init__(self, *args: Any, populate: Callable[[Any], None] | None = None, **kw: Any):
-        super().__init__(*args, **kw)
-        self._populate = populate
-
-    def _ready(self) -> None:
-        if self._populate is not None:
-            populate, self._populate = self._populate, None
-            populate(self)
-
-    def parse_known_args(self, *args: Any, **kw: Any) -> Any:
-        self._ready()
-        return super().parse_known_args(*args, **kw)
-
-    def format_help(self) -> str:
-        self._ready()
-        return super().format_help()
-
-    def format_usage(self) -> str:
-        self._ready()
-        return super().format_usage()
 
 
 def _compare_options(cmp: argparse.ArgumentParser) -> None:
@@ -307,14 +307,24 @@ def add_report_commands(sub: Any) -> None:
         populate=_compare_options,
     )  # fmt: skip
 
-    rating = sub.add_parser("rating", help="rating band of a key question's percentage")
+    sub.add_parser(
+        "rating", help="rating band of a key question's percentage", populate=_rating_options
+    )
+    sub.add_parser(
+        "provider-rating", help="provider rating from ten standard ratings",
+        populate=_provider_options,
+    )  # fmt: skip
+
+
+def _rating_options(rating: argparse.ArgumentParser) -> None:
     rating.add_argument("percentage", help="e.g. 64 or 64%%")
     rating.add_argument(
         "--unrounded", action="store_true", help="band the exact value (default: as published)"
     )
     rating.add_argument("--json", action="store_true", help="print JSON instead of text")
 
-    provider = sub.add_parser("provider-rating", help="provider rating from ten standard ratings")
+
+def _provider_options(provider: argparse.ArgumentParser) -> None:
     provider.add_argument(
         "ratings", nargs="*", help="ten ratings, 1.1 to 4.2 (Good, RI or requires-improvement, ...)"
     )
@@ -322,7 +332,12 @@ def add_report_commands(sub: Any) -> None:
 
 
 def _emit(record: dict[str, Any], text: str, as_json: bool) -> None:
-    print(json.dumps(to_builtin(record), indent=2) if as_json else text)
+    if as_json:
+        import json
+
+        print(json.dumps(to_builtin(record), indent=2))
+    else:
+        print(text)
 
 
 def _group_count(args: argparse.Namespace, g: str) -> float:
@@ -362,6 +377,8 @@ def run_ztest(args: argparse.Namespace) -> None:
         interval=args.interval,
     )
     if args.p1 is not None or args.p2 is not None:
+        import dataclasses
+
         note = "; counts from published percentages (rounded half up)"
         result = dataclasses.replace(result, method=result.method + note)
     record = {**result.to_dict(), "confidence_interval": list(result.confidence_interval())}
@@ -530,13 +547,12 @@ def _percentage_arg(text: str) -> float:
 
 def run_rating(args: argparse.Namespace) -> None:
     """``rating``: the band of a percentage, and whether it is near a band edge."""
-    from ._ratings import rating_band
-    from .report.standards import near_boundary
+    from ._ratings import boundary_flags, rating_band
 
     value = _percentage_arg(args.percentage)
     basis = "unrounded" if args.unrounded else "published"
     band = rating_band(value, basis=basis)
-    reasons, others = near_boundary(value, basis=basis)
+    reasons, others = boundary_flags(value, basis=basis)
     options = [band, *(o for o in others if o != band)]
     record = {
         "percentage": value,
@@ -576,8 +592,7 @@ def _rating_words(words: Sequence[str]) -> list[str]:
 
 def run_provider_rating(args: argparse.Namespace) -> None:
     """``provider-rating``: the score and rating from ten standard ratings."""
-    from ._ratings import RATINGS, STANDARDS, provider_rating
-    from .report.standards import STANDARD_NAMES
+    from ._ratings import RATINGS, STANDARD_NAMES, STANDARDS, provider_rating
 
     ratings = _rating_words(args.ratings)
     result = provider_rating(ratings)

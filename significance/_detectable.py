@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 from inspection_core.checks import check_choice, check_fraction
+from inspection_core.deferred import is_array, numpy_later
 from inspection_core.errors import ParameterError
 
 from ._inputs import (
@@ -20,9 +19,19 @@ from ._inputs import (
     warn_census,
 )
 from ._inputs import whole as whole_numbers
-from ._power import DIRECTIONS, METHOD_NAMES, FloatArray, _check_method, _power
+from ._power import DIRECTIONS, METHOD_NAMES, PLAIN, _check_method, _power
 from ._shape import SignificanceResult, index_of
 from ._solve import bisect
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+
+    from ._power import FloatArray
+else:
+    np = numpy_later(globals())
 
 __all__ = ["DetectableDifference", "minimum_detectable_difference"]
 
@@ -69,7 +78,7 @@ class DetectableDifference(SignificanceResult):
 
     def summary(self) -> str:
         """The detectable change in a sentence."""
-        if np.ndim(self.difference):
+        if is_array(self.difference):
             return f"Detectable changes for {np.size(self.difference)} settings ({self.method})."
         if self.census:
             return (
@@ -77,7 +86,7 @@ class DetectableDifference(SignificanceResult):
                 "with the finite population correction there is no sampling error, so any change "
                 f"from {100 * self.baseline:.1f}% at all is detected."
             )
-        if np.isnan(self.difference):
+        if math.isnan(self.difference):
             return (
                 f"No {self.direction} from {100 * self.baseline:.1f}% is detectable with power "
                 f"{self.power:g} from {self.n1} and {self.n2} cases."
@@ -161,6 +170,16 @@ def minimum_detectable_difference(
     >>> round(100 * fall.difference, 1)
     -17.3
     """
+    if all(type(v) in PLAIN for v in (n1, n2, baseline, population_size1, population_size2)):
+        from ._scalar_power import detectable_scalar  # one setting: pure Python, the same bits
+
+        fast = detectable_scalar(
+            n1, n2, baseline, alpha=alpha, power=power, alternative=alternative,
+            direction=direction, method=method, strict=strict,
+            population_size1=population_size1, population_size2=population_size2,
+        )  # fmt: skip
+        if fast is not None:
+            return fast  # type: ignore[no-any-return]
     alpha = check_scalar_fraction("alpha", alpha)
     target = check_scalar_fraction("power", power)
     alternative = check_alternative(alternative)

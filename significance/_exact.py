@@ -1,9 +1,10 @@
 """Exact tests for a 2 x 2 table: Fisher's (vectorised), Boschloo's (scipy), Barnard's (exact ties).
 
 The tests are dispatched by table (name -> :class:`ExactTest`); the command line lists the keys.
-Fisher's test runs on whole arrays of tables at once, by R ``fisher.test``'s algorithm (it is
-the test that makes the call wherever counts are small, so a million comparisons must not mean
-a million scipy calls). Barnard's and Boschloo's take one table at a time; arrays are looped
+Fisher's test (:mod:`._fisher`) runs on whole arrays of tables at once, by R ``fisher.test``'s
+definition (it is the test that makes the call wherever counts are small, so a million
+comparisons must not mean a million scipy calls), and on one table in pure Python with the same
+double. Barnard's and Boschloo's take one table at a time; arrays are looped
 over, each distinct table once. The table is ``[[x1, x2], [n1 - x1, n2 - x2]]``: columns are
 the groups, so ``alternative="greater"`` means ``p1 > p2``, the same direction as the z-test.
 
@@ -21,104 +22,79 @@ the advice to use Fisher's test (fast at any size) or the z-test, which is accur
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Literal, NamedTuple, cast
 
-import numpy as np
-import numpy.typing as npt
-
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError
 
-from ._barnard import barnard_pvalue
+from ._fisher import fisher_pvalue, fisher_pvalues
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = ["EXACT_TESTS", "NAMES", "ExactTest", "check_exact_size", "exact_pvalue", "exact_pvalues"]
-
-FloatArray = npt.NDArray[np.float64]
-Side = Literal["two-sided", "less", "greater"]
 
 
 def _fisher_many(
     x1: Any, n1: Any, x2: Any, n2: Any, alternative: str, pooled: bool = True
 ) -> FloatArray:
-    """Fisher's exact test for arrays of 2 x 2 tables, by R ``fisher.test``'s algorithm.
-
-    Given the margins, ``x1`` is hypergeometric over its support ``lo..hi``. R enumerates the
-    support: ``d_k`` proportional to ``C(s, k) C(N - s, n1 - k)``, normalised; two-sided,
-    ``p = sum of d_k over d_k <= d_x1 (1 + 1e-7)`` (its relative tolerance for ties), one-sided
-    the lower (``'less'``) or upper (``'greater'``) tail. Here every table's support is
-    enumerated at once, in blocks of tables with similar support sizes, with log-gamma
-    weights normalised by their largest (so nothing overflows). A million tables take one pass;
-    the values equal scipy's ``fisher_exact`` and R's to about 1e-12 (tested).
-    """
-    from scipy.special import gammaln
-
-    x1, n1, x2, n2 = (np.ravel(np.asarray(v, dtype=np.int64)) for v in (x1, n1, x2, n2))
-    s, big = x1 + x2, n1 + n2
-    lo = np.maximum(0, n1 - (big - s))
-    hi = np.minimum(n1, s)
-    width = hi - lo + 1
-    out = np.ones(x1.size)
-    order = np.argsort(width, kind="stable")
-    sorted_width = width[order]
-    start = 0
-    while start < order.size:
-        # a block of tables whose supports are at most twice the narrowest's (little padding),
-        # with about two million support points in all
-        w = int(sorted_width[start])
-        stop = int(np.searchsorted(sorted_width, 2 * w, side="right"))
-        stop = min(stop, start + max(1, (1 << 21) // (2 * w)))
-        idx = order[start:stop]
-        w = int(width[idx].max())
-        k = lo[idx, None] + np.arange(w)[None, :]
-        valid = k <= hi[idx, None]
-        kk = np.where(valid, k, lo[idx, None])
-        sb, nb, bb = s[idx, None], n1[idx, None], big[idx, None]
-        log_d = (
-            gammaln(sb + 1.0) - gammaln(kk + 1.0) - gammaln(sb - kk + 1.0)
-            + gammaln(bb - sb + 1.0) - gammaln(nb - kk + 1.0) - gammaln(bb - sb - nb + kk + 1.0)
-        )  # fmt: skip
-        log_d = np.where(valid, log_d, -np.inf)
-        d = np.exp(log_d - log_d.max(axis=1, keepdims=True))
-        total = d.sum(axis=1)
-        obs = x1[idx, None]
-        if alternative == "less":
-            tail = d * (kk <= obs)
-        elif alternative == "greater":
-            tail = d * (kk >= obs)
-        else:
-            d_obs = np.take_along_axis(d, obs - lo[idx, None], axis=1)
-            tail = d * (d <= d_obs * (1 + 1e-7))
-        out[idx] = tail.sum(axis=1) / total
-        start = stop
-    return np.asarray(np.minimum(out, 1.0), dtype=float)
+    """Fisher's exact test for arrays of 2 x 2 tables (:func:`._fisher.fisher_pvalues`)."""
+    return fisher_pvalues(x1, n1, x2, n2, alternative)
 
 
 def _fisher(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) -> float:
-    return float(_fisher_many(x1, n1, x2, n2, alternative)[0])
+    return fisher_pvalue(int(x1), int(n1), int(x2), int(n2), alternative)
 
 
 def _boschloo(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) -> float:
+    from typing import Literal, cast
+
     from scipy import stats
 
     table = np.array([[x1, x2], [n1 - x1, n2 - x2]], dtype=np.int64)
-    return float(stats.boschloo_exact(table, alternative=cast(Side, alternative)).pvalue)
+    return float(
+        stats.boschloo_exact(
+            table, alternative=cast(Literal["two-sided", "less", "greater"], alternative)
+        ).pvalue
+    )
 
 
 def _barnard(x1: int, n1: int, x2: int, n2: int, alternative: str, pooled: bool) -> float:
+    from ._barnard import barnard_pvalue
+
     return barnard_pvalue(x1, n1, x2, n2, alternative, pooled=pooled)
 
 
-class ExactTest(NamedTuple):
+class ExactTest:
     """One exact test: its name in words, its p-value function and the largest table it takes.
 
     ``too_big(n1, n2)`` is True where one table would take more than about a second; ``many``,
-    when given, computes arrays of tables at once.
+    when given, computes arrays of tables at once. (A plain class: a dataclass would add a
+    millisecond to every command's start-up.)
     """
 
-    name: str
-    pvalue: Callable[[int, int, int, int, str, bool], float]
-    limit: str
-    too_big: Callable[[Any, Any], Any]
-    many: Callable[..., FloatArray] | None = None
+    __slots__ = ("limit", "many", "name", "pvalue", "too_big")
+
+    def __init__(
+        self,
+        name: str,
+        pvalue: Callable[[int, int, int, int, str, bool], float],
+        limit: str,
+        too_big: Callable[[Any, Any], Any],
+        many: Callable[..., FloatArray] | None = None,
+    ) -> None:
+        self.name = name
+        self.pvalue = pvalue
+        self.limit = limit
+        self.too_big = too_big
+        self.many = many
 
 
 EXACT_TESTS: dict[str, ExactTest] = {

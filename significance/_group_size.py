@@ -9,13 +9,11 @@ element carries the bits of a scalar call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
 
 from inspection_core.checks import format_value
+from inspection_core.deferred import is_array, numpy_later
 from inspection_core.errors import ParameterError
-from inspection_core.normal import ceil_guarded
+from inspection_core.normal import ceil_guarded, ndtri
 from inspection_core.normal import critical_value as quantile
 
 from ._inputs import (
@@ -27,9 +25,19 @@ from ._inputs import (
     output,
     population,
 )
-from ._power import METHOD_NAMES, POWER_METHODS, FloatArray, _check_method, _equal_power
+from ._power import METHOD_NAMES, PLAIN, POWER_METHODS, _check_method, _equal_power
 from ._shape import SignificanceResult, index_of
 from ._solve import bisect
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+
+    from ._power import FloatArray
+else:
+    np = numpy_later(globals())
 
 __all__ = ["GroupSize", "sample_size_per_group"]
 
@@ -70,7 +78,7 @@ class GroupSize(SignificanceResult):
 
     def summary(self) -> str:
         """The size in a sentence."""
-        if np.ndim(self.n_per_group):
+        if is_array(self.n_per_group):
             return f"Cases per round for {np.size(self.n_per_group)} settings ({self.method})."
         return (
             f"Inspect {self.n_per_group} cases in each round to detect {100 * self.p2:.1f}% -> "
@@ -179,8 +187,15 @@ def sample_size_per_group(
     >>> sample_size_per_group(0.74, 0.65, population_size=400).n_per_group
     179
     """
-    from scipy.special import ndtri
+    if all(type(v) in PLAIN for v in (p1, p2, population_size)):
+        from ._scalar_power import group_size_scalar  # one setting: pure Python, the same bits
 
+        fast = group_size_scalar(
+            p1, p2, power=power, alpha=alpha, alternative=alternative, method=method,
+            strict=strict, population_size=population_size,
+        )  # fmt: skip
+        if fast is not None:
+            return fast  # type: ignore[no-any-return]
     alpha = check_scalar_fraction("alpha", alpha)
     target = check_scalar_fraction("power", power)
     alternative = check_alternative(alternative)
@@ -206,7 +221,7 @@ def sample_size_per_group(
     big = None
     if population_size is not None:
         big = population("population_size", population_size, "n", np.ones(()))
-    zc, zb = quantile(alpha, alternative), float(ndtri(target))
+    zc, zb = quantile(alpha, alternative), ndtri(target)
     shape = np.broadcast_shapes(p1a.shape, () if big is None else big.shape)
     flat = [np.broadcast_to(v, shape).ravel() for v in (p1a, p2a)]
     flat_big = None if big is None else np.broadcast_to(big, shape).ravel()

@@ -7,10 +7,7 @@ the z-test is meant for millions of comparisons at once.
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-import numpy.typing as npt
+import math
 
 from inspection_core.checks import (
     check_choice,
@@ -19,14 +16,28 @@ from inspection_core.checks import (
     check_integer,
     check_scalar_fraction,
     format_value,
+    is_whole,
 )
 from inspection_core.checks import whole as _whole
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.normal import fpc_factor as fpc
 from inspection_core.normal import output
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 __all__ = [
     "ALTERNATIVES",
+    "census_text",
     "check_alternative",
     "check_flag",
     "check_scalar_fraction",
@@ -34,11 +45,12 @@ __all__ = [
     "fpc",
     "fractions",
     "output",
+    "plain_population",
     "population",
+    "safe_ratio",
     "whole",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 ALTERNATIVES = ("two-sided", "greater", "less")
 # statsmodels' spellings, and R's, mapped to ours for the "Did you mean" hint.
@@ -156,6 +168,27 @@ def population(name: str, value: Any, n_name: str, n: npt.NDArray[Any]) -> Float
     return arr
 
 
+def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
+    """``d / se``; 0 when both are 0 (no difference, no variance), +/-inf when only se is."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = d / se
+    if np.any(se == 0):
+        z = np.where(se == 0, np.where(d == 0, 0.0, np.copysign(np.inf, d)), z)
+    return np.asarray(z, dtype=float)
+
+
+def plain_population(value: Any, n: Any) -> bool:
+    """None, or a plain whole number (or ``inf``) of at least ``n``: what :func:`population` takes.
+
+    For the pure-Python paths, which leave anything else to the array code.
+    """
+    if value is None:
+        return True
+    if type(value) is float and math.isinf(value):
+        return value > 0
+    return is_whole(value, 1) and value >= n
+
+
 def warn_census(pairs: list[tuple[str, Any, Any]], *, stacklevel: int = 3) -> Any:
     """Warn when a group is a census (n = N) under the finite population correction.
 
@@ -173,15 +206,16 @@ def warn_census(pairs: list[tuple[str, Any, Any]], *, stacklevel: int = 3) -> An
     every = np.logical_and.reduce(np.broadcast_arrays(*masks))
     named = [label for (label, _, _), mask in zip(pairs, masks, strict=True) if mask.any()]
     if named:
-        tail = "; every group is a census there, so any difference is a real one" * bool(
-            every.any()
-        )
-        warnings.warn(
-            f"{' and '.join(named)} inspected every eligible case (n = N): with the finite "
-            "population correction a census has no sampling error, and the result answers "
-            'only "did the eligible populations\' rates differ?", not "has practice '
-            f'changed?"{tail}',
-            CensusWarning,
-            stacklevel=stacklevel,
-        )
+        warnings.warn(census_text(named, bool(every.any())), CensusWarning, stacklevel=stacklevel)
     return every
+
+
+def census_text(named: list[str], every: bool) -> str:
+    """The census warning for the groups ``named`` (``every``: all groups are censuses)."""
+    tail = "; every group is a census there, so any difference is a real one" * every
+    return (
+        f"{' and '.join(named)} inspected every eligible case (n = N): with the finite "
+        "population correction a census has no sampling error, and the result answers "
+        'only "did the eligible populations\' rates differ?", not "has practice '
+        f'changed?"{tail}'
+    )

@@ -14,16 +14,22 @@ one-sided quantile and keep only the bound that matters.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
+from inspection_core.intervals import wilson, wilson_scalar
 
-from inspection_core.intervals import wilson
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
-__all__ = ["INTERVALS", "newcombe", "wald", "wilson"]
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
-FloatArray = npt.NDArray[np.float64]
+__all__ = ["INTERVALS", "SCALAR_INTERVALS", "newcombe", "wald", "wilson"]
 
 
 def newcombe(
@@ -105,4 +111,59 @@ def wald(
 INTERVALS: dict[str, Callable[..., tuple[FloatArray, FloatArray]]] = {
     "newcombe": newcombe,
     "wald": wald,
+}
+
+
+def _clip1(v: float) -> float:
+    """``np.clip(v, -1.0, 1.0)`` for one number."""
+    return -1.0 if v < -1.0 else 1.0 if v > 1.0 else v
+
+
+def newcombe_scalar(
+    x1: float,
+    n1: float,
+    x2: float,
+    n2: float,
+    z: float,
+    f1: float = 1.0,
+    f2: float = 1.0,
+    *,
+    continuity: bool = False,
+) -> tuple[float, float]:
+    """:func:`newcombe` for one comparison, in pure Python (the same two doubles)."""
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = wilson_scalar(x1, n1, z, f1, continuity=continuity)
+    l2, u2 = wilson_scalar(x2, n2, z, f2, continuity=continuity)
+    d = p1 - p2
+    a, b, c, e = p1 - l1, u2 - p2, u1 - p1, p2 - l2
+    return _clip1(d - math.sqrt(a * a + b * b)), _clip1(d + math.sqrt(c * c + e * e))
+
+
+def wald_scalar(
+    x1: float,
+    n1: float,
+    x2: float,
+    n2: float,
+    z: float,
+    f1: float = 1.0,
+    f2: float = 1.0,
+    *,
+    continuity: bool = False,
+) -> tuple[float, float]:
+    """:func:`wald` for one comparison, in pure Python (the same two doubles)."""
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    var = p1 * (1.0 - p1) * f1 / n1 + p2 * (1.0 - p2) * f2 / n2
+    if var == 0 and d != 0:
+        p = (x1 + x2) / (n1 + n2)
+        var = p * (1.0 - p) * (f1 / n1 + f2 / n2)
+    half = z * math.sqrt(var)
+    if continuity:
+        half = half + min(0.5 * (1.0 / n1 + 1.0 / n2), abs(d))
+    return _clip1(d - half), _clip1(d + half)
+
+
+SCALAR_INTERVALS: dict[str, Callable[..., tuple[float, float]]] = {
+    "newcombe": newcombe_scalar,
+    "wald": wald_scalar,
 }

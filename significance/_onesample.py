@@ -21,6 +21,7 @@ from ._inputs import (
     counts,
     fpc,
     output,
+    safe_ratio,
     warn_census,
 )
 from ._inputs import population as population_array
@@ -34,7 +35,6 @@ from ._ztest import (
     interval_text,
     one_sided,
     points_text,
-    safe_ratio,
     ztest,
 )
 

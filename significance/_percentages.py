@@ -12,20 +12,29 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-
-from inspection_core.checks import check_choice, check_integer, format_value
+from inspection_core.checks import check_choice, check_integer, format_value, is_number, is_whole
+from inspection_core.deferred import numpy_later
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
 from inspection_core.rounding import scaled_half_up
 
 from ._warnings import AmbiguousPercentageWarning, SmallCountWarning
 from ._ztest import ZTestResult, ztest
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    IntArray = npt.NDArray[np.int64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "MAX_N",
@@ -39,8 +48,6 @@ __all__ = [
 
 MAX_N = 10**7
 """Largest n a published percentage is turned into a count for."""
-
-IntArray = npt.NDArray[np.int64]
 
 
 def _half_even(x: IntArray, n: int, scale: int) -> IntArray:
@@ -179,18 +186,28 @@ def counts_from_percentage(
     """  # noqa: E501 - a doctest line cannot wrap
     rounding = check_choice("rounding", rounding, tuple(ROUNDINGS), ROUNDING_HINTS)
     rule, first = ROUNDINGS[rounding], FIRST_AT_LEAST[rounding]
-    dec = int(check_integer("decimals", decimals, minimum=0, maximum=6))
-    n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
+    # plain numbers are checked without numpy (the command line's --p1/--p2)
+    if is_whole(decimals) and decimals <= 6:
+        dec = int(decimals)
+    else:
+        dec = int(check_integer("decimals", decimals, minimum=0, maximum=6))
+    if is_whole(n, 1):
+        n_int = int(n)
+    else:
+        n_int = int(check_integer("n", n, minimum=1, what="a whole number of at least 1"))
     if n_int > MAX_N:
         raise ParameterError(
             "n",
             f"must be at most {MAX_N} to turn a percentage into a count (a rounded percentage "
             f"of more cases fits too many counts to say which); got {n_int}",
         )
-    arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
-    if arr is None or arr.dtype.kind not in "iuf" or arr.ndim:
-        raise ParameterTypeError("percentage", f"must be a single number; got {percentage!r}")
-    pct = float(arr)
+    if is_number(percentage):
+        pct = float(percentage)
+    else:
+        arr = np.asarray(percentage) if not isinstance(percentage, str | bool) else None
+        if arr is None or arr.dtype.kind not in "iuf" or arr.ndim:
+            raise ParameterTypeError("percentage", f"must be a single number; got {percentage!r}")
+        pct = float(arr)
     if not 0 <= pct <= 100:
         raise ParameterError("percentage", f"must be between 0 and 100; got {format_value(pct)}")
     scaled = round(pct * 10**dec)
@@ -237,11 +254,10 @@ def counts_from_percentage(
     )
 
 
-class PValueRange(NamedTuple):
+class PValueRange(namedtuple("PValueRange", ["low", "high"])):
     """The smallest and largest p-value over the possible counts (floats, or arrays)."""
 
-    low: Any
-    high: Any
+    __slots__ = ()
 
 
 @dataclass(frozen=True)

@@ -20,13 +20,11 @@ two-sided power counts the far tail only with ``strict=True`` (R's ``strict = TR
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
-
-import numpy as np
-import numpy.typing as npt
 
 from inspection_core.checks import check_choice, check_fraction
+from inspection_core.deferred import numpy_later
 from inspection_core.normal import critical_value as quantile
+from inspection_core.normal import ndtr_many as ndtr
 
 from ._inputs import (
     check_alternative,
@@ -35,16 +33,29 @@ from ._inputs import (
     fpc,
     output,
     population,
+    safe_ratio,
     warn_census,
 )
 from ._inputs import whole as whole_numbers
-from ._ztest import safe_ratio
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = ["POWER_METHODS", "PowerMethod", "power"]
 
-FloatArray = npt.NDArray[np.float64]
 
 DIRECTIONS = ("increase", "decrease")
+
+PLAIN = (int, float, type(None))
+"""Argument types the pure-Python paths take (:mod:`._scalar_power`)."""
 
 
 def _pooled_terms(
@@ -104,7 +115,7 @@ def _arcsine_per_case(p1: FloatArray, p2: FloatArray) -> tuple[Any, Any, Any]:
     return h, root2, root2
 
 
-class PowerMethod(NamedTuple):
+class PowerMethod:
     """One power approximation: its name in words, its terms for any groups and equal ones.
 
     ``terms(n1, n2, p1, p2, f1 / n1, f2 / n2)`` gives ``(d, s0, s1)``: the effect and its
@@ -113,9 +124,17 @@ class PowerMethod(NamedTuple):
     sqrt(f / n)``, so ``n0 = ((z_crit a + z_power b) / d)**2`` in closed form.
     """
 
-    name: str
-    terms: Callable[..., tuple[Any, Any, Any]]
-    per_case: Callable[[FloatArray, FloatArray], tuple[Any, Any, Any]]
+    __slots__ = ("name", "per_case", "terms")
+
+    def __init__(
+        self,
+        name: str,
+        terms: Callable[..., tuple[Any, Any, Any]],
+        per_case: Callable[[FloatArray, FloatArray], tuple[Any, Any, Any]],
+    ) -> None:
+        self.name = name
+        self.terms = terms
+        self.per_case = per_case
 
 
 # Method dispatch by table: ``method=`` name -> implementation (the CLI lists the keys).
@@ -136,8 +155,6 @@ def _equal_power(
     ``d`` is signed in the tested direction (``|d|`` two-sided). ``ndtr((d sqrt(n / f) -
     z_crit a) / b)``, plus ``ndtr((-d sqrt(n / f) - z_crit a) / b)`` when ``strict``.
     """
-    from scipy.special import ndtr
-
     if isinstance(f, float) and f == 1.0:
         near = np.sqrt(n)
     else:
@@ -173,8 +190,6 @@ def _power(
 
     Element-wise only (no reductions), so an array gives bit for bit the values of scalar calls.
     """
-    from scipy.special import ndtr
-
     zc = quantile(alpha, alternative)
     v1, v2 = np.asarray(f1 / n1, dtype=float), np.asarray(f2 / n2, dtype=float)
     d, s0, s1 = POWER_METHODS[method].terms(n1, n2, p1, p2, v1, v2)
@@ -261,6 +276,15 @@ def power(
     >>> round(power(100, 100, 0.74, 0.65, population_size1=250, population_size2=250), 4)
     0.5544
     """
+    if all(type(v) in PLAIN for v in (n1, n2, p1, p2, population_size1, population_size2)):
+        from ._scalar_power import power_scalar  # one setting: pure Python, the same double
+
+        fast = power_scalar(
+            n1, n2, p1, p2, alpha=alpha, alternative=alternative, method=method, strict=strict,
+            population_size1=population_size1, population_size2=population_size2,
+        )  # fmt: skip
+        if fast is not None:
+            return fast
     alpha = check_scalar_fraction("alpha", alpha)
     alternative = check_alternative(alternative)
     method = _check_method(method)

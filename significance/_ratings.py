@@ -12,12 +12,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from inspection_core.checks import check_choice, format_value
 from inspection_core.errors import ParameterError, ParameterTypeError
 from inspection_core.result import Result
 from inspection_core.rounding import percent_half_up
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "BAND_EDGES",
@@ -37,6 +40,18 @@ NEAR_BOUNDARY_POINTS = 5
 STANDARDS: tuple[str, ...] = (
     "1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "4.1", "4.2",
 )  # fmt: skip
+STANDARD_NAMES: dict[str, str] = {
+    "1.1": "Leadership",
+    "1.2": "Staff",
+    "1.3": "Services",
+    "1.4": "Information and facilities",
+    "2.1": "Assessment",
+    "2.2": "Planning",
+    "2.3": "Implementation and delivery",
+    "2.4": "Reviewing",
+    "4.1": "Unpaid work",
+    "4.2": "Through the Gate",
+}
 
 
 def _check_percentage(percentage: Any) -> float:

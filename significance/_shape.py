@@ -12,11 +12,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields
-from typing import Any
 
-import numpy as np
-
+from inspection_core.deferred import loaded, numpy_later
 from inspection_core.result import Result
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+else:
+    np = numpy_later(globals())
 
 __all__ = ["SignificanceResult", "index_of", "plain"]
 
@@ -31,13 +37,14 @@ def plain(value: Any) -> Any:
     >>> plain(np.int64(3)), plain("z")
     (3, 'z')
     """
-    if isinstance(value, np.ndarray):
+    numpy = loaded()  # no value is a numpy array or scalar unless numpy is loaded
+    if numpy is not None and isinstance(value, numpy.ndarray):
         return [plain(v) for v in value.tolist()]
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if isinstance(value, np.generic):
+    if numpy is not None and isinstance(value, numpy.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None if math.isnan(value) else ("inf" if value > 0 else "-inf")

@@ -9,24 +9,35 @@ in the result's ``test`` field, and a :class:`SmallCountWarning` gives both p-va
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
 
+from ._binomial import binomial_pvalue
 from ._exact import NAMES, check_exact_size, exact_pvalues
 from ._warnings import SmallCountWarning
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
 
 __all__ = [
     "SMALL_EXPECTED",
     "binomial_pvalues",
     "fallback_note",
     "one_sample_small_counts",
+    "small_count_text",
+    "table_text",
     "two_sample_small_counts",
     "which_test",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 # Expected counts below this make the normal approximation rough (the usual rule of five).
 SMALL_EXPECTED = 5.0
@@ -66,18 +77,45 @@ def two_sample_small_counts(
     if takes:
         pvalue[small] = exact_p
     where = np.flatnonzero(small.ravel())
-    shown = []
-    for k, i in enumerate(where[:3]):
-        a, b, c, d = (int(v.ravel()[i]) for v in (x1, n1, x2, n2))
-        zp = float(np.ravel(z_pvalue)[i])
-        shown.append(
-            f"{a}/{b} vs {c}/{d} (expected {float(expected.ravel()[i]):.2g}): "
-            f"{NAMES[shown_test]} p = {float(exact_p[k]):.4g}, z-test p = {zp:.4g}"
+    shown = [
+        table_text(
+            int(x1.ravel()[i]),
+            int(n1.ravel()[i]),
+            int(x2.ravel()[i]),
+            int(n2.ravel()[i]),
+            float(expected.ravel()[i]),
+            shown_test,
+            float(exact_p[k]),
+            float(np.ravel(z_pvalue)[i]),
         )
+        for k, i in enumerate(where[:3])
+    ]
     scope = "" if small.size == 1 else f" in {where.size} of {small.size} comparisons"
     more = "" if where.size <= 3 else "; ..."
+    warnings.warn(
+        small_count_text(shown, scope, more, shown_test, takes=takes, finite=finite),
+        SmallCountWarning,
+        stacklevel=3,
+    )
+    return pvalue, (small if takes else None), shown_test
+
+
+def table_text(
+    x1: int, n1: int, x2: int, n2: int, expected: float, test: str, exact_p: float, z_p: float
+) -> str:
+    """One comparison in a small-count warning: its counts and both p-values."""
+    return (
+        f"{x1}/{n1} vs {x2}/{n2} (expected {expected:.2g}): "
+        f"{NAMES[test]} p = {exact_p:.4g}, z-test p = {z_p:.4g}"
+    )
+
+
+def small_count_text(
+    shown: list[str], scope: str, more: str, test: str, *, takes: bool, finite: bool
+) -> str:
+    """The two-sample small-count warning (shared with the scalar path, :mod:`._scalar`)."""
     if takes:
-        verdict = f"{NAMES[shown_test]} gives the p-value and the call there"
+        verdict = f"{NAMES[test]} gives the p-value and the call there"
         advice = ""
     elif finite:
         verdict = "no exact test takes the finite population correction, so the z-test stands"
@@ -85,13 +123,10 @@ def two_sample_small_counts(
     else:
         verdict = "the z-test's p-value stands (small_count_test=None)"
         advice = ". Consider small_count_test='fisher' or exact='boschloo'"
-    warnings.warn(
+    return (
         f"an expected count is below 5{scope}, so the normal approximation is rough and "
-        f"{verdict}: {'; '.join(shown)}{more}{advice}.",
-        SmallCountWarning,
-        stacklevel=3,
+        f"{verdict}: {'; '.join(shown)}{more}{advice}."
     )
-    return pvalue, (small if takes else None), shown_test
 
 
 def which_test(shape: tuple[int, ...], scalar: bool, took: Any, name: str, base: str = "z") -> Any:
@@ -106,16 +141,21 @@ def which_test(shape: tuple[int, ...], scalar: bool, took: Any, name: str, base:
 
 
 def fallback_note(took: Any, test: str) -> str:
-    """``'; p-value from Fisher's exact test (an expected count below 5)'`` where it took over."""
+    """``'; p-value from Fisher's exact test (an expected count below 5)'`` where it took over.
+
+    ``took`` is None (nowhere), True (the one comparison of a scalar call) or the mask.
+    """
     if took is None:
         return ""
+    if took is True:
+        return f"; p-value from {NAMES[test]} (an expected count below 5)"
     took = np.asarray(took)
     scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
     return f"; p-value from {NAMES[test]}{scope} (an expected count below 5)"
 
 
 def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
-    """Exact binomial p-values (scipy ``binomtest``, R ``binom.test``), each distinct case once.
+    """Exact binomial p-values (R ``binom.test``; :mod:`._binomial`), each distinct case once.
 
     Examples
     --------
@@ -124,15 +164,10 @@ def binomial_pvalues(x: Any, n: Any, p0: Any, alternative: str) -> FloatArray:
     >>> round(float(binomial_pvalues(13, 14, 0.69, "two-sided")), 6)
     0.07854
     """
-    from scipy.stats import binomtest
-
     arrays = np.broadcast_arrays(np.asarray(x), np.asarray(n), np.asarray(p0, dtype=float))
     rows = np.stack([np.ravel(v).astype(float) for v in arrays], axis=1)
     cases, where = np.unique(rows, axis=0, return_inverse=True)
-    side: Any = alternative
-    values = np.array(
-        [binomtest(int(a), int(b), float(c), alternative=side).pvalue for a, b, c in cases]
-    )
+    values = np.array([binomial_pvalue(int(a), int(b), float(c), alternative) for a, b, c in cases])
     return np.asarray(values[np.ravel(where)].reshape(arrays[0].shape), dtype=float)
 
 

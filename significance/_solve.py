@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import numpy as np
-import numpy.typing as npt
+from inspection_core.deferred import numpy_later
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 
 __all__ = ["bisect"]
-
-FloatArray = npt.NDArray[np.float64]
 
 
 def bisect(gap: Callable[[FloatArray], FloatArray], bad: Any, good: Any) -> FloatArray:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections import namedtuple
 from dataclasses import dataclass
-from typing import Any, NamedTuple
 
-import numpy as np
-import numpy.typing as npt
-
-from inspection_core.checks import check_choice
+from inspection_core.checks import check_choice, is_fraction
+from inspection_core.deferred import is_array, numpy_later
 from inspection_core.normal import critical_value as quantile
-from inspection_core.normal import pvalue_from_z
+from inspection_core.normal import fpc_scalar, ndtri, pvalue_from_z
 
 from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalues
 from ._inputs import (
@@ -23,36 +21,40 @@ from ._inputs import (
     fpc,
     output,
     population,
+    safe_ratio,
     warn_census,
 )
-from ._intervals import INTERVALS
+from ._intervals import INTERVALS, SCALAR_INTERVALS
 from ._shape import SignificanceResult, index_of
 from ._small_counts import fallback_note, two_sample_small_counts, which_test
 from ._warnings import ZeroVarianceWarning
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import Any
+
+    import numpy as np
+    import numpy.typing as npt
+
+    FloatArray = npt.NDArray[np.float64]
+else:
+    np = numpy_later(globals())
+
 __all__ = ["ConfidenceInterval", "ZTestResult", "ztest"]
 
-FloatArray = npt.NDArray[np.float64]
+
+# Argument types the pure-Python path takes (one comparison of plain numbers).
+_PLAIN = (int, float, type(None))
 
 # The question a two-round test answers, with and without the finite population correction.
 PRACTICE = "has practice changed?"
 POPULATIONS = "did the eligible populations' rates differ?"
 
 
-class ConfidenceInterval(NamedTuple):
+class ConfidenceInterval(namedtuple("ConfidenceInterval", ["low", "high"])):
     """Lower and upper bounds of a confidence interval (floats, or arrays for array input)."""
 
-    low: Any
-    high: Any
-
-
-def safe_ratio(d: FloatArray, se: FloatArray) -> FloatArray:
-    """``d / se``; 0 when both are 0 (no difference, no variance), +/-inf when only se is."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = d / se
-    if np.any(se == 0):
-        z = np.where(se == 0, np.where(d == 0, 0.0, np.copysign(np.inf, d)), z)
-    return np.asarray(z, dtype=float)
+    __slots__ = ()
 
 
 def one_sided(
@@ -63,6 +65,15 @@ def one_sided(
         return low, np.full_like(high, highest)
     if alternative == "less":
         return np.full_like(low, lowest), high
+    return low, high
+
+
+def one_sided_scalar(low: float, high: float, alternative: str) -> tuple[float, float]:
+    """:func:`one_sided` for one interval of a difference (bounded by -1 and 1)."""
+    if alternative == "greater":
+        return low, 1.0
+    if alternative == "less":
+        return -1.0, high
     return low, high
 
 
@@ -102,10 +113,11 @@ def interval_quantile(confidence_level: Any, alpha: float, alternative: str) -> 
     """
     if confidence_level is None:
         return quantile(alpha, alternative)
-    from scipy.special import ndtri
-
-    level = check_scalar_fraction("confidence_level", confidence_level)
-    return float(ndtri((1.0 + level) / 2.0 if alternative == "two-sided" else level))
+    if is_fraction(confidence_level):
+        level = float(confidence_level)
+    else:
+        level = check_scalar_fraction("confidence_level", confidence_level)
+    return ndtri((1.0 + level) / 2.0 if alternative == "two-sided" else level)
 
 
 @dataclass(frozen=True)
@@ -197,6 +209,13 @@ class ZTestResult(SignificanceResult):
             so a million tests that only need p-values do not pay for a million intervals.
         """
         zc = interval_quantile(confidence_level, self.alpha, self.alternative)
+        if not is_array(self.x1):  # one comparison: pure Python, the same doubles
+            a, b, c, d = (float(v) for v in (self.x1, self.n1, self.x2, self.n2))
+            bounds = SCALAR_INTERVALS[self.interval](
+                a, b, c, d, zc, fpc_scalar(b, self.population_size1),
+                fpc_scalar(d, self.population_size2), continuity=self.continuity,
+            )  # fmt: skip
+            return ConfidenceInterval(*one_sided_scalar(*bounds, self.alternative))
         scalar = np.ndim(self.x1) == 0
         x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (self.x1, self.n1, self.x2, self.n2))
         f1 = fpc(n1, None if self.population_size1 is None else self.population_size1)
@@ -208,7 +227,7 @@ class ZTestResult(SignificanceResult):
     def summary(self) -> str:
         """The comparison in a sentence, in percentage points (a count for arrays)."""
         side = self.alternative
-        if np.ndim(self.statistic):
+        if is_array(self.statistic):
             hits = int(np.sum(self.significant))
             return (
                 f"{np.size(self.statistic)} comparisons: {hits} significant at "
@@ -237,7 +256,7 @@ class ZTestResult(SignificanceResult):
 
 def points_text(value: Any) -> str:
     """A proportion (or array of them) shown in percentage points: ``+9 points``."""
-    if np.ndim(value) == 0:
+    if not is_array(value):
         return f"{100 * float(value):+.6g} points"
     opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
     return f"{np.array2string(100 * np.asarray(value), **opts)} (points)"
@@ -246,7 +265,7 @@ def points_text(value: Any) -> str:
 def interval_text(ci: ConfidenceInterval) -> str:
     """``-1.7 to 19.4 (points)`` from an interval of proportions, or the two bound arrays."""
     low, high = ci
-    if np.ndim(low) == 0:
+    if not is_array(low):
         return f"{100 * low:.6g} to {100 * high:.6g} (points)"
     opts: dict[str, Any] = {"precision": 6, "separator": ", ", "threshold": 20}
     low_text = np.array2string(100 * np.asarray(low), **opts)
@@ -274,14 +293,18 @@ def _unpooled_fallback(var: Any, d: Any, p: Any, weight: Any) -> tuple[Any, str]
     if not zero.any():
         return var, ""
     scope = "" if zero.size == 1 else f" in {int(zero.sum())} of {zero.size} comparisons"
-    warnings.warn(
+    text, note = zero_variance_text(scope)
+    warnings.warn(text, ZeroVarianceWarning, stacklevel=3)
+    return np.where(zero, p * (1.0 - p) * weight, var), note
+
+
+def zero_variance_text(scope: str) -> tuple[str, str]:
+    """The zero-variance warning and the method's note (shared with :mod:`._scalar`)."""
+    return (
         f"the unpooled standard error is 0{scope} (each group all one way), so the pooled "
         "standard error is used there",
-        ZeroVarianceWarning,
-        stacklevel=3,
+        f"; pooled standard error{scope} where the unpooled one is 0",
     )
-    note = f"; pooled standard error{scope} where the unpooled one is 0"
-    return np.where(zero, p * (1.0 - p) * weight, var), note
 
 
 def ztest(
@@ -393,6 +416,17 @@ def ztest(
     >>> ztest(np.array([74, 90]), 100, np.array([65, 65]), 100).significant
     array([False,  True])
     """
+    if all(type(v) in _PLAIN for v in (x1, n1, x2, n2, population_size1, population_size2)):
+        from ._scalar import ztest_scalar  # pure Python: no numpy for one comparison
+
+        fast = ztest_scalar(
+            x1, n1, x2, n2, alpha=alpha, alternative=alternative, pooled=pooled,
+            continuity=continuity, population_size1=population_size1,
+            population_size2=population_size2, exact=exact, small_count_test=small_count_test,
+            interval=interval,
+        )  # fmt: skip
+        if fast is not None:
+            return fast
     alpha = check_scalar_fraction("alpha", alpha)
     alternative = check_alternative(alternative)
     pooled = check_flag("pooled", pooled)

@@ -16,7 +16,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Literal, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -123,10 +122,9 @@ def _fixed_rate(x: int, n: int, c: Comparator, options: RoundOptions) -> Compara
         )  # fmt: skip
     pvalue, method, notes = float(res.pvalue), res.method, small_count_notes(caught, "comparator")
     if _small_one_sample(n, c.pct / 100) or notes:
-        from scipy.stats import binomtest
+        from .._binomial import binomial_pvalue  # R binom.test, without scipy.stats
 
-        side = cast(Literal["two-sided", "greater", "less"], options.alternative)
-        pvalue = float(binomtest(x, n, c.pct / 100, alternative=side).pvalue)
+        pvalue = binomial_pvalue(x, n, c.pct / 100, options.alternative)
         method = f"exact binomial test against a fixed reference, {options.alternative}"
         notes = (
             "against the comparator: an expected count is below 5, so the exact binomial test "

@@ -19,6 +19,7 @@ from inspection_core.errors import ParameterError, ParameterTypeError
 
 from .._ratings import (
     RATINGS,
+    STANDARD_NAMES,
     STANDARDS,
     ProviderRating,
     boundary_flags,
@@ -36,18 +37,6 @@ __all__ = [
     "standard_code",
 ]
 
-STANDARD_NAMES: dict[str, str] = {
-    "1.1": "Leadership",
-    "1.2": "Staff",
-    "1.3": "Services",
-    "1.4": "Information and facilities",
-    "2.1": "Assessment",
-    "2.2": "Planning",
-    "2.3": "Implementation and delivery",
-    "2.4": "Reviewing",
-    "4.1": "Unpaid work",
-    "4.2": "Through the Gate",
-}
 _CODE = re.compile(r"^\s*(\d+\.\d+)\b")
 
 

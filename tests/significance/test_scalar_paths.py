@@ -1,0 +1,228 @@
+"""The pure-Python paths give the array code's results bit for bit.
+
+One comparison of plain Python numbers goes through pure Python (no numpy, no scipy: the command
+line's path); the same numbers as numpy scalars, or as one-element arrays, go through the array
+code. Every field, every bound of the interval and every warning must be the same, floats
+compared by their bits (so 0.0 and -0.0 differ, and NaN equals NaN).
+"""
+
+from __future__ import annotations
+
+import struct
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+from significance import _scalar, _scalar_power, ztest
+
+SEED = 20261202
+
+
+def bits(value: Any) -> Any:
+    """A field with every float replaced by its bit pattern (recursively)."""
+    if isinstance(value, float):
+        return ("float", struct.pack("<d", value))
+    if isinstance(value, dict):
+        return {k: bits(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [bits(v) for v in value]
+    return value
+
+
+def run(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, list[Any]]:
+    """A call's result (or its error) and the warnings it raised (category and text)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result: Any = function(*args, **kwargs)
+        except (TypeError, ValueError) as exc:
+            result = (type(exc), str(exc))
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+class Spy:
+    """Counts the calls a pure-Python path answered (not None) and those it left to numpy."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> None:
+        self.answered = self.left = 0
+        real = getattr(module, name)
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            out = real(*args, **kwargs)
+            if out is None:
+                self.left += 1
+            else:
+                self.answered += 1
+            return out
+
+        monkeypatch.setattr(module, name, spy)
+
+
+def first(value: Any) -> Any:
+    """Element 0 of a one-element array field (a scalar field as it is)."""
+    if isinstance(value, np.ndarray):
+        return value.ravel().tolist()[0]
+    return value
+
+
+def ztest_settings(count: int) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """Seeded comparisons: small and large counts, every option, edge counts (0 and n)."""
+    rng = np.random.default_rng(SEED)
+    out = []
+    for i in range(count):
+        big = rng.random() < 0.2
+        n1 = int(rng.integers(1, 10**7 if big else 200))
+        n2 = int(rng.integers(1, 10**7 if big else 200))
+        x1 = int(rng.choice(np.array([0, n1, rng.integers(0, n1 + 1)]), p=[0.05, 0.05, 0.9]))
+        x2 = int(rng.choice(np.array([0, n2, rng.integers(0, n2 + 1)]), p=[0.05, 0.05, 0.9]))
+        options: dict[str, Any] = {
+            "alpha": float(rng.choice([0.1, 0.05, 0.2, rng.uniform(0.001, 0.5)])),
+            "alternative": str(rng.choice(["two-sided", "greater", "less"])),
+            "pooled": bool(rng.random() < 0.7),
+            "continuity": bool(rng.random() < 0.3),
+            "interval": str(rng.choice(["newcombe", "wald"])),
+            "small_count_test": None if rng.random() < 0.2 else "fisher",
+        }
+        if rng.random() < 0.25:
+            options["population_size1"] = n1 + int(rng.integers(0, 3 * n1))  # a census at times
+        if rng.random() < 0.25:
+            options["population_size2"] = float("inf") if i % 7 == 0 else n2 + int(n2 * 0.5)
+        plain = not options["continuity"] and "population_size1" not in options
+        if rng.random() < 0.1 and plain and not big:
+            options.pop("population_size2", None)
+            options["exact"] = "fisher"
+        out.append(((x1, n1, x2, n2), options))
+    return out
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_ztest_pure_python_equals_array_code(case: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = Spy(monkeypatch, _scalar, "ztest_scalar")
+    for counts, options in ztest_settings(400)[case * 50 : (case + 1) * 50]:
+        fast, fast_warned = run(ztest, *counts, **options)
+        slow, slow_warned = run(ztest, *map(np.float64, counts), **options)
+        assert "numpy" not in type(fast.statistic).__module__
+        assert bits(fast.to_dict()) == bits(slow.to_dict()), (counts, options)
+        assert fast_warned == slow_warned, (counts, options)
+        # the vectorised code on one-element arrays: the same fields and the same interval
+        arrays, _ = run(ztest, *(np.array([v]) for v in counts), **options)
+        for key in ("p1", "p2", "difference", "statistic", "pvalue", "significant", "test"):
+            value = getattr(fast, key)
+            assert bits(value) == bits(first(getattr(arrays, key))), (key, counts, options)
+        low, high = arrays.confidence_interval()
+        assert bits(tuple(fast.confidence_interval())) == bits((first(low), first(high)))
+        level = 0.8 if case % 2 else 0.95
+        low, high = arrays.confidence_interval(level)
+        assert bits(tuple(fast.confidence_interval(level))) == bits((first(low), first(high)))
+    assert spy.answered == 50 and spy.left == 0  # every one of them took the pure path
+
+
+def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
+    cases: list[tuple[tuple[float, ...], dict[str, Any]]] = [
+        ((120, 100, 65, 100), {}),
+        ((74, 100, 65, 100), {"alpha": 1.5}),
+        ((74.5, 100, 65, 100), {}),
+        ((74, 100, 65, 100), {"alternative": "larger"}),
+        ((74, 100, 65, 100), {"population_size1": 50}),
+        ((74, 100, 65, 100), {"exact": "fisher", "continuity": True}),
+        ((74, 100, 65, 100), {"pooled": 1}),
+    ]
+    for args, options in cases:
+        fast, _ = run(ztest, *args, **options)
+        slow, _ = run(ztest, *map(np.float64, args), **options)
+        assert isinstance(fast, tuple) and fast == slow, (args, options)
+
+
+def power_settings(count: int, seed: int) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Seeded settings of the power functions: sizes, rates, populations (censuses at times)."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(count):
+        n1, n2 = (int(rng.choice(np.array([1, 5, rng.integers(2, 400), rng.integers(2, 10**6)])))
+                  for _ in range(2))  # fmt: skip
+        alternative = str(rng.choice(["two-sided", "greater", "less"]))
+        options: dict[str, Any] = {
+            "alpha": float(rng.choice([0.1, 0.05, rng.uniform(0.001, 0.5)])),
+            "alternative": alternative,
+            "strict": bool(rng.random() < 0.3),
+        }
+        populations: dict[str, Any] = {}
+        if rng.random() < 0.3:
+            populations["population_size1"] = n1 + int(
+                rng.choice(np.array([0, rng.integers(0, 3 * n1)]))
+            )
+        if rng.random() < 0.3:
+            populations["population_size2"] = n2 + int(
+                rng.choice(np.array([0, rng.integers(0, 3 * n2)]))
+            )
+        rates = {
+            "p1": float(rng.uniform(0.001, 0.999)),
+            "p2": float(rng.choice([0.5, 0.65, rng.uniform(0.001, 0.999)])),
+        }
+        out.append(({"n1": n1, "n2": n2, **rates, **populations}, options))
+    return out
+
+
+def _same(function: Callable[..., Any], plain: dict[str, Any], options: dict[str, Any]) -> None:
+    numpy_args = {k: (None if v is None else np.float64(v)) for k, v in plain.items()}
+    fast, fast_warned = run(function, **plain, **options)
+    slow, slow_warned = run(function, **numpy_args, **options)
+    if isinstance(slow, tuple):  # refused: the same error from the same code
+        assert fast == slow
+        return
+    if not isinstance(fast, float):
+        fast, slow = fast.to_dict(), slow.to_dict()
+    assert bits(fast) == bits(slow), (plain, options)
+    assert fast_warned == slow_warned, (plain, options)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_power_pure_python_equals_array_code(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    spy = Spy(monkeypatch, _scalar_power, "power_scalar")
+    from significance import power
+
+    for plain, options in power_settings(300, SEED + seed):
+        _same(power, plain, options)
+    assert spy.answered == 300 and spy.left == 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_detectable_difference_pure_python_equals_array_code(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = Spy(monkeypatch, _scalar_power, "detectable_scalar")
+    from significance import minimum_detectable_difference
+
+    rng = np.random.default_rng(seed)
+    for plain, options in power_settings(60, SEED + 10 + seed):
+        p1 = plain.pop("p1")
+        plain["baseline"] = plain.pop("p2")
+        options["power"] = float(rng.choice([0.8, 0.9, rng.uniform(0.01, 0.99)]))
+        if rng.random() < 0.5:
+            options["direction"] = "increase" if p1 > 0.5 else "decrease"
+        _same(minimum_detectable_difference, plain, options)
+    assert spy.answered >= 50 and spy.answered + spy.left == 60
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_group_size_pure_python_equals_array_code(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spy = Spy(monkeypatch, _scalar_power, "group_size_scalar")
+    from significance import sample_size_per_group
+
+    rng = np.random.default_rng(seed)
+    for plain, options in power_settings(200, SEED + 20 + seed):
+        rates = {"p1": plain["p1"], "p2": plain["p2"]}
+        if options["alternative"] != "two-sided":
+            low, high = sorted(rates.values())
+            rates = {"p1": high, "p2": low} if options["alternative"] == "greater" else {
+                "p1": low, "p2": high}  # fmt: skip
+        if rng.random() < 0.4:
+            rates["population_size"] = int(rng.integers(1, 5000))
+        options["power"] = float(rng.choice([0.8, 0.9, rng.uniform(0.01, 0.99)]))
+        _same(sample_size_per_group, rates, options)
+    assert spy.answered >= 190 and spy.answered + spy.left == 200
