@@ -146,12 +146,13 @@ def heavy_imports(cmd: list[str]) -> list[str]:
 
 
 def coverage_throughput(draws: int, loop: int) -> dict[str, float]:
-    """Draws per second of the seeded coverage simulation (tests/sampling/test_coverage.py) and a naive one.
+    """Draws per second of the seeded coverage simulation and a naive one.
 
-    The simulation asks how often n = 100 cases from N = 254 (127 with the attribute) land within
-    +/-5 points of the true 50%. The library's tests draw the count in the sample directly
-    (``Generator.hypergeometric``, vectorised); the comparator draws each sample of cases
-    (``Generator.choice(N, n, replace=False)``) once per replicate, timed on ``loop`` replicates.
+    The simulation (tests/sampling/test_coverage.py) asks how often n = 100 cases from
+    N = 254 (127 with the attribute) land within +/-5 points of the true 50%. The library's
+    tests draw the count in the sample directly (``Generator.hypergeometric``, vectorised);
+    the comparator draws each sample of cases (``Generator.choice(N, n, replace=False)``) once
+    per replicate, timed on ``loop`` replicates.
     """
     big_n, m, n = 254, 127, 100
     start = time.perf_counter()
@@ -310,8 +311,9 @@ def write_page(results: dict[str, Any], path: Path, plot: str) -> None:
         "",
         "## The coverage simulation",
         "",
-        "The seeded simulation behind the coverage claim (`tests/sampling/test_coverage.py`: does a sample",
-        "of 100 from 254 cases land within +/-5 points of the true 50%?) draws the sample's count",
+        "The seeded simulation behind the coverage claim (`tests/sampling/test_coverage.py`: does",
+        "a sample of 100 from 254 cases land within +/-5 points of the true 50%?) draws the",
+        "sample's count",
         "directly from the hypergeometric distribution, vectorised. The comparator simulates the",
         f"same thing by drawing each sample of case numbers (`Generator.choice(254, 100, "
         f"replace=False)`) in a loop, timed on {c['loop']:,} replicates:",
