@@ -101,11 +101,16 @@ def _size_block(
     method: str,
     two_sided: bool,
     strict: bool,
+    into: Any = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """``n0``, ``n_unrounded``, ``n`` and the achieved power for 1-D blocks of settings."""
+    """``n0``, ``n_unrounded``, ``n`` and the achieved power for 1-D blocks of settings.
+
+    ``into``, when given, is four output rows (views) the four are written to.
+    """
+    rows = (None, None, None, None) if into is None else into
     d, a, b = POWER_METHODS[method].per_case(p1, p2)
-    d = np.abs(d)  # a one-sided alternative was checked to point the way of the change
-    n0 = zc * a
+    d = np.abs(d, out=d)  # a one-sided alternative was checked to point the way of the change
+    n0 = np.multiply(zc, a, out=rows[0])
     n0 += zb * b
     n0 /= d
     n0 *= n0
@@ -114,17 +119,29 @@ def _size_block(
         def gap(n: FloatArray) -> FloatArray:
             return _equal_power(n, 1.0, d, a, b, zc, two_sided=True, strict=True) - target
 
-        n0 = bisect(gap, 0.0, n0)
+        root = bisect(gap, 0.0, n0)
+        if rows[0] is None:
+            n0 = root
+        else:
+            np.copyto(rows[0], root)
     np.maximum(n0, 1.0, out=n0)  # a power reached with under one case still needs one
     if big is None:
         n_unrounded = n0
+        if rows[1] is not None:
+            np.copyto(rows[1], n0)
     else:
         with np.errstate(invalid="ignore"):  # inf / inf where the population is infinite
             n_unrounded = np.where(np.isinf(big), n0, n0 * big / (n0 + big - 1.0))
+        if rows[1] is not None:
+            np.copyto(rows[1], n_unrounded)
     n = ceil_guarded(n_unrounded)
     if big is not None:
         np.minimum(n, big, out=n)
+    if rows[2] is not None:
+        np.copyto(rows[2], n)
     achieved = _equal_power(n, fpc(n, big), d, a, b, zc, two_sided=two_sided, strict=strict)
+    if rows[3] is not None:
+        np.copyto(rows[3], achieved)
     return n0, n_unrounded, n, achieved
 
 
@@ -240,14 +257,13 @@ def sample_size_per_group(
         stages = np.empty((4, size))  # n0, n_unrounded, n, achieved power
         for start in range(0, size, BLOCK):
             part = slice(start, start + BLOCK)
-            block = _size_block(
+            _size_block(
                 flat[0][part],
                 flat[1][part],
                 None if flat_big is None else flat_big[part],
                 **options,
+                into=[row[part] for row in stages],
             )
-            for row, values in zip(stages, block, strict=True):
-                row[part] = values
     n0, n_unrounded, n, achieved = (v.reshape(shape) for v in stages)
     p1_out, p2_out = (c if c.shape == shape else np.broadcast_to(c, shape).copy() for c in (c1, c2))
     pop: Any = big

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from inspection_core.checks import (
+    LARGEST_WHOLE,
     check_choice,
     check_flag,
     check_fraction,
@@ -44,6 +45,7 @@ __all__ = [
     "counts",
     "fpc",
     "fractions",
+    "int_counts",
     "output",
     "plain_population",
     "population",
@@ -91,11 +93,41 @@ def whole(name: str, value: Any, minimum: int) -> npt.NDArray[Any]:
     array([300, 350])
     """
     arr = np.asarray(_whole(name, value, minimum))
+    if isinstance(value, int | np.integer) and not isinstance(value, bool | np.bool_):
+        arr = np.asarray(int(value))  # one count: an integer, as in an integer array
     if arr.dtype.kind in "iu":
         if arr.size and int(arr.max()) >= 2**31:
             return np.asarray(arr, dtype=np.float64)
         return np.asarray(arr, dtype=np.int64)
     return np.asarray(arr, dtype=np.float64)
+
+
+def int_counts(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[Any, ...] | None:
+    """Four integer arrays as :func:`counts` would give them, half checked; None otherwise.
+
+    For a million comparisons the checks cost as much as the test: here each n is checked (at
+    least 1, at most 2**53) and typed as :func:`whole` types it (int64 below 2**31, else
+    float64), and each x is typed to match, but ``0 <= x <= n`` is left to the caller, which
+    checks it on the proportions it computes anyway (``0 <= x / n <= 1``) and calls
+    :func:`counts` for the error if it fails. None unless all four are non-empty integer arrays.
+    """
+    arrays = (x1, n1, x2, n2)
+    if not all(isinstance(v, np.ndarray) and v.dtype.kind in "iu" and v.size for v in arrays):
+        return None
+    out = []
+    for x, n in ((x1, n1), (x2, n2)):
+        lo, hi = int(n.min()), int(n.max())
+        if lo < 1 or hi > LARGEST_WHOLE:
+            return None
+        big = hi >= 2**31
+        # x <= n < 2**31 wherever the counts are valid; beyond, x is typed by its own largest
+        # value, as whole() types it
+        x_big = big and int(x.max()) >= 2**31
+        out += [
+            np.asarray(x, dtype=np.float64 if x_big else np.int64),
+            np.asarray(n, dtype=np.float64 if big else np.int64),
+        ]
+    return tuple(out)
 
 
 def fractions(name: str, value: Any) -> FloatArray:

@@ -33,6 +33,11 @@ if TYPE_CHECKING:
 __all__ = ["ztest_scalar"]
 
 
+def _held(value: Any) -> int | float:
+    """A count as the array code holds it: a Python int below 2**31 stays one, else a float."""
+    return value if type(value) is int and value < 2**31 else float(value)
+
+
 def _choice(value: Any, options: Any) -> bool:
     """``value`` is one of ``options`` (a string, or None where None is one of them)."""
     return (value is None and None in options) or (type(value) is str and value in options)
@@ -81,8 +86,9 @@ def ztest_scalar(
     if not covered or (exact is not None and (finite or continuity)):
         return None  # the array code answers (or raises the error)
     alpha = float(alpha)
-    # The counts as the array code holds them: float64 (products of whole numbers below 2**53
-    # exact, larger ones rounded once, as there).
+    # The counts as the array code holds them: integers below 2**31 (int64 there), others as
+    # doubles (float64 there). Their products are exact as integers, rounded once as doubles.
+    ia, ib, ic, id_ = (_held(v) for v in (x1, n1, x2, n2))
     a, b, c, d_ = float(x1), float(n1), float(x2), float(n2)
     f1, f2 = fpc_scalar(b, population_size1), fpc_scalar(d_, population_size2)
     census = [
@@ -94,10 +100,11 @@ def ztest_scalar(
         warnings.warn(census_text([g for g, _, _ in census], len(census) == 2), CensusWarning, 3)
     p1 = a / b
     p2 = c / d_
-    d = a * d_
-    d -= c * b
-    d = d / (b * d_)
-    p = (a + c) / (b + d_)
+    # (x1 n2 - x2 n1) / (n1 n2): integer products exact, converted once (as numpy's division
+    # of int64 arrays converts them); a double among them makes the arithmetic doubles
+    cross = ia * id_ - ic * ib
+    d = float(cross) / float(ib * id_)
+    p = float(ia + ic) / float(ib + id_)
     zero_note = ""
     if pooled:
         var = 1.0 - p

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from inspection_core.checks import check_choice, is_fraction
 from inspection_core.deferred import is_array, numpy_later
 from inspection_core.normal import critical_value as quantile
-from inspection_core.normal import fpc_scalar, ndtri, pvalue_from_z
+from inspection_core.normal import fpc_scalar, ndtri
 
 from ._exact import EXACT_TESTS, NAMES, check_exact_size, exact_pvalues
 from ._inputs import (
@@ -19,15 +19,16 @@ from ._inputs import (
     check_scalar_fraction,
     counts,
     fpc,
+    int_counts,
     output,
     population,
-    safe_ratio,
     warn_census,
 )
 from ._intervals import INTERVALS, SCALAR_INTERVALS
 from ._shape import SignificanceResult, index_of
 from ._small_counts import fallback_note, two_sample_small_counts, which_test
 from ._warnings import ZeroVarianceWarning
+from ._zcore import z_arrays
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -282,20 +283,18 @@ def _population_out(value: FloatArray | None, scalar: bool) -> Any:
     return value
 
 
-def _unpooled_fallback(var: Any, d: Any, p: Any, weight: Any) -> tuple[Any, str]:
-    """The pooled variance where the unpooled one is 0 but the proportions differ; warn.
+def _zero_variance_warning(zero: Any) -> str:
+    """Warn where the unpooled standard error was 0 and the pooled one used; the method's note.
 
     Each group all one way (0/1 vs 1/1, 0/100 vs 100/100) gives an unpooled standard error of 0
     and z = +/-inf, p = 0, even beside an interval that contains 0 (0/1 vs 1/1). The pooled
-    variance ``p (1 - p) (f1 / n1 + f2 / n2)`` is positive there and is used instead.
+    variance ``p (1 - p) (f1 / n1 + f2 / n2)`` is positive there and is used instead
+    (:func:`._zcore.z_arrays`).
     """
-    zero = (np.asarray(var) == 0) & (np.asarray(d) != 0)
-    if not zero.any():
-        return var, ""
     scope = "" if zero.size == 1 else f" in {int(zero.sum())} of {zero.size} comparisons"
     text, note = zero_variance_text(scope)
     warnings.warn(text, ZeroVarianceWarning, stacklevel=3)
-    return np.where(zero, p * (1.0 - p) * weight, var), note
+    return note
 
 
 def zero_variance_text(scope: str) -> tuple[str, str]:
@@ -437,8 +436,18 @@ def ztest(
     if small_count_test is not None:
         small_count_test = check_choice("small_count_test", small_count_test, EXACT_TESTS)
     scalar = all(np.ndim(v) == 0 for v in (x1, n1, x2, n2, population_size1, population_size2))
-    x1a, n1a = counts("x1", x1, "n1", n1)
-    x2a, n2a = counts("x2", x2, "n2", n2)
+    typed = int_counts(x1, n1, x2, n2)  # integer arrays: 0 <= x <= n checked below
+    if typed is not None:
+        try:
+            np.broadcast_shapes(typed[0].shape, typed[1].shape)
+            np.broadcast_shapes(typed[2].shape, typed[3].shape)
+        except ValueError:
+            typed = None  # counts() says which pair does not fit
+    if typed is None:
+        x1a, n1a = counts("x1", x1, "n1", n1)
+        x2a, n2a = counts("x2", x2, "n2", n2)
+    else:
+        x1a, n1a, x2a, n2a = typed
     big_n1 = population("population_size1", population_size1, "n1", n1a)
     big_n2 = population("population_size2", population_size2, "n2", n2a)
     finite = big_n1 is not None or big_n2 is not None
@@ -455,43 +464,25 @@ def ztest(
     if exact is not None:
         check_exact_size(exact, n1a, n2a)
     f1, f2 = fpc(n1a, big_n1), fpc(n2a, big_n2)
+
+    # Block by block, in the processor's cache: this runs on millions of comparisons at once.
+    arrays = z_arrays(
+        x1a, n1a, x2a, n2a, f1, f2, pooled=pooled, continuity=continuity,
+        alternative=alternative, want_pvalue=exact is None,
+    )  # fmt: skip
+    if typed is not None and not 0 <= arrays.range[0] <= arrays.range[1] <= 1:
+        counts("x1", x1, "n1", n1), counts("x2", x2, "n2", n2)  # some x outside 0..n: the error
     if finite:
         warn_census([("group 1", n1a, big_n1), ("group 2", n2a, big_n2)])
-
-    # In-place arithmetic: this runs on millions of comparisons at once.
-    p1 = x1a / n1a
-    p2 = x2a / n2a
-    # The difference as the exact fraction (x1 n2 - x2 n1) / (n1 n2), rounded once (the
-    # products of whole numbers below 2**53 are exact in float64): 9 points is 0.09, not
-    # 0.08999999999999997 as p1 - p2 gives.
-    d = x1a * n2a
-    d -= x2a * n1a
-    d = np.true_divide(d, n1a * n2a)
-    p = (x1a + x2a) / (n1a + n2a)
+    shape = np.shape(x1a)
+    p1, p2, d, z = (v.reshape(shape) for v in (arrays.p1, arrays.p2, arrays.d, arrays.statistic))
     zero_note = ""
-    if pooled:
-        var = 1.0 - p
-        var *= p
-        var *= (f1 / n1a) + (f2 / n2a)
-    else:
-        var = p1 * (1.0 - p1) * f1 / n1a + p2 * (1.0 - p2) * f2 / n2a
-        var, zero_note = _unpooled_fallback(var, d, p, f1 / n1a + f2 / n2a)
-    se = np.sqrt(var, out=var) if np.ndim(var) else np.sqrt(var)
-    numerator = d
-    if continuity:
-        shrink = np.minimum(0.5 * (1.0 / n1a + 1.0 / n2a), np.abs(d))
-        numerator = np.sign(d) * (np.abs(d) - shrink)
-    z = safe_ratio(numerator, se)
+    if arrays.zero is not None:
+        zero_note = _zero_variance_warning(arrays.zero)
     if exact is None:
-        pvalue = pvalue_from_z(z, alternative)
-        # Both groups all successes (or all failures): no evidence either way, p = 1 for every
-        # alternative (a one-sided normal p would be Phi(0) = 0.5; Fisher's test gives 1).
-        flat = (se == 0) & (numerator == 0)
-        if flat.any():
-            pvalue = np.where(flat, 1.0, pvalue)
         pvalue, took, name = two_sample_small_counts(
-            x1a, n1a, x2a, n2a, pvalue, p, alternative=alternative, pooled=pooled,
-            fallback=small_count_test, finite=finite,
+            x1a, n1a, x2a, n2a, arrays.pvalue.reshape(shape), arrays.small.reshape(shape),
+            alternative=alternative, pooled=pooled, fallback=small_count_test, finite=finite,
         )  # fmt: skip
         note = fallback_note(took, name)
         test = which_test(np.shape(pvalue), scalar, took, name)

@@ -1,9 +1,10 @@
 """The pure-Python paths give the array code's results bit for bit.
 
 One comparison of plain Python numbers goes through pure Python (no numpy, no scipy: the command
-line's path); the same numbers as numpy scalars, or as one-element arrays, go through the array
-code. Every field, every bound of the interval and every warning must be the same, floats
-compared by their bits (so 0.0 and -0.0 differ, and NaN equals NaN).
+line's path); the same numbers as numpy scalars (``np.int64`` for Python ints, ``np.float64`` for
+floats), or as one-element arrays, go through the array code. Every field, every bound of the
+interval and every warning must be the same, floats compared by their bits (so 0.0 and -0.0
+differ, and NaN equals NaN).
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def test_ztest_pure_python_equals_array_code(case: int, monkeypatch: pytest.Monk
     spy = Spy(monkeypatch, _scalar, "ztest_scalar")
     for counts, options in ztest_settings(400)[case * 50 : (case + 1) * 50]:
         fast, fast_warned = run(ztest, *counts, **options)
-        slow, slow_warned = run(ztest, *map(np.float64, counts), **options)
+        slow, slow_warned = run(ztest, *map(np.int64, counts), **options)
         assert "numpy" not in type(fast.statistic).__module__
         assert bits(fast.to_dict()) == bits(slow.to_dict()), (counts, options)
         assert fast_warned == slow_warned, (counts, options)
@@ -132,7 +133,8 @@ def test_invalid_plain_numbers_get_the_array_codes_errors() -> None:
     ]
     for args, options in cases:
         fast, _ = run(ztest, *args, **options)
-        slow, _ = run(ztest, *map(np.float64, args), **options)
+        slow, _ = run(ztest, *(np.float64(v) if type(v) is float else np.int64(v) for v in args),
+                      **options)  # fmt: skip
         assert isinstance(fast, tuple) and fast == slow, (args, options)
 
 
@@ -226,3 +228,22 @@ def test_group_size_pure_python_equals_array_code(
         options["power"] = float(rng.choice([0.8, 0.9, rng.uniform(0.01, 0.99)]))
         _same(sample_size_per_group, rates, options)
     assert spy.answered >= 190 and spy.answered + spy.left == 200
+
+
+def test_blocked_arrays_equal_scalar_calls_at_every_size_of_count() -> None:
+    """Counts below 2**26 (doubles), up to 2**31 (int64 products) and beyond (float64)."""
+    rng = np.random.default_rng(SEED + 40)
+    for top in (200, 2**28, 2**40):
+        size = 40_000  # three blocks, the last one short
+        n1 = rng.integers(1, top, size)
+        n2 = rng.integers(1, top, size)
+        x1 = (n1 * rng.uniform(0, 1, size)).astype(np.int64)
+        x2 = (n2 * rng.uniform(0, 1, size)).astype(np.int64)
+        for pooled in (True, False):
+            arrays, _ = run(ztest, x1, n1, x2, n2, pooled=pooled)
+            picks = [*rng.integers(0, size, 60).tolist(), size - 1]
+            for i in picks:
+                one, _ = run(ztest, int(x1[i]), int(n1[i]), int(x2[i]), int(n2[i]), pooled=pooled)
+                for key in ("p1", "p2", "difference", "statistic", "pvalue"):
+                    got = getattr(arrays, key).ravel()[i].item()
+                    assert bits(getattr(one, key)) == bits(got), (top, key, i)
