@@ -10,7 +10,10 @@ modules, which also run alone:
   scikit-learn ``train_test_split(stratify=...)``), margin misses, the whole ``draw`` command;
 * ``bench_allocation``: the allocation alone, unbiased and deterministic, 32 to 5,900 cells;
 * ``bench_ztest``: one million z-tests vs the bare numpy expression and statsmodels per call;
-* ``bench_startup``: cold start of the command line vs ``python -c pass``.
+* ``bench_power``: cases per round and detectable differences vs statsmodels;
+* ``bench_exact``: Barnard's and Boschloo's tests at their size limits, Fisher's on many tables;
+* ``bench_startup``: whole commands (every scalar one, the draw, the report) vs ``python -c
+  pass``.
 * ``bench_webapp``: the web app's interactions, a 100,000-case upload and its start-up.
 
 This module adds the scikit-learn comparison, the coverage simulation's throughput and the
@@ -37,6 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_allocation  # sibling modules, importable once the folder is on the path
 import bench_draw
+import bench_exact
+import bench_power
 import bench_startup
 import bench_webapp
 import bench_ztest
@@ -128,20 +133,6 @@ def machine() -> dict[str, str]:
     }
 
 
-HEAVY = ("pandas", "pyarrow", "statsmodels", "matplotlib", "scipy.stats", "scipy.optimize")
-
-
-def heavy_imports(cmd: list[str]) -> list[str]:
-    """Which of the heavy packages a command imports (from ``python -X importtime``)."""
-    import subprocess
-
-    proc = subprocess.run(
-        [cmd[0], "-X", "importtime", *cmd[1:]], capture_output=True, text=True, cwd=ROOT
-    )
-    names = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if "|" in line}
-    return [h for h in HEAVY if h in names]
-
-
 # --- the coverage simulation ----------------------------------------------------------------
 
 
@@ -204,10 +195,7 @@ def write_page(results: dict[str, Any], path: Path, plot: str) -> None:
     z = results["ztest"]
     s = results["startup"]
     c = results["coverage"]
-    z_bare = z["api"] / z["bare"]
-    z_sm = z["statsmodels"] / z["api"]
     base = s["python -c pass"]
-    floor = "python -c 'import pandas, scipy.optimize, matplotlib.pyplot'"
     whole = results["whole_draw"]
     lines = [
         "# Benchmarks",
@@ -244,71 +232,16 @@ def write_page(results: dict[str, Any], path: Path, plot: str) -> None:
         f"| whole `draw` command on the example (250 cases) | {whole:.2f} s | `python -c pass` "
         f"{_ms(base)} | {whole / base:.0f} | under 1.5 s (issue 3) | "
         f"{_verdict(whole < TARGETS['whole_draw_seconds'])} |",
-        f"| {z['size']:,} z-tests, vectorised | {_ms(z['api'])} | bare numpy {_ms(z['bare'])} | "
-        f"{z_bare:.2f} | at most 2 (issue 4) | {_verdict(z_bare <= TARGETS['ztest_vs_bare'])} |",
-        f"| {z['size']:,} z-tests, vectorised | {_ms(z['api'])} | statsmodels per call "
-        f"{_ms(z['statsmodels'])} (extrapolated) | {z_sm:,.0f}x faster | at least 500x (issue 4) "
-        f"| {_verdict(z_sm >= TARGETS['statsmodels_vs_ztest'])} |",
-        f"| `python -m sampling size --population 254` | "
-        f"{_ms(s['python -m sampling size --population 254'])} | `python -c pass` {_ms(base)} | "
-        f"{s['python -m sampling size --population 254'] / base:.1f} | fast, no pandas, "
-        "statsmodels or matplotlib (issue 2) | see below |",
+        *bench_ztest.summary_rows(z),
+        *bench_power.summary_rows(results["power"]),
+        *bench_exact.summary_rows(results["exact"]),
+        *bench_startup.summary_rows(results["startup_stats"]),
         "",
         *draw_page.sections(results, plot),
-        "## One million two-proportion z-tests",
-        "",
-        f"Seeded counts (30 to 199 cases per group), medians of {results['repeats']} interleaved "
-        "repeats; statsmodels timed on "
-        f"{z['loop']:,} comparisons and extrapolated to {z['size']:,} (calling it that many "
-        f"times would take about {z['statsmodels']:.0f} s for the same answers):",
-        "",
-        "| method | time for 1,000,000 | ratio to `significance.ztest` |",
-        "|---|---|---|",
-        f"| `significance.ztest(x1, n1, x2, n2)` on arrays | {_ms(z['api'])} | 1.00 |",
-        f"| the same, and reading the Newcombe intervals | {_ms(z['api_with_interval'])} | "
-        f"{z['api_with_interval'] / z['api']:.2f} |",
-        f"| bare numpy expression (pooled z, two-sided p) | {_ms(z['bare'])} | "
-        f"{z['bare'] / z['api']:.2f} |",
-        f"| statsmodels `proportions_ztest`, once per comparison (extrapolated) | "
-        f"{_ms(z['statsmodels'])} | {z_sm:,.0f} |",
-        "",
-        f"The vectorised test takes {z_bare:.2f} times the bare expression "
-        f"({'within' if z_bare <= 2 else 'outside'} the 2x target) and is {z_sm:,.0f} times "
-        f"faster than statsmodels called per comparison ({'above' if z_sm >= 500 else 'below'} "
-        "the 500x target). The gap to bare numpy is the input validation (whole, non-negative "
-        "counts, x <= n), the small-expected-count check and the result object. The Newcombe "
-        "interval is computed only when read (two Wilson intervals and their combination per "
-        f"comparison); reading it adds {z['api_with_interval'] / z['api'] - 1:.0%} to the "
-        "test's time.",
-        "",
-        "## Command-line start-up",
-        "",
-        f"Median wall time of a fresh process over {results['startup_repeats']} runs of each "
-        "command, the commands run in turn:",
-        "",
-        "| command | median | ratio to `python -c pass` |",
-        "|---|---|---|",
-        *[f"| `{name}` | {_ms(t)} | {t / base:.1f} |" for name, t in s.items()],
-        f"| `python -m sampling draw <example> --n auto --seed 2026 --reserves 2 --out DIR` | "
-        f"{_ms(whole)} | {whole / base:.1f} |",
-        "",
-        "`size` and `ztest` need numpy and `scipy.special` (the exact normal quantile and",
-        "distribution function); the row `import numpy, scipy.special` is that floor, and most",
-        "of their time over `python -c pass` is those two imports (the arithmetic takes",
-        "microseconds). Of "
-        + ", ".join(f"`{h}`" for h in HEAVY)
-        + ", this run found "
-        + "; ".join(
-            f"`{name.split(' --')[0].replace('python -m ', '')}` imports "
-            + (", ".join(found) if found else "none")
-            for name, found in results["heavy"].items()
-        )
-        + " (`python -X importtime`; a test also checks `size`).",
-        "The whole `draw` command imports pandas, pyarrow, scipy's `milp` and matplotlib,",
-        "reads the file, draws, and writes five files including the PNG chart: "
-        f"{whole:.2f} s, {'under' if whole < 1.5 else 'over'} the 1.5 s target of issue 3, "
-        f"of which {_ms(s[floor])} is importing those libraries (the row `{floor[11:-1]}`).",
-        "",
+        *bench_ztest.page_lines(z),
+        *bench_power.page_lines(results["power"]),
+        *bench_exact.page_lines(results["exact"]),
+        *bench_startup.page_lines(results["startup_stats"]),
         "## The coverage simulation",
         "",
         "The seeded simulation behind the coverage claim (`tests/sampling/test_coverage.py`: does",
@@ -360,18 +293,18 @@ def main() -> None:
     results.update(draw_page.measure(quick, repeats))
     print("z-tests ...")
     results["ztest"] = bench_ztest.measure(100_000 if quick else 1_000_000, repeats, 2000)
-    results["ztest"]["loop"] = 2000
-    results["ztest"]["size"] = 100_000 if quick else 1_000_000
-    print("  ", {k: round(v, 4) for k, v in results["ztest"].items()})
+    print("  ", {k: results["ztest"][k] for k in ("api", "bare", "statsmodels")})
+    print("power solvers ...")
+    results["power"] = bench_power.measure(
+        3 if quick else 7, sizes=(1_000, 10_000) if quick else bench_power.SIZES
+    )
+    print("exact tests ...")
+    results["exact"] = bench_exact.measure(1 if quick else 3)
     print("start-up ...")
     results["startup_repeats"] = 3 if quick else args.startup_repeats
-    results["startup"] = bench_startup.measure(results["startup_repeats"])
+    results["startup_stats"] = bench_startup.measure(results["startup_repeats"])
+    results["startup"] = results["startup_stats"]["medians"]
     results["whole_draw"] = bench_draw.whole_command(3 if quick else 7)
-    results["heavy"] = {
-        name: heavy_imports(cmd)
-        for name, cmd in bench_startup.COMMANDS.items()
-        if " -m " in f" {' '.join(cmd)} "
-    }
     print("  ", {k: round(v, 3) for k, v in results["startup"].items()}, results["whole_draw"])
     print("coverage simulation ...")
     results["coverage"] = _best_of(lambda: coverage_throughput(200_000, 2_000), 3 if quick else 5)
