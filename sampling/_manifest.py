@@ -389,8 +389,7 @@ def _check_outputs(record: dict[str, Any], result: Draw, ids: list[str], legacy:
     found: dict[str, Any] = {
         "n": result.n,
         "population_size": result.allocation.population_size,
-        "sample_ids": ids,
-        "sample_sha256": _ids_sha256(ids),
+        "sample_ids": ids,  # (sample_sha256 is checked above, with its own message)
         "reserve_ids": reserve_ids,
     }
     if not legacy:
