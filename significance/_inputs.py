@@ -109,16 +109,20 @@ def int_counts(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[Any, ...] | None:
     least 1, at most 2**53) and typed as :func:`whole` types it (int64 below 2**31, else
     float64), and each x is typed to match, but ``0 <= x <= n`` is left to the caller, which
     checks it on the proportions it computes anyway (``0 <= x / n <= 1``) and calls
-    :func:`counts` for the error if it fails. None unless all four are non-empty integer arrays.
+    :func:`counts` for the error if it fails. None unless all four are non-empty integer arrays;
+    otherwise the four arrays and the largest n (which tells the z-test's blocks whether every
+    product of two counts is exact in a double).
     """
     arrays = (x1, n1, x2, n2)
     if not all(isinstance(v, np.ndarray) and v.dtype.kind in "iu" and v.size for v in arrays):
         return None
-    out = []
+    out: list[Any] = []
+    largest = 0
     for x, n in ((x1, n1), (x2, n2)):
         lo, hi = int(n.min()), int(n.max())
         if lo < 1 or hi > LARGEST_WHOLE:
             return None
+        largest = max(largest, hi)
         big = hi >= 2**31
         # x <= n < 2**31 wherever the counts are valid; beyond, x is typed by its own largest
         # value, as whole() types it
@@ -127,7 +131,7 @@ def int_counts(x1: Any, n1: Any, x2: Any, n2: Any) -> tuple[Any, ...] | None:
             np.asarray(x, dtype=np.float64 if x_big else np.int64),
             np.asarray(n, dtype=np.float64 if big else np.int64),
         ]
-    return tuple(out)
+    return (*out, largest)
 
 
 def fractions(name: str, value: Any) -> FloatArray:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 else:
     np = numpy_later(globals())
 
-__all__ = ["SignificanceResult", "index_of", "plain"]
+__all__ = ["Later", "LaterField", "SignificanceResult", "index_of", "plain"]
 
 
 def plain(value: Any) -> Any:
@@ -60,6 +60,55 @@ def index_of(*values: Any) -> Any:
         if hasattr(value, "index") and hasattr(value, "to_numpy") and np.ndim(value) == 1:
             return value.index
     return None
+
+
+class Later:
+    """A field's value not built yet: ``build(*args)`` when the field is first read.
+
+    For values a vectorised call seldom needs and that cost a pass of their own, such as the
+    ``test`` field's million-element array of names (each element a reference to count).
+    """
+
+    __slots__ = ("args", "build")
+
+    def __init__(self, build: Any, *args: Any) -> None:
+        self.build, self.args = build, args
+
+
+class LaterField:
+    """A dataclass field whose value may be a :class:`Later`, built (once) when first read.
+
+    Reading the field gives the built value, so ``repr``, ``==``, ``to_dict()``, ``to_frame()``
+    and :func:`dataclasses.replace` see what an eagerly built field would hold.
+
+    Examples
+    --------
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class Box:
+    ...     value: Any = LaterField("none")
+    >>> Box(Later(str.upper, "built")).value, Box().value
+    ('BUILT', 'none')
+    """
+
+    def __init__(self, default: Any) -> None:
+        self.default = default
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = "_later_" + name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:  # the class: the dataclass machinery asks for the default
+            return self.default
+        value = obj.__dict__[self.name]
+        if isinstance(value, Later):
+            value = value.build(*value.args)
+            obj.__dict__[self.name] = value  # a frozen instance's cache, not a new value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = value
 
 
 @dataclass(frozen=True)

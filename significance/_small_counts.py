@@ -14,6 +14,7 @@ from inspection_core.deferred import numpy_later
 
 from ._binomial import binomial_pvalue
 from ._exact import NAMES, check_exact_size, exact_pvalues
+from ._shape import Later
 from ._warnings import SmallCountWarning
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -133,12 +134,22 @@ def small_count_text(
     )
 
 
-def which_test(shape: tuple[int, ...], scalar: bool, took: Any, name: str, base: str = "z") -> Any:
-    """The ``test`` field: a str, or an object array of the test behind each comparison."""
+def which_test(
+    shape: tuple[int, ...], scalar: bool, took: Any, name: str, base: str = "z", *,
+    later: bool = False,
+) -> Any:  # fmt: skip
+    """The ``test`` field: a str, or an object array of the test behind each comparison.
+
+    With ``later``, an array naming more than one test is returned as a :class:`._shape.Later`
+    for a :class:`._shape.LaterField` to build when the field is read: filling a million
+    elements costs a tenth of a million z-tests (each element is a counted reference).
+    """
     if scalar:
         return name if took is not None and bool(np.asarray(took)) else base
     if took is None:  # the same test throughout: a read-only view, no million-string array
         return np.broadcast_to(np.array(base, dtype=object), shape)
+    if later:
+        return Later(which_test, shape, scalar, took, name, base)
     out = np.empty(shape, dtype=object)  # faster than np.full for a million
     out.fill(base)
     out.reshape(-1)[np.flatnonzero(took)] = name  # by position: few, as a rule
@@ -155,7 +166,7 @@ def fallback_note(took: Any, test: str) -> str:
     if took is True:
         return f"; p-value from {NAMES[test]} (an expected count below 5)"
     took = np.asarray(took)
-    scope = "" if took.size == 1 else f" in {int(took.sum())} of {took.size} comparisons"
+    scope = "" if took.size == 1 else f" in {np.count_nonzero(took)} of {took.size} comparisons"
     return f"; p-value from {NAMES[test]}{scope} (an expected count below 5)"
 
 

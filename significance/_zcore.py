@@ -37,15 +37,19 @@ _ROOT_HALF = 0.7071067811865475  # 1 / sqrt(2), as inspection_core.normal uses i
 class ZArrays:
     """The arrays :func:`z_arrays` fills (flat, one element per comparison)."""
 
-    __slots__ = ("d", "p1", "p2", "pvalue", "range", "small", "statistic", "zero")
+    __slots__ = ("d", "p1", "p2", "pvalue", "range", "significant", "small", "statistic", "zero")
 
-    def __init__(self, size: int, *, want_pvalue: bool) -> None:
+    def __init__(self, size: int, *, want_pvalue: bool, alpha: float | None) -> None:
         self.p1 = np.empty(size)
         self.p2 = np.empty(size)
         self.d = np.empty(size)
         self.statistic = np.empty(size)
         self.pvalue: Any = np.empty(size) if want_pvalue else None
-        self.small = np.zeros(size, dtype=bool)  # an expected count below 5
+        # pvalue < alpha, while the p-values are in the cache (None without alpha or p-values)
+        self.significant: Any = None
+        if want_pvalue and alpha is not None:
+            self.significant = np.empty(size, dtype=bool)
+        self.small = np.empty(size, dtype=bool)  # an expected count below 5
         self.zero: Any = None  # where the unpooled variance was 0 and the pooled one used
         self.range = (1.0, 0.0)  # the smallest and largest of every x1 / n1 and x2 / n2
 
@@ -60,39 +64,56 @@ def _flat(value: Any, shape: tuple[int, ...]) -> Any:
 
 def z_arrays(
     x1: Any, n1: Any, x2: Any, n2: Any, f1: Any, f2: Any, *, pooled: bool, continuity: bool,
-    alternative: str, want_pvalue: bool = True,
+    alternative: str, want_pvalue: bool = True, largest: int | None = None,
+    alpha: float | None = None,
 ) -> ZArrays:  # fmt: skip
     """The z-test of every comparison: proportions, difference, z, p-value, small counts.
 
     ``x1, n1, x2, n2`` are whole-number arrays of one shape (int64, or float64 beyond 2**31);
     ``f1, f2`` the finite population factors (1.0, or arrays). The p-value is the normal one
     (1 where both groups are all one way); where an expected count is below 5 ``small`` is set
-    and the caller takes the exact test's p-value there.
+    and the caller takes the exact test's p-value there. ``largest``, the largest n1 or n2
+    where the caller knows it, saves each block finding it; with ``alpha``, ``significant`` is
+    ``pvalue < alpha`` (of the normal p-values: the caller redoes it where an exact test's
+    p-value replaces one).
     """
     shape = np.shape(x1)
     size = int(np.prod(shape)) if shape else 1
     inputs = tuple(_flat(v, shape) for v in (x1, n1, x2, n2, f1, f2))
-    out = ZArrays(size, want_pvalue=want_pvalue)
+    out = ZArrays(size, want_pvalue=want_pvalue, alpha=alpha)
     if not pooled:
         out.zero = np.zeros(size, dtype=bool)
-    out.range = _run(out, inputs, 0, size, pooled, continuity, alternative, want_pvalue)
+    # Below 2**26 cases every product of two counts is exact in a double, so the counts are
+    # taken as doubles; the results are the bits integer arithmetic gives (x1 n2 - x2 n1 is
+    # exact either way), in fewer steps. Larger counts are multiplied as integers.
+    doubles = True if largest is not None and largest < 2**26 else None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out.range = _run(out, inputs, size, pooled, continuity, alternative, doubles, alpha)
     if out.zero is not None and not out.zero.any():
         out.zero = None
     return out
 
 
 def _run(
-    out: ZArrays, inputs: tuple[Any, ...], first: int, stop: int, pooled: bool,
-    continuity: bool, alternative: str, want_pvalue: bool,
+    out: ZArrays, inputs: tuple[Any, ...], stop: int, pooled: bool, continuity: bool,
+    alternative: str, doubles: bool | None, alpha: float | None,
 ) -> tuple[float, float]:  # fmt: skip
-    """Fill ``out`` for comparisons ``first`` to ``stop``; the range of x1 / n1 and x2 / n2."""
+    """Fill ``out`` for comparisons 0 to ``stop``; the range of x1 / n1 and x2 / n2.
+
+    ``doubles``: True if every count is below 2**26 (None: each block finds out).
+    """
     a_all, b_all, c_all, e_all, g1, g2 = inputs
+    want_pvalue = out.pvalue is not None
     low, high = 1.0, 0.0
-    block = min(BLOCK, max(stop - first, 1))
+    block = min(BLOCK, max(stop, 1))
     fa, fb, fc, fe, t1, t2, t3 = (np.empty(block) for _ in range(7))
     kind = np.result_type(a_all, c_all, b_all, e_all)
     i1, i2 = np.empty(block, dtype=kind), np.empty(block, dtype=kind)
-    for start in range(first, stop, BLOCK):
+    if kind.kind == "f":
+        doubles = True
+    if want_pvalue and stop > SMALL:
+        from scipy.special import erfc, ndtr
+    for start in range(0, stop, BLOCK):
         s = slice(start, min(start + BLOCK, stop))
         a, b, c, e = a_all[s], b_all[s], c_all[s], e_all[s]
         k = a.shape[0]
@@ -103,10 +124,7 @@ def _run(
         h2 = g2 if isinstance(g2, float) else g2[s]
         np.copyto(fb, b, casting="unsafe")  # n1 and n2 as doubles (exact below 2**53)
         np.copyto(fe, e, casting="unsafe")
-        # Below 2**26 cases every product of two counts is exact in a double, so the counts are
-        # taken as doubles; the results are the bits integer arithmetic gives (x1 n2 - x2 n1 is
-        # exact either way), in fewer steps. Larger counts are multiplied as integers.
-        small_counts = kind.kind == "f" or max(fb.max(), fe.max()) < 2**26
+        small_counts = doubles if doubles is not None else max(fb.max(), fe.max()) < 2**26
         if small_counts:
             np.copyto(fa, a, casting="unsafe")
             np.copyto(fc, c, casting="unsafe")
@@ -128,7 +146,7 @@ def _run(
             var = np.subtract(1.0, p, out=t1)
             var *= p
             weight = np.divide(h1, fb, out=t2)
-            weight += h2 / fe
+            weight += np.divide(h2, fe, out=fa)  # x1 and x2 are done with
             var *= weight
         else:
             var = p1 * (1.0 - p1) * h1 / fb + p2 * (1.0 - p2) * h2 / fe
@@ -141,8 +159,7 @@ def _run(
         if continuity:
             shrink = np.minimum(0.5 * (1.0 / fb + 1.0 / fe), np.abs(d))
             numerator = np.sign(d) * (np.abs(d) - shrink)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = np.divide(numerator, se, out=out.statistic[s])
+        z = np.divide(numerator, se, out=out.statistic[s])
         none = None if se.all() else se == 0
         if none is not None:  # 0 / 0 is 0 (no difference, no variance); x / 0 is +/-inf
             z[none] = np.where(numerator[none] == 0, 0.0, np.copysign(np.inf, numerator[none]))
@@ -151,8 +168,6 @@ def _run(
             if stop <= SMALL:  # a handful: no scipy (the same doubles)
                 pv[...] = pvalue_from_z(z, alternative)
             else:
-                from scipy.special import erfc, ndtr
-
                 if alternative == "two-sided":  # 2 Phi(-|z|) = erfc(|z| / sqrt 2)
                     np.abs(z, out=t2)
                     t2 *= _ROOT_HALF
@@ -163,6 +178,8 @@ def _run(
                     ndtr(z, out=pv)
             if none is not None:  # both groups all one way: no evidence either way
                 pv[none & (numerator == 0)] = 1.0
+            if out.significant is not None and alpha is not None:
+                np.less(pv, alpha, out=out.significant[s])
         # an expected count below 5: min(p, 1 - p) min(n1, n2) < 5
         expected = np.subtract(1.0, p, out=t2)
         np.minimum(p, expected, out=expected)

@@ -25,7 +25,7 @@ from ._inputs import (
     warn_census,
 )
 from ._intervals import INTERVALS, SCALAR_INTERVALS
-from ._shape import SignificanceResult, index_of
+from ._shape import LaterField, SignificanceResult, index_of
 from ._small_counts import fallback_note, two_sample_small_counts, which_test
 from ._warnings import ZeroVarianceWarning
 from ._zcore import z_arrays
@@ -191,7 +191,7 @@ class ZTestResult(SignificanceResult):
     continuity: bool = False
     interval: str = "newcombe"
     exact: str | None = None
-    test: Any = "z"
+    test: Any = LaterField("z")  # noqa: RUF009 - a descriptor: a million names built when read
     question: str = PRACTICE
 
     def confidence_interval(self, confidence_level: float | None = None) -> ConfidenceInterval:
@@ -291,7 +291,7 @@ def _zero_variance_warning(zero: Any) -> str:
     variance ``p (1 - p) (f1 / n1 + f2 / n2)`` is positive there and is used instead
     (:func:`._zcore.z_arrays`).
     """
-    scope = "" if zero.size == 1 else f" in {int(zero.sum())} of {zero.size} comparisons"
+    scope = "" if zero.size == 1 else f" in {np.count_nonzero(zero)} of {zero.size} comparisons"
     text, note = zero_variance_text(scope)
     warnings.warn(text, ZeroVarianceWarning, stacklevel=3)
     return note
@@ -436,13 +436,14 @@ def ztest(
     if small_count_test is not None:
         small_count_test = check_choice("small_count_test", small_count_test, EXACT_TESTS)
     scalar = all(np.ndim(v) == 0 for v in (x1, n1, x2, n2, population_size1, population_size2))
-    typed = int_counts(x1, n1, x2, n2)  # integer arrays: 0 <= x <= n checked below
+    found = int_counts(x1, n1, x2, n2)  # integer arrays: 0 <= x <= n checked below
+    typed, largest = (None, None) if found is None else (found[:4], found[4])
     if typed is not None:
         try:
             np.broadcast_shapes(typed[0].shape, typed[1].shape)
             np.broadcast_shapes(typed[2].shape, typed[3].shape)
         except ValueError:
-            typed = None  # counts() says which pair does not fit
+            typed, largest = None, None  # counts() says which pair does not fit
     if typed is None:
         x1a, n1a = counts("x1", x1, "n1", n1)
         x2a, n2a = counts("x2", x2, "n2", n2)
@@ -468,7 +469,7 @@ def ztest(
     # Block by block, in the processor's cache: this runs on millions of comparisons at once.
     arrays = z_arrays(
         x1a, n1a, x2a, n2a, f1, f2, pooled=pooled, continuity=continuity,
-        alternative=alternative, want_pvalue=exact is None,
+        alternative=alternative, want_pvalue=exact is None, largest=largest, alpha=alpha,
     )  # fmt: skip
     if typed is not None and not 0 <= arrays.range[0] <= arrays.range[1] <= 1:
         counts("x1", x1, "n1", n1), counts("x2", x2, "n2", n2)  # some x outside 0..n: the error
@@ -485,11 +486,16 @@ def ztest(
             alternative=alternative, pooled=pooled, fallback=small_count_test, finite=finite,
         )  # fmt: skip
         note = fallback_note(took, name)
-        test = which_test(np.shape(pvalue), scalar, took, name)
+        test = which_test(np.shape(pvalue), scalar, took, name, later=True)
+        significant = arrays.significant.reshape(shape)
+        if took is not None:  # the exact test's p-values make the call there
+            where = np.flatnonzero(took)
+            significant.reshape(-1)[where] = pvalue.reshape(-1)[where] < alpha
     else:
         pvalue = exact_pvalues(exact, x1a, n1a, x2a, n2a, alternative, pooled=pooled)
         note = ""
         test = which_test(np.shape(pvalue), scalar, None, exact, base=exact)
+        significant = pvalue < alpha
 
     method = describe(
         sample="two-sample z-test",
@@ -514,7 +520,7 @@ def ztest(
         statistic=output(z, scalar),
         pvalue=output(pvalue, scalar),
         alpha=alpha,
-        significant=output(pvalue < alpha, scalar),
+        significant=output(significant, scalar),
         alternative=alternative,
         confidence_level=1.0 - alpha,
         method=method,

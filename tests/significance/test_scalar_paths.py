@@ -247,3 +247,39 @@ def test_blocked_arrays_equal_scalar_calls_at_every_size_of_count() -> None:
                 for key in ("p1", "p2", "difference", "statistic", "pvalue"):
                     got = getattr(arrays, key).ravel()[i].item()
                     assert bits(getattr(one, key)) == bits(got), (top, key, i)
+
+
+@pytest.mark.parametrize(
+    ("alternative", "pooled"), [("two-sided", True), ("greater", True), ("less", False)]
+)
+def test_blocked_arrays_equal_scalar_calls_at_edges_and_small_counts(
+    alternative: str, pooled: bool
+) -> None:
+    """0/n, n/n and small counts over several blocks: every field as one scalar call gives it.
+
+    ``significant`` is computed block by block from the normal p-value and redone where
+    Fisher's test takes over; ``test`` is built when first read: both checked here.
+    """
+    rng = np.random.default_rng(SEED + 41)
+    size = 40_000  # three blocks of 16,384, the last one short
+    n1 = rng.integers(1, 120, size)
+    n2 = rng.integers(1, 120, size)
+    x1 = rng.binomial(n1, 0.6)
+    x2 = rng.binomial(n2, 0.55)
+    x1[::97], x2[::89] = 0, n2[::89]  # 0/n and n/n, both at once where the strides meet
+    x1[5::101] = n1[5::101]
+    x2[7::103] = 0
+    arrays, _ = run(ztest, x1, n1, x2, n2, alternative=alternative, pooled=pooled)
+    test = arrays.test
+    fisher = np.flatnonzero(test == "fisher")
+    assert 100 < fisher.size < size // 2  # small counts (n from 1) in every block
+    edges = np.flatnonzero((x1 == 0) | (x1 == n1) | (x2 == 0) | (x2 == n2))
+    picks = {*fisher[::7].tolist(), *edges[::11].tolist(), *rng.integers(0, size, 60).tolist()}
+    picks |= {0, 16_383, 16_384, size - 1}
+    for i in sorted(picks):
+        args = (int(x1[i]), int(n1[i]), int(x2[i]), int(n2[i]))
+        one, _ = run(ztest, *args, alternative=alternative, pooled=pooled)
+        for key in ("p1", "p2", "difference", "statistic", "pvalue", "significant", "test"):
+            got = getattr(arrays, key).ravel()[i]
+            got = got if isinstance(got, str) else got.item()
+            assert bits(getattr(one, key)) == bits(got), (key, i, args)

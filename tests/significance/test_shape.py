@@ -81,3 +81,20 @@ def test_to_frame_keeps_a_pandas_index() -> None:
     frame = pct.to_frame()
     assert frame["depends_on_count"].tolist() == [True, False]
     assert frame["pvalue_range_low"].iloc[0] < 0.1 < frame["pvalue_range_high"].iloc[0]
+
+
+def test_test_field_built_when_read_is_the_same_everywhere() -> None:
+    """``test`` names Fisher where an expected count is below 5; it is built on first read."""
+    import pickle
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallCountWarning)
+        # 1/10 vs 0/12: expected min(1/22, 21/22) * 10 = 0.45, below 5 (Fisher's test)
+        r = ztest(np.array([1, 74, 0]), np.array([10, 100, 100]), np.array([0, 65, 100]), 100)
+    names = ["fisher", "z", "z"]
+    assert pickle.loads(pickle.dumps(r)).test.tolist() == names  # before the first read
+    assert r.to_dict()["test"] == names
+    assert r.test.dtype == object and r.test.tolist() == names
+    assert r.test is r.test  # built once
+    assert dataclasses.replace(r, alpha=0.05).test.tolist() == names
+    assert r.to_frame()["test"].tolist() == names
