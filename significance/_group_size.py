@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from inspection_core.checks import format_value
 from inspection_core.deferred import is_array, numpy_later
 from inspection_core.errors import ParameterError
-from inspection_core.normal import ceil_guarded, ndtri
+from inspection_core.normal import ROUND_TOL, ndtri
 from inspection_core.normal import critical_value as quantile
 
 from ._inputs import (
@@ -26,7 +26,7 @@ from ._inputs import (
     population,
 )
 from ._power import METHOD_NAMES, PLAIN, POWER_METHODS, _check_method, _equal_power
-from ._shape import SignificanceResult, index_of
+from ._shape import Later, SignificanceResult, index_of, later_fields
 from ._solve import bisect
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -42,6 +42,7 @@ else:
 __all__ = ["GroupSize", "sample_size_per_group"]
 
 
+@later_fields("n_unrounded", "achieved_power")
 @dataclass(frozen=True)
 class GroupSize(SignificanceResult):
     """Cases per round needed to detect a change with a given power.
@@ -65,9 +66,9 @@ class GroupSize(SignificanceResult):
     """
 
     n_per_group: Any
-    n_unrounded: Any
+    n_unrounded: Any  # for arrays, built when first read where it is n0 (later_fields)
     n0: Any
-    achieved_power: Any
+    achieved_power: Any  # for arrays, built when first read (later_fields)
     p1: Any
     p2: Any
     alpha: float
@@ -87,13 +88,60 @@ class GroupSize(SignificanceResult):
         )
 
 
-BLOCK = 1 << 14  # settings per block in sample_size_per_group (8 arrays of 128 kB)
+BLOCK = 1 << 14  # settings per block in sample_size_per_group (a dozen arrays of 128 kB)
+
+
+class _Scratch:
+    """One block's working arrays, made once a call and reused by every block."""
+
+    __slots__ = ("ceil", "close", "d", "t1", "t2", "t3", "t4", "t5")
+
+    def __init__(self, size: int) -> None:
+        self.d, self.t1, self.t2, self.t3, self.t4, self.t5 = (np.empty(size) for _ in range(6))
+        self.ceil = np.empty(size)
+        self.close = np.empty(size, dtype=bool)
+
+
+def _pooled_terms_into(p1: FloatArray, p2: FloatArray, w: _Scratch) -> tuple[Any, Any, Any]:
+    """:func:`._power._pooled_per_case` (the same steps, the same bits) into ``w``'s arrays."""
+    d = np.subtract(p1, p2, out=w.d)
+    two_pbar = np.add(p1, p2, out=w.t1)
+    a = np.subtract(2.0, two_pbar, out=w.t2)
+    a *= two_pbar
+    a *= 0.5  # 2 pbar (1 - pbar)
+    b = np.multiply(p1, p1, out=w.t3)
+    b += np.multiply(p2, p2, out=w.t4)
+    np.subtract(two_pbar, b, out=b)  # p1 (1 - p1) + p2 (1 - p2) = p1 + p2 - p1**2 - p2**2
+    return d, np.sqrt(a, out=a), np.sqrt(b, out=b)
+
+
+def _ceil_guarded_into(x: FloatArray, w: _Scratch, *, at_least_one: bool) -> FloatArray:
+    """:func:`inspection_core.normal.ceil_guarded` of ``x`` (the same steps) into ``w.ceil``.
+
+    ``at_least_one``: every x is at least 1 (or NaN), so ``max(1, |x|)`` is x itself. Uses
+    ``w.t1``, ``w.t4`` and ``w.t5`` (not ``w.d``, ``w.t2``, ``w.t3``: d, a and b).
+    """
+    nearest = np.round(x, out=w.t1)
+    gap = np.subtract(x, nearest, out=w.t4)
+    np.abs(gap, out=gap)
+    if at_least_one:
+        scale = np.multiply(ROUND_TOL, x, out=w.t5)
+    else:
+        scale = np.abs(x, out=w.t5)
+        np.maximum(1.0, scale, out=scale)
+        scale *= ROUND_TOL
+    close = np.less_equal(gap, scale, out=w.close)
+    n = np.ceil(x, out=w.ceil)
+    np.copyto(n, nearest, where=close)
+    return n
 
 
 def _size_block(
     p1: FloatArray,
     p2: FloatArray,
     big: FloatArray | None,
+    w: _Scratch,
+    rows: dict[str, Any],
     *,
     zc: float,
     zb: float,
@@ -101,17 +149,35 @@ def _size_block(
     method: str,
     two_sided: bool,
     strict: bool,
-    into: Any = None,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """``n0``, ``n_unrounded``, ``n`` and the achieved power for 1-D blocks of settings.
+    check: str | None = None,
+) -> bool:
+    """One 1-D block of settings: ``n0``, ``n_unrounded``, ``n`` and the achieved power.
 
-    ``into``, when given, is four output rows (views) the four are written to.
+    Each stage named in ``rows`` (``"n0"``, ``"n_unrounded"``, ``"n"`` (float), ``"n_int"``,
+    ``"achieved"``, ``"p1"`` and ``"p2"``: copies of the inputs) is written to that block of
+    its output. With ``check`` (the alternative), the block's inputs are first checked as
+    :func:`sample_size_per_group` checks them (each p strictly between 0 and 1, p1 != p2, a
+    one-sided change the tested way): False, with nothing computed, where one fails.
     """
-    rows = (None, None, None, None) if into is None else into
-    d, a, b = POWER_METHODS[method].per_case(p1, p2)
-    d = np.abs(d, out=d)  # a one-sided alternative was checked to point the way of the change
-    n0 = np.multiply(zc, a, out=rows[0])
-    n0 += zb * b
+    if check is not None and not (p1.min() > 0 and p1.max() < 1 and p2.min() > 0 and p2.max() < 1):
+        return False  # NaN fails too
+    if method == "pooled":
+        d, a, b = _pooled_terms_into(p1, p2, w)
+    else:
+        d, a, b = POWER_METHODS[method].per_case(p1, p2)
+    if check is not None:
+        if np.count_nonzero(d) != d.shape[0]:
+            return False
+        if (check == "greater" and d.min() < 0) or (check == "less" and d.max() > 0):
+            return False
+    if "p1" in rows:
+        np.copyto(rows["p1"], p1)
+        np.copyto(rows["p2"], p2)
+    want_power = "achieved" in rows
+    if want_power or strict:  # (the sign of d does not change n0: it is squared)
+        d = np.abs(d, out=d)  # a one-sided alternative was checked to point the way of the change
+    n0 = np.multiply(zc, a, out=rows.get("n0"))
+    n0 += np.multiply(zb, b, out=w.t4)
     n0 /= d
     n0 *= n0
     if strict and two_sided:
@@ -119,30 +185,111 @@ def _size_block(
         def gap(n: FloatArray) -> FloatArray:
             return _equal_power(n, 1.0, d, a, b, zc, two_sided=True, strict=True) - target
 
-        root = bisect(gap, 0.0, n0)
-        if rows[0] is None:
-            n0 = root
-        else:
-            np.copyto(rows[0], root)
+        np.copyto(n0, bisect(gap, 0.0, n0))
     np.maximum(n0, 1.0, out=n0)  # a power reached with under one case still needs one
     if big is None:
         n_unrounded = n0
-        if rows[1] is not None:
-            np.copyto(rows[1], n0)
     else:
         with np.errstate(invalid="ignore"):  # inf / inf where the population is infinite
             n_unrounded = np.where(np.isinf(big), n0, n0 * big / (n0 + big - 1.0))
-        if rows[1] is not None:
-            np.copyto(rows[1], n_unrounded)
-    n = ceil_guarded(n_unrounded)
+    if "n_unrounded" in rows:
+        np.copyto(rows["n_unrounded"], n_unrounded)
+    n = _ceil_guarded_into(n_unrounded, w, at_least_one=big is None)
     if big is not None:
         np.minimum(n, big, out=n)
-    if rows[2] is not None:
-        np.copyto(rows[2], n)
-    achieved = _equal_power(n, fpc(n, big), d, a, b, zc, two_sided=two_sided, strict=strict)
-    if rows[3] is not None:
-        np.copyto(rows[3], achieved)
-    return n0, n_unrounded, n, achieved
+    if "n" in rows:
+        np.copyto(rows["n"], n)
+    if "n_int" in rows:
+        np.copyto(rows["n_int"], n, casting="unsafe")  # as astype(np.int64)
+    if want_power:
+        achieved = _equal_power(n, fpc(n, big), d, a, b, zc, two_sided=two_sided, strict=strict)
+        np.copyto(rows["achieved"], achieved)
+    return True
+
+
+class _BlockCheckError(Exception):
+    """Some block's inputs failed the checks made on the way (the full checks say which)."""
+
+
+def _stages(
+    p1: FloatArray,
+    p2: FloatArray,
+    big: FloatArray | None,
+    options: dict[str, Any],
+    names: tuple[str, ...],
+    *,
+    check: str | None = None,
+) -> dict[str, Any]:
+    """The named stages of every setting (flat arrays), block by block in the cache.
+
+    With ``check``, :class:`_BlockCheckError` where a block's inputs fail it (the caller's full
+    checks then say why). ``"n_int"`` is int64, the rest float64.
+    """
+    size = p1.shape[0]
+    out = {k: np.empty(size, dtype=np.int64 if k == "n_int" else float) for k in names}
+    w = _Scratch(min(BLOCK, size))
+    for start in range(0, size, BLOCK):
+        part = slice(start, start + BLOCK)
+        a, b = p1[part], p2[part]
+        if a.shape[0] != w.d.shape[0]:
+            w = _Scratch(a.shape[0])
+        rows = {k: v[part] for k, v in out.items()}
+        part_big = None if big is None else big[part]
+        if not _size_block(a, b, part_big, w, rows, **options, check=check):
+            raise _BlockCheckError
+    return out
+
+
+def _checked(
+    p1: Any, p2: Any, alternative: str, population_size: Any
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """p1 and p2 as float64 copies of the result's shape, and the population; or the error."""
+    c1, c2 = fractions("p1", p1), fractions("p2", p2)  # copies, owned here
+    p1a, p2a = np.broadcast_arrays(c1, c2)
+    if np.any(p1a == p2a):
+        raise ParameterError(
+            "p1",
+            f"and {{p2}} must differ; got both {format_value(p1a[p1a == p2a][0])}",
+            refs=["p2"],
+        )
+    wrong = {"greater": np.less, "less": np.greater}.get(alternative)
+    if wrong is not None and wrong(p1a, p2a).any():
+        raise ParameterError(
+            "alternative",
+            f"{alternative!r} cannot detect a change from {{p2}} to {{p1}} in the other "
+            "direction; swap {p1} and {p2} or use 'two-sided'",
+            refs=["p1", "p2"],
+        )
+    big = None
+    if population_size is not None:
+        big = population("population_size", population_size, "n", np.ones(()))
+    shape = np.broadcast_shapes(p1a.shape, () if big is None else big.shape)
+    p1_out, p2_out = (c if c.shape == shape else np.broadcast_to(c, shape).copy() for c in (c1, c2))
+    return p1_out, p2_out, big
+
+
+def _same_float_arrays(p1: Any, p2: Any) -> bool:
+    """Whether p1 and p2 are non-empty float64 arrays of one shape (checked in the blocks)."""
+    return (
+        isinstance(p1, np.ndarray)
+        and isinstance(p2, np.ndarray)
+        and p1.dtype == np.float64
+        and p2.dtype == np.float64
+        and p1.shape == p2.shape
+        and p1.ndim > 0
+        and p1.size > 0
+    )
+
+
+def _achieved_power(
+    p1: FloatArray, p2: FloatArray, big: FloatArray | None, options: dict[str, Any]
+) -> FloatArray:
+    """The achieved power at the rounded n, as :func:`sample_size_per_group` computes it."""
+    shape = p1.shape
+    flat_big = None if big is None else np.broadcast_to(big, shape).ravel()
+    stages = _stages(p1.ravel(), p2.ravel(), flat_big, options, ("achieved",))
+    achieved: FloatArray = stages["achieved"].reshape(shape)
+    return achieved
 
 
 def sample_size_per_group(
@@ -218,30 +365,8 @@ def sample_size_per_group(
     alternative = check_alternative(alternative)
     method = _check_method(method)
     strict = check_flag("strict", strict)
-    c1, c2 = fractions("p1", p1), fractions("p2", p2)  # copies, owned here
-    p1a, p2a = np.broadcast_arrays(c1, c2)
-    if np.any(p1a == p2a):
-        raise ParameterError(
-            "p1",
-            f"and {{p2}} must differ; got both {format_value(p1a[p1a == p2a][0])}",
-            refs=["p2"],
-        )
-    wrong = {"greater": np.less, "less": np.greater}.get(alternative)
-    if wrong is not None and wrong(p1a, p2a).any():
-        raise ParameterError(
-            "alternative",
-            f"{alternative!r} cannot detect a change from {{p2}} to {{p1}} in the other "
-            "direction; swap {p1} and {p2} or use 'two-sided'",
-            refs=["p1", "p2"],
-        )
     scalar = all(np.ndim(v) == 0 for v in (p1, p2, population_size))
-    big = None
-    if population_size is not None:
-        big = population("population_size", population_size, "n", np.ones(()))
     zc, zb = quantile(alpha, alternative), ndtri(target)
-    shape = np.broadcast_shapes(p1a.shape, () if big is None else big.shape)
-    flat = [np.broadcast_to(v, shape).ravel() for v in (p1a, p2a)]
-    flat_big = None if big is None else np.broadcast_to(big, shape).ravel()
     options: dict[str, Any] = {
         "zc": zc,
         "zb": zb,
@@ -250,30 +375,48 @@ def sample_size_per_group(
         "two_sided": alternative == "two-sided",
         "strict": strict,
     }
-    size = flat[0].size
-    if size <= BLOCK:
-        stages: Any = _size_block(flat[0], flat[1], flat_big, **options)
-    else:  # in blocks that stay in cache: a million settings cost no more each than ten
-        stages = np.empty((4, size))  # n0, n_unrounded, n, achieved power
-        for start in range(0, size, BLOCK):
-            part = slice(start, start + BLOCK)
-            _size_block(
-                flat[0][part],
-                flat[1][part],
-                None if flat_big is None else flat_big[part],
-                **options,
-                into=[row[part] for row in stages],
-            )
-    n0, n_unrounded, n, achieved = (v.reshape(shape) for v in stages)
-    p1_out, p2_out = (c if c.shape == shape else np.broadcast_to(c, shape).copy() for c in (c1, c2))
+    # The achieved power (a normal cdf per setting: a third of the time) is computed when read;
+    # so is n_unrounded where it is n0 (a copy). strict=True keeps both: its n0 is a bisection.
+    later = not scalar and not strict
+    names = ("n0", "n_int", *(() if later else ("n", "achieved")))
+    if population_size is not None:
+        names += ("n_unrounded",)
+    stages: dict[str, Any] | None = None
+    big = None
+    if population_size is None and _same_float_arrays(p1, p2):
+        # The checks ride on the blocks (in the cache), with copies of p1 and p2 for the result;
+        # where one fails, the full checks below say why.
+        shape = p1.shape
+        try:
+            stages = _stages(p1.ravel(), p2.ravel(), None, options, (*names, "p1", "p2"),
+                             check=alternative)  # fmt: skip
+        except _BlockCheckError:
+            stages = None
+        else:
+            p1_out, p2_out = (stages[k].reshape(shape) for k in ("p1", "p2"))
+    if stages is None:
+        p1_out, p2_out, big = _checked(p1, p2, alternative, population_size)
+        shape = p1_out.shape
+        flat_big = None if big is None else np.broadcast_to(big, shape).ravel()
+        stages = _stages(p1_out.ravel(), p2_out.ravel(), flat_big, options, names)
+    n0 = stages["n0"].reshape(shape)
+    n_unrounded: Any = n0 if big is None else stages["n_unrounded"].reshape(shape)
+    achieved: Any
+    if later:
+        if big is None:
+            n_unrounded = Later(np.copy, n0)
+        achieved = Later(_achieved_power, p1_out, p2_out, big, options)
+    else:
+        achieved = output(stages["achieved"].reshape(shape), scalar)
+        n_unrounded = output(n_unrounded if big is not None else n0.copy(), scalar)
     pop: Any = big
     if big is not None and scalar:
         pop = None if np.isinf(big) else int(big)
     return GroupSize(
-        n_per_group=int(n) if scalar else n.astype(np.int64),
-        n_unrounded=output(n_unrounded, scalar),
+        n_per_group=int(stages["n"][0]) if scalar else stages["n_int"].reshape(shape),
+        n_unrounded=n_unrounded,
         n0=output(n0, scalar),
-        achieved_power=output(achieved, scalar),
+        achieved_power=achieved,
         p1=output(p1_out, scalar),
         p2=output(p2_out, scalar),
         alpha=alpha,

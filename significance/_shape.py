@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 else:
     np = numpy_later(globals())
 
-__all__ = ["Later", "LaterField", "SignificanceResult", "index_of", "plain"]
+__all__ = ["Later", "LaterField", "SignificanceResult", "index_of", "later_fields", "plain"]
 
 
 def plain(value: Any) -> Any:
@@ -76,39 +76,52 @@ class Later:
 
 
 class LaterField:
-    """A dataclass field whose value may be a :class:`Later`, built (once) when first read.
+    """A dataclass field's descriptor: a :class:`Later` value is built (once) when first read.
 
-    Reading the field gives the built value, so ``repr``, ``==``, ``to_dict()``, ``to_frame()``
-    and :func:`dataclasses.replace` see what an eagerly built field would hold.
+    Installed by :func:`later_fields`. Reading the field gives the built value, so ``repr``,
+    ``==``, ``to_dict()``, ``to_frame()``, pickling and :func:`dataclasses.replace` see what an
+    eagerly built field would hold.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name, self.slot = name, "_later_" + name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.slot]
+        if isinstance(value, Later):
+            value = value.build(*value.args)
+            obj.__dict__[self.slot] = value  # a frozen instance's cache, not a new value
+        return value
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.slot] = value
+
+
+def later_fields(*names: str) -> Any:
+    """Class decorator (above ``@dataclass``): these fields may be given as :class:`Later`.
+
+    The dataclass is made first (its ``__init__``, defaults and field order unchanged); each
+    named field then reads and writes through a :class:`LaterField`.
 
     Examples
     --------
     >>> from dataclasses import dataclass
-    >>> @dataclass(frozen=True)
+    >>> @later_fields("value")
+    ... @dataclass(frozen=True)
     ... class Box:
-    ...     value: Any = LaterField("none")
+    ...     value: Any = "none"
     >>> Box(Later(str.upper, "built")).value, Box().value
     ('BUILT', 'none')
     """
 
-    def __init__(self, default: Any) -> None:
-        self.default = default
-        self.name = ""
+    def install(cls: Any) -> Any:
+        for name in names:
+            setattr(cls, name, LaterField(name))
+        return cls
 
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = "_later_" + name
-
-    def __get__(self, obj: Any, owner: Any = None) -> Any:
-        if obj is None:  # the class: the dataclass machinery asks for the default
-            return self.default
-        value = obj.__dict__[self.name]
-        if isinstance(value, Later):
-            value = value.build(*value.args)
-            obj.__dict__[self.name] = value  # a frozen instance's cache, not a new value
-        return value
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj.__dict__[self.name] = value
+    return install
 
 
 @dataclass(frozen=True)

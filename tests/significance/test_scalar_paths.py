@@ -9,6 +9,7 @@ differ, and NaN equals NaN).
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
 from collections.abc import Callable
@@ -283,3 +284,58 @@ def test_blocked_arrays_equal_scalar_calls_at_edges_and_small_counts(
             got = getattr(arrays, key).ravel()[i]
             got = got if isinstance(got, str) else got.item()
             assert bits(getattr(one, key)) == bits(got), (key, i, args)
+
+
+@pytest.mark.parametrize(
+    ("method", "alternative", "population"),
+    [("pooled", "two-sided", False), ("pooled", "greater", False), ("arcsine", "less", True)],
+)
+def test_group_size_blocked_arrays_equal_scalar_calls(
+    method: str, alternative: str, population: bool
+) -> None:
+    """40,000 settings (three blocks; inputs checked in the blocks, the achieved power and
+    ``n_unrounded`` built when read): every field is what one scalar call gives."""
+    from significance import sample_size_per_group
+
+    rng = np.random.default_rng(SEED + 42)
+    size = 40_000
+    p2 = rng.uniform(0.01, 0.99, size)
+    step = rng.uniform(0.001, 0.3, size)
+    sign = {"greater": 1.0, "less": -1.0}.get(alternative, rng.choice([-1.0, 1.0], size))
+    p1 = np.clip(p2 + sign * step, 0.001, 0.999)
+    p1[p1 == p2] = 0.5 if alternative == "two-sided" else p1[p1 == p2]
+    keep = p1 != p2
+    p1, p2 = p1[keep], p2[keep]
+    options: dict[str, Any] = {"method": method, "alternative": alternative, "alpha": 0.05}
+    if population:
+        options["population_size"] = rng.integers(1, 5000, p1.size)
+    arrays, _ = run(sample_size_per_group, p1, p2, **options)
+    picks = {*rng.integers(0, p1.size, 80).tolist(), 0, 16_383, 16_384, p1.size - 1}
+    for i in sorted(picks):
+        one_options = dict(options)
+        if population:
+            one_options["population_size"] = int(options["population_size"][i])
+        one, _ = run(sample_size_per_group, float(p1[i]), float(p2[i]), **one_options)
+        for key in ("n_per_group", "n_unrounded", "n0", "achieved_power", "p1", "p2"):
+            got = getattr(arrays, key)[i].item()
+            assert bits(getattr(one, key)) == bits(got), (key, i)
+
+
+def test_group_size_checks_in_later_blocks_give_the_full_checks_errors() -> None:
+    """An input failing in the third block raises what the same input raises alone."""
+    from significance import sample_size_per_group
+
+    p2 = np.full(40_000, 0.65)
+    for bad, message in [
+        (0.0, "p1 must be between 0 and 1 (exclusive); got 0"),
+        (np.nan, "p1 must be between 0 and 1 (exclusive); got nan"),
+        (0.65, "p1 and p2 must differ; got both 0.65"),
+    ]:
+        p1 = np.full(40_000, 0.74)
+        p1[35_000] = bad
+        with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+            sample_size_per_group(p1, p2)
+    p1 = np.full(40_000, 0.74)
+    p1[39_999] = 0.6
+    with pytest.raises(ValueError, match="'greater' cannot detect a change from p2 to p1"):
+        sample_size_per_group(p1, p2, alternative="greater")
