@@ -92,13 +92,13 @@ BLOCK = 1 << 14  # settings per block in sample_size_per_group (a dozen arrays o
 
 
 class _Scratch:
-    """One block's working arrays, made once a call and reused by every block."""
+    """One block's working arrays, made once a call (in one allocation) for every block."""
 
     __slots__ = ("ceil", "close", "d", "t1", "t2", "t3", "t4", "t5")
 
     def __init__(self, size: int) -> None:
-        self.d, self.t1, self.t2, self.t3, self.t4, self.t5 = (np.empty(size) for _ in range(6))
-        self.ceil = np.empty(size)
+        rows = np.empty((7, size))
+        self.d, self.t1, self.t2, self.t3, self.t4, self.t5, self.ceil = rows
         self.close = np.empty(size, dtype=bool)
 
 
@@ -115,23 +115,37 @@ def _pooled_terms_into(p1: FloatArray, p2: FloatArray, w: _Scratch) -> tuple[Any
     return d, np.sqrt(a, out=a), np.sqrt(b, out=b)
 
 
-def _ceil_guarded_into(x: FloatArray, w: _Scratch, *, at_least_one: bool) -> FloatArray:
-    """:func:`inspection_core.normal.ceil_guarded` of ``x`` (the same steps) into ``w.ceil``.
+# x (1 - _NEAR) has the ceiling of x unless x is within 3e-10 x above a whole number: three
+# times the guard's reach (ROUND_TOL), so every x the guard rounds down is found (see below).
+_NEAR = 3e-10
 
-    ``at_least_one``: every x is at least 1 (or NaN), so ``max(1, |x|)`` is x itself. Uses
+
+def _ceil_guarded_into(x: FloatArray, w: _Scratch, *, at_least_one: bool) -> FloatArray:
+    """:func:`inspection_core.normal.ceil_guarded` of ``x``, to the bit, into ``w.ceil``.
+
+    The guard rounds x down to r = round(x) only where ``|x - r| <= ROUND_TOL max(1, |x|)``.
+    Where every x is at least 1 (``at_least_one``; NaN allowed), a block is first rounded up
+    alone; the guard's own steps run only if some x has ``ceil(x (1 - 3e-10)) < ceil(x)``,
+    which every x it rounds down has (r < x (1 - 3e-10) would need x - r > 3e-10 x, more
+    than the guard's 1e-10 x plus rounding), so elsewhere ``ceil(x)`` is its answer. NaN
+    always takes the guard's steps (NaN != NaN); inf rounds up to inf either way. Uses
     ``w.t1``, ``w.t4`` and ``w.t5`` (not ``w.d``, ``w.t2``, ``w.t3``: d, a and b).
     """
+    n = np.ceil(x, out=w.ceil)
+    if at_least_one:
+        below = np.multiply(x, 1.0 - _NEAR, out=w.t4)
+        if np.array_equal(np.ceil(below, out=below), n):
+            return n
     nearest = np.round(x, out=w.t1)
     gap = np.subtract(x, nearest, out=w.t4)
     np.abs(gap, out=gap)
-    if at_least_one:
+    if at_least_one:  # max(1, |x|) is x
         scale = np.multiply(ROUND_TOL, x, out=w.t5)
     else:
         scale = np.abs(x, out=w.t5)
         np.maximum(1.0, scale, out=scale)
         scale *= ROUND_TOL
     close = np.less_equal(gap, scale, out=w.close)
-    n = np.ceil(x, out=w.ceil)
     np.copyto(n, nearest, where=close)
     return n
 
@@ -166,7 +180,7 @@ def _size_block(
     else:
         d, a, b = POWER_METHODS[method].per_case(p1, p2)
     if check is not None:
-        if np.count_nonzero(d) != d.shape[0]:
+        if not d.all():  # p1 == p2 somewhere
             return False
         if (check == "greater" and d.min() < 0) or (check == "less" and d.max() > 0):
             return False
@@ -186,7 +200,9 @@ def _size_block(
             return _equal_power(n, 1.0, d, a, b, zc, two_sided=True, strict=True) - target
 
         np.copyto(n0, bisect(gap, 0.0, n0))
-    np.maximum(n0, 1.0, out=n0)  # a power reached with under one case still needs one
+    # a power reached with under one case still needs one: np.maximum(n0, 1.0) in two faster
+    # steps, the same values (NaN stays NaN, -0.0 becomes 1.0)
+    np.copyto(n0, 1.0, where=np.less(n0, 1.0, out=w.close))
     if big is None:
         n_unrounded = n0
     else:
@@ -226,7 +242,13 @@ def _stages(
     checks then say why). ``"n_int"`` is int64, the rest float64.
     """
     size = p1.shape[0]
-    out = {k: np.empty(size, dtype=np.int64 if k == "n_int" else float) for k in names}
+    # One allocation for every stage, as rows (int64 n a view of its row): separate arrays of a
+    # few hundred kB each would be handed back to the system on every call and re-faulted on
+    # the next (glibc's trim threshold follows the largest block freed), for any code after.
+    store = np.empty((len(names), size))
+    out = {
+        k: row.view(np.int64) if k == "n_int" else row for k, row in zip(names, store, strict=True)
+    }
     w = _Scratch(min(BLOCK, size))
     for start in range(0, size, BLOCK):
         part = slice(start, start + BLOCK)

@@ -188,3 +188,36 @@ def test_undetectable_gives_nan() -> None:
 def test_bad_input(call: object, message: str) -> None:
     with pytest.raises(ValueError, match=__import__("re").escape(message)):
         call()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("at_least_one", [True, False])
+@pytest.mark.filterwarnings("ignore:invalid value encountered in subtract:RuntimeWarning")
+def test_blocked_rounding_guard_is_ceil_guarded_to_the_bit(at_least_one: bool) -> None:
+    """The group size's in-block rounding (a first pass that only rounds up, the guard's steps
+    only where some x is within 3e-10 x above a whole number) against ``ceil_guarded``."""
+    from inspection_core.normal import ROUND_TOL, ceil_guarded
+    from significance._group_size import _ceil_guarded_into, _Scratch
+
+    whole = np.array([1.0, 2.0, 7.0, 323.0, 1e4, 123456.0, 2.0**40, 1e12])
+    rel = np.array([0.0, 1e-16, 5e-11, 0.99e-10, 1e-10, 1.01e-10, 2e-10, 2.99e-10, 3e-10, 1e-9])
+    above = (whole[:, None] * (1 + rel[None, :])).ravel()
+    below = (whole[:, None] * (1 - rel[None, :])).ravel()
+    ulps = np.concatenate([np.nextafter(whole, np.inf), np.nextafter(whole, 0.0)])
+    edges = whole[:, None] + (ROUND_TOL * whole)[:, None] * np.array([1.0, -1.0])[None, :]
+    x = np.concatenate([above, below, ulps, edges.ravel(), [np.nan, np.inf, 1.5, 2.5, 99.36]])
+    x = np.concatenate([x, np.nextafter(edges.ravel(), np.inf), np.nextafter(edges.ravel(), 0)])
+    if not at_least_one:
+        x = np.concatenate([x, [0.3, 1e-11, 0.0, 1 - 1e-11, 0.9999999999999999]])
+    x = x[(x >= 1) | np.isnan(x)] if at_least_one else x
+    want = ceil_guarded(x)
+    got = _ceil_guarded_into(x, _Scratch(x.size), at_least_one=at_least_one).copy()
+    assert got.tobytes() == want.tobytes()
+    assert (got != np.ceil(x))[np.isfinite(x)].sum() > 10  # the guard rounded some down
+    one = _Scratch(1)  # each alone: no neighbour sends its block through the guard's steps
+    alone = [_ceil_guarded_into(x[i : i + 1], one, at_least_one=at_least_one)[0] for i in
+             range(x.size)]  # fmt: skip
+    assert np.array(alone).tobytes() == want.tobytes()
+    # and blocks where nothing is near a whole number (the first pass alone)
+    plain = np.linspace(1.25, 900.75, 5000)
+    fast = _ceil_guarded_into(plain, _Scratch(plain.size), at_least_one=at_least_one)
+    assert fast.tobytes() == ceil_guarded(plain).tobytes()
