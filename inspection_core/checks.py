@@ -219,6 +219,8 @@ def check_choice(
 
 def check_scalar_fraction(name: str, value: Any) -> float:
     """A single number strictly between 0 and 1 (``alpha``, ``power``)."""
+    if type(value) is float and 0 < value < 1 and EDGE <= value <= 1 - EDGE:
+        return value  # what the checks below return for it, without numpy (NaN fails here)
     arr = check_fraction(name, value)
     if arr.ndim:
         raise ParameterTypeError(

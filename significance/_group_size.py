@@ -173,7 +173,8 @@ def _size_block(
     :func:`sample_size_per_group` checks them (each p strictly between 0 and 1, p1 != p2, a
     one-sided change the tested way): False, with nothing computed, where one fails.
     """
-    if check is not None and not (p1.min() > 0 and p1.max() < 1 and p2.min() > 0 and p2.max() < 1):
+    low, high = np.minimum.reduce, np.maximum.reduce  # (what .min() and .max() call)
+    if check is not None and not (low(p1) > 0 and high(p1) < 1 and low(p2) > 0 and high(p2) < 1):
         return False  # NaN fails too
     if method == "pooled":
         d, a, b = _pooled_terms_into(p1, p2, w)
@@ -182,7 +183,7 @@ def _size_block(
     if check is not None:
         if not d.all():  # p1 == p2 somewhere
             return False
-        if (check == "greater" and d.min() < 0) or (check == "less" and d.max() > 0):
+        if (check == "greater" and low(d) < 0) or (check == "less" and high(d) > 0):
             return False
     if "p1" in rows:
         np.copyto(rows["p1"], p1)
@@ -200,9 +201,10 @@ def _size_block(
             return _equal_power(n, 1.0, d, a, b, zc, two_sided=True, strict=True) - target
 
         np.copyto(n0, bisect(gap, 0.0, n0))
-    # a power reached with under one case still needs one: np.maximum(n0, 1.0) in two faster
-    # steps, the same values (NaN stays NaN, -0.0 becomes 1.0)
-    np.copyto(n0, 1.0, where=np.less(n0, 1.0, out=w.close))
+    # a power reached with under one case still needs one (np.maximum with a number is slow: a
+    # block checks first whether it has any n0 below 1, or NaN, which np.maximum keeps)
+    if not low(n0) >= 1.0:
+        np.maximum(n0, 1.0, out=n0)
     if big is None:
         n_unrounded = n0
     else:
