@@ -81,6 +81,11 @@ def measure(repeats: int = 7, sizes: tuple[int, ...] = SIZES, loop: int = 200) -
             repeats,
         )
         group.append({"size": size, **stats})
+    read = _interleaved(  # the achieved power is computed when first read
+        {"read": lambda: sample_size_per_group(p1, p2, power=0.8, alpha=0.1).achieved_power},
+        max(3, repeats // 2),
+    )
+    read_size = sizes[-1]
     size = 100_000
     p1, p2 = _settings(size, rng)
     n = rng.integers(20, 500, size)
@@ -99,6 +104,8 @@ def measure(repeats: int = 7, sizes: tuple[int, ...] = SIZES, loop: int = 200) -
     return {
         "repeats": repeats,
         "group": group,
+        "read_size": read_size,
+        "read": read["read"],
         "mdd_size": size,
         "mdd": mdd["mdd"],
         "mdd_statsmodels": per_setting * size,
@@ -145,9 +152,10 @@ def page_lines(r: dict[str, Any]) -> list[str]:
         f"Seeded settings (p2 from 5% to 90%, p1 2 to 10 points above), {r['repeats']} "
         "interleaved repeats, wall time median (min-max). statsmodels "
         "`samplesize_proportions_2indep_onetail` gives the same unrounded n (checked to 1e-12) "
-        "and nothing else; `sample_size_per_group` also rounds up (guarding float noise), "
-        "applies a finite population when given, and computes the achieved power at the "
-        "rounded n.",
+        "and nothing else; `sample_size_per_group` also checks the inputs, rounds up (guarding "
+        "float noise), applies a finite population when given, and keeps n0 and copies of p1 "
+        "and p2; the achieved power at the rounded n (and `n_unrounded`, a copy of n0 without "
+        "a population) is computed when first read.",
         "",
         "| settings | `sample_size_per_group` | statsmodels (n only) | ratio | CPU ours | CPU "
         "statsmodels |",
@@ -161,8 +169,11 @@ def page_lines(r: dict[str, Any]) -> list[str]:
             f"({g['ratio']['min']:.2f}-{g['ratio']['max']:.2f}) | "
             f"{_ms(g['ours']['cpu']['median'])} | {_ms(g['statsmodels']['cpu']['median'])} |"
         )
-    mdd, strict = r["mdd"]["wall"], r["strict"]["wall"]
+    mdd, strict, read = r["mdd"]["wall"], r["strict"]["wall"], r["read"]["wall"]
     lines += [
+        "",
+        f"With `achieved_power` read, {r['read_size']:,} settings take {_ms(read['median'])} "
+        f"({_ms(read['min'])}-{_ms(read['max'])}).",
         "",
         f"`minimum_detectable_difference` on {r['mdd_size']:,} settings (arcsine method, each "
         f"setting bisected to the last bit, all at once): {_ms(mdd['median'])} "

@@ -182,10 +182,10 @@ def page_lines(z: dict[str, Any]) -> list[str]:
         "on the proportions it computes anyway. What it does beyond the bare expression: the "
         "counts' checks (whole numbers, 0 <= x <= n), the difference as the exact fraction "
         "(x1 n2 - x2 n1) / (n1 n2) (9 points is 0.09, not 0.08999999999999997), the "
-        "small-count check and Fisher's test where it applies, and five result arrays instead "
-        "of one (p1, p2, difference, z, p, significant, and the test behind each call: a "
-        "million-element array of names once any comparison has small counts). The Newcombe "
-        "interval is computed only when read.",
+        "small-count check and Fisher's test where it applies, and six result arrays instead "
+        "of one (p1, p2, difference, z, p, significant). The test behind each call (a "
+        "million-element array of names once any comparison has small counts) and the "
+        "Newcombe interval are computed only when read.",
         "",
     ]
 

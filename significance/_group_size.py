@@ -52,11 +52,13 @@ class GroupSize(SignificanceResult):
     n_per_group : int or ndarray
         Cases in each round, rounded up once at the end (and at most the population).
     n_unrounded : float or ndarray
-        The exact solution before rounding (R ``power.prop.test``'s ``n``, without a population).
+        The exact solution before rounding (R ``power.prop.test``'s ``n``, without a population;
+        for arrays without a population, a copy of ``n0`` made when first read).
     n0 : float or ndarray
         The solution for an infinite population; ``n_unrounded = n0 N / (n0 + N - 1)``.
     achieved_power : float or ndarray
-        Power at ``n_per_group``.
+        Power at ``n_per_group`` (for arrays, computed from ``p1``, ``p2`` and the population
+        when first read, unless ``strict``: one normal distribution function per setting).
     p1, p2, alpha, power : float or ndarray
         The inputs.
     alternative, method : str

@@ -165,7 +165,8 @@ class ZTestResult(SignificanceResult):
         The exact test asked for with ``exact=``, if any.
     test : str or ndarray of str
         The test behind each p-value and call: ``'z'``, or the exact test's key (``'fisher'``
-        where an expected count was below 5, or the one asked for with ``exact=``).
+        where an expected count was below 5, or the one asked for with ``exact=``). An array
+        naming more than one test is built when first read.
     question : str
         The question the test answers: ``"has practice changed?"`` (the default, rounds as
         samples of the cases practice produces) or, with a finite population correction, ``"did
