@@ -165,7 +165,8 @@ def write_draw(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             balance = balance_report(result.allocation, result.sample)
-    from ._plot import chart_problem, plot_balance
+    from ._chart_process import save_balance_chart
+    from ._plot import chart_data, chart_problem
 
     read_sha256 = None if case_list is None else case_list.input_sha256
     if read_sha256 is not None and file_sha256(input_path) != read_sha256:
@@ -192,7 +193,7 @@ def write_draw(
         result.reserves.to_csv(tmp / "reserves.csv", index=False)
         report.table.to_csv(tmp / "balance.csv", index=False)
         if skipped is None:
-            plot_balance(report, tmp / "balance.png")
+            save_balance_chart(chart_data(report), tmp / "balance.png")
         with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
             json.dump(manifest, fh, indent=2)
             fh.write("\n")
