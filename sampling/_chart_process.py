@@ -4,9 +4,10 @@ matplotlib takes about 0.4 s to import and the chart 0.1 s to draw, a third of t
 command on a small case list. The command starts a helper process first (:func:`started`),
 which imports matplotlib on the other core while this process reads the cases and solves the
 allocation, then waits for the chart's numbers on its standard input (:func:`serve`). When
-the balance report is ready, :func:`save_balance_chart` sends them (JSON, which carries every
-float exactly) and waits for the PNG, which is the same file, byte for byte, that drawing it
-here gives (the test suite compares them).
+the balance report is ready, :func:`begin_balance_chart` sends them (JSON, which carries every
+float exactly); the command writes its other files and then waits for the PNG, which is the
+same file, byte for byte, that drawing it here gives (the test suite compares them). If the
+command fails before the PNG is in, the helper is stopped before the temporary folder goes.
 
 Whatever goes wrong with the helper (it cannot start, fails, is killed, takes more than
 :data:`TIMEOUT` seconds), the chart is drawn here instead, so the result never depends on it.
@@ -29,7 +30,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ._chart import ChartData
 
-__all__ = ["TIMEOUT", "save_balance_chart", "serve", "started"]
+__all__ = [
+    "TIMEOUT",
+    "PendingChart",
+    "begin_balance_chart",
+    "save_balance_chart",
+    "serve",
+    "started",
+]
 
 TIMEOUT = 60.0
 """Seconds to wait for the helper's chart before drawing it here instead."""
@@ -68,7 +76,7 @@ def started() -> Iterator[None]:
             [sys.executable, "-c", "from sampling._chart_process import serve; serve()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # nothing to read: a failure means drawing it here
             env=env,
         )
     except OSError:
@@ -87,28 +95,63 @@ def _stop(helper: subprocess.Popen[bytes]) -> None:
     if helper.poll() is None:
         helper.kill()
     with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-        helper.communicate(timeout=5)
+        if helper.stdin is not None and not helper.stdin.closed:
+            helper.stdin.close()
+        helper.wait(timeout=5)
+
+
+class PendingChart:
+    """A chart handed to the helper (or to be drawn here): :meth:`finish` or :meth:`cancel`."""
+
+    def __init__(self, data: ChartData, path: Path, helper: subprocess.Popen[bytes] | None):
+        self.data, self.path, self._helper = data, path, helper
+
+    def finish(self) -> None:
+        """Wait for the helper's PNG; draw it here if the helper failed or there is none."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            try:
+                if helper.wait(timeout=TIMEOUT) == 0 and self.path.is_file():
+                    return
+            except subprocess.TimeoutExpired:
+                pass
+            finally:
+                _stop(helper)
+            with contextlib.suppress(OSError):
+                self.path.unlink()  # a partial file from a helper that failed half-way
+        from ._chart import save_chart
+
+        save_chart(self.data, self.path)
+
+    def cancel(self) -> None:
+        """Stop the helper (and wait for it) so it writes nothing more: the folder is going."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            _stop(helper)
+
+
+def begin_balance_chart(data: ChartData, path: Path) -> PendingChart:
+    """Hand the chart to the running helper; the caller writes its other files meanwhile.
+
+    Without a helper (or when it has gone), :meth:`PendingChart.finish` draws the chart here.
+    """
+    helper = _HELPERS.pop() if _HELPERS else None  # used once, whatever happens
+    if helper is not None and helper.stdin is not None and helper.poll() is None:
+        try:
+            helper.stdin.write(f"{os.fspath(path)}\n{data.to_json()}".encode())
+            helper.stdin.close()
+        except OSError:
+            _stop(helper)
+            helper = None
+    elif helper is not None:
+        _stop(helper)
+        helper = None
+    return PendingChart(data, path, helper)
 
 
 def save_balance_chart(data: ChartData, path: Path) -> None:
     """Write the chart to ``path``: by the running helper, else (or if it fails) here."""
-    helper = _HELPERS[0] if _HELPERS else None
-    if helper is not None and helper.poll() is None:
-        _HELPERS.remove(helper)  # used once, whatever happens
-        try:
-            payload = f"{os.fspath(path)}\n{data.to_json()}".encode()
-            helper.communicate(payload, timeout=TIMEOUT)
-            if helper.returncode == 0 and path.is_file():
-                return
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-        finally:
-            _stop(helper)
-        with contextlib.suppress(OSError):
-            path.unlink()  # a partial file from a helper that failed half-way
-    from ._chart import save_chart
-
-    save_chart(data, path)
+    begin_balance_chart(data, path).finish()
 
 
 def serve() -> None:  # pragma: no cover  # runs in the helper process (tested through it)

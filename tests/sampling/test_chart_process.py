@@ -134,3 +134,25 @@ def test_the_draw_command_writes_the_same_png(
                "--out", str(out)]  # fmt: skip
     subprocess.run(command, check=True, capture_output=True)
     assert (out / "balance.png").read_bytes() == here
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_cancel_stops_the_helper_before_the_folder_goes(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    data, _ = example_chart
+    with _chart_process.started():
+        helper = _chart_process._HELPERS[0]
+        pending = _chart_process.begin_balance_chart(data, tmp_path / "balance.png")
+        pending.cancel()
+        assert helper.returncode is not None  # it can write nothing more
+        pending.cancel()  # twice is harmless
+
+
+def test_without_a_helper_the_chart_is_drawn_here(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    data, here = example_chart
+    assert not _chart_process._HELPERS
+    _chart_process.save_balance_chart(data, tmp_path / "balance.png")
+    assert (tmp_path / "balance.png").read_bytes() == here
