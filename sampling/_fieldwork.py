@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspection_core.files import XLSX_OPTIONS
+
 if TYPE_CHECKING:
     import pandas as pd
     from xlsxwriter import Workbook
@@ -324,19 +326,9 @@ def write_fieldwork(
     from xlsxwriter.image import Image
 
     target = Path(path)
-    # Nothing is guessed from text: no formulas, numbers or links (XlsxWriter turns text that
-    # starts with "=" into a formula and text like a web address into a link unless told not to;
-    # the cells below are written by type in any case). NaN is never written: it is an empty cell.
-    book = Workbook(
-        os.fspath(target),
-        {
-            "strings_to_formulas": False,
-            "strings_to_numbers": False,
-            "strings_to_urls": False,
-            "nan_inf_to_errors": False,
-            "in_memory": True,
-        },
-    )
+    # Nothing is guessed from text: no formulas, numbers or links (XLSX_OPTIONS; the cells below
+    # are written by type in any case). The small workbook is assembled in memory.
+    book = Workbook(os.fspath(target), {**XLSX_OPTIONS, "in_memory": True})
     id_column, strata = result.id_column, list(result.strata)
     sample = _Sheet(book, SHEETS[0])
     ordered = _ordered(result.sample, id_column, strata)
