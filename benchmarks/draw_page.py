@@ -544,6 +544,8 @@ def _scaling_section(results: dict[str, Any], plot: str) -> list[str]:
             f"{t['sampling.draw'].median / t['numpy limit'].median:.2f} | {r['load']:.1f} |"
         )
     fitted = [r for r in rows if r["cases"] >= FIT_FROM]
+    if len(fitted) < 2:  # a --quick run: the fit uses the largest two frames measured
+        fitted = rows[-2:]
     top = exponents(results, last=2)
     lines += [
         "",

@@ -45,6 +45,7 @@ from .errors import ParameterError
 
 __all__ = [
     "MARKER",
+    "XLSX_OPTIONS",
     "atomic_write",
     "check_output_folder",
     "folder_problem",
@@ -57,6 +58,18 @@ __all__ = [
 
 MARKER = ".inspection-toolkit"
 """Name of the marker file inside every folder the toolkit writes."""
+
+XLSX_OPTIONS: dict[str, bool] = {
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+"""XlsxWriter's workbook options for every workbook the toolkit writes: text stays text.
+
+XlsxWriter would otherwise make text starting with ``=`` a formula and text like a web address a
+link (``strings_to_numbers`` is off already; it is stated so that nothing depends on a default).
+An ID, a level or a standard's name is data, never something a spreadsheet should run or follow.
+"""
 
 NAME_MAX = 255  # bytes in one path component on the usual file systems
 _MARKER_TMP = MARKER + ".partial"

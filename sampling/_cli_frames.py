@@ -196,9 +196,15 @@ def _manifest_draw(args: argparse.Namespace) -> tuple[Any, dict[str, Any]]:
 
 def run_draw(args: argparse.Namespace) -> None:
     """``draw``: draw, write the results folder atomically, print the balance report."""
+    from ._chart_process import started
     from ._output import check_output_dir
 
     check_output_dir(args.out_dir, force=args.force, input_path=args.cases)  # refuse before work
+    with started():  # balance.png drawn by a helper process that imports matplotlib meanwhile
+        _draw_and_write(args)
+
+
+def _draw_and_write(args: argparse.Namespace) -> None:
     if args.manifest is not None:
         result, record = _manifest_draw(args)
         from ._case_table import list_for_manifest

@@ -12,6 +12,7 @@ for machines; this workbook is for people.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import platform
 import re
@@ -19,9 +20,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inspection_core.files import XLSX_OPTIONS
+
 if TYPE_CHECKING:
     import pandas as pd
-    from openpyxl.worksheet.worksheet import Worksheet
+    from xlsxwriter import Workbook
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
     from ._balance import Balance
     from ._caselist import CaseList
@@ -49,13 +54,13 @@ _BALANCE_FORMATS = {
 _MAX_WIDTH = 60
 
 
-def _as_dates(values: pd.Series) -> list[dt.date | None] | None:
+def _as_dates(values: Sequence[object]) -> list[dt.date | None] | None:
     """A text column as dates when every filled value is ``YYYY-MM-DD`` or ``dd/mm/yyyy``.
 
     ``dd/mm/yyyy`` is read day first (the UK order, as the lists this toolkit reads are
     English and Welsh); a column mixing the two forms, or holding anything else, stays text.
     """
-    filled = [str(v) for v in values if str(v).strip()]
+    filled = [str(v) for v in values if not _missing(v) and str(v).strip()]
     if not filled:
         return None
     if all(_ISO.match(v) for v in filled):
@@ -66,7 +71,7 @@ def _as_dates(values: pd.Series) -> list[dt.date | None] | None:
         return None
     out: list[dt.date | None] = []
     for v in values:
-        text = str(v).strip()
+        text = "" if _missing(v) else str(v).strip()
         if not text:
             out.append(None)
             continue
@@ -77,72 +82,98 @@ def _as_dates(values: pd.Series) -> list[dt.date | None] | None:
     return out
 
 
-def _header(sheet: Worksheet, row: int, names: Sequence[str]) -> None:
-    from openpyxl.styles import Font, PatternFill
+class _Sheet:
+    """A worksheet being written, with the widest text seen in each column.
 
-    for j, name in enumerate(names, start=1):
-        cell = sheet.cell(row=row, column=j, value=str(name))
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_BOLD_FILL)
+    XlsxWriter only writes, so the widths are counted as the cells are written rather than read
+    back; rows above a sheet's tables (titles, the reserve rule) are written without counting.
+    """
+
+    def __init__(self, book: Workbook, name: str) -> None:
+        self.book = book
+        self.sheet: Worksheet = book.add_worksheet(name)
+        self.widths: dict[int, int] = {}
+        self.formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def format(self, **properties: Any) -> Format:
+        """One format per set of properties (XlsxWriter formats belong to the workbook)."""
+        key = tuple(sorted(properties.items()))
+        if key not in self.formats:
+            self.formats[key] = self.book.add_format(properties)
+        return self.formats[key]
+
+    def write(self, row: int, column: int, value: object, style: Format | None = None) -> None:
+        """Write one value, by its type, and count its width (rows and columns from 0).
+
+        Text is always written as text (never a formula, number or link, whatever it looks like);
+        dates as dates; numbers as numbers; a missing value (None, NaN, ``pd.NA``, ``NaT``) as an
+        empty cell. An infinite number, which a cell cannot hold, is written as its text.
+        """
+        if _missing(value):
+            self.sheet.write_blank(row, column, None, style)
+            return
+        if isinstance(value, dt.date):
+            day = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+            self.sheet.write_datetime(row, column, day, style)
+            text = value.strftime("%d/%m/%Y")
+        elif isinstance(value, bool):
+            self.sheet.write_boolean(row, column, value, style)
+            text = str(value)
+        elif isinstance(value, int | float) and math.isfinite(value):
+            self.sheet.write_number(row, column, value, style)
+            text = str(value)
+        else:
+            text = str(value)
+            self.sheet.write_string(row, column, text, style)
+        self.widths[column] = max(self.widths.get(column, 0), len(text))
+
+    def size_columns(self) -> None:
+        """Size each column to its widest text (plus 2), at most ``_MAX_WIDTH``."""
+        for column, width in self.widths.items():
+            self.sheet.set_column(column, column, min(_MAX_WIDTH, width + 2))
+
+
+def _missing(value: object) -> bool:
+    """Whether a cell's value is missing: None, a float NaN, ``pd.NA`` or ``pd.NaT``."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ in {"NAType", "NaTType"}
 
 
 def _table(
-    sheet: Worksheet,
+    sheet: _Sheet,
     frame: pd.DataFrame,
     *,
     start: int = 1,
     text_columns: Sequence[str] = (),
     formats: dict[str, str] | None = None,
 ) -> int:
-    """Write a frame with its header at row ``start``; return the row after it."""
-    import math
-
+    """Write a frame with its header at row ``start`` (from 1); return the row after it."""
     from pandas.api.types import is_object_dtype, is_string_dtype
 
     columns = [str(c) for c in frame.columns]
-    _header(sheet, start, columns)
-    dates = {
-        c: _as_dates(frame[c])
-        for c in columns
-        if c not in text_columns and (is_string_dtype(frame[c]) or is_object_dtype(frame[c]))
-    }
-    for i, record in enumerate(frame.itertuples(index=False, name=None), start=start + 1):
-        for j, (name, value) in enumerate(zip(columns, record, strict=True), start=1):
-            column_dates = dates.get(name)
-            if column_dates is not None:
-                value = column_dates[i - start - 1]
-            elif name in text_columns:
-                value = "" if value is None else str(value)
-            elif hasattr(value, "item"):
-                value = value.item()  # numpy scalars
-            if isinstance(value, float) and math.isnan(value):
-                value = None
-            cell = sheet.cell(row=i, column=j, value=value)
-            if name in text_columns:
-                cell.number_format = "@"
-            elif column_dates is not None:
-                cell.number_format = "dd/mm/yyyy"
-            elif formats and name in formats:
-                cell.number_format = formats[name]
+    header = sheet.format(bold=True, bg_color=_BOLD_FILL, pattern=1)
+    for j, (name, dtype) in enumerate(zip(columns, frame.dtypes, strict=True)):
+        sheet.write(start - 1, j, name, header)
+        values: list[Any] = frame.iloc[:, j].tolist()  # Python scalars, NA as it is
+        style = None
+        dates = None
+        if name in text_columns:
+            values = ["" if _missing(v) else str(v) for v in values]
+            style = sheet.format(num_format="@")
+        elif is_string_dtype(dtype) or is_object_dtype(dtype):
+            dates = _as_dates(values)
+        if dates is not None:
+            values, style = dates, sheet.format(num_format="dd/mm/yyyy")
+        elif formats and name in formats:
+            style = sheet.format(num_format=formats[name])
+        for i, value in enumerate(values, start=start):
+            if hasattr(value, "item"):
+                value = value.item()  # a numpy scalar in an object column
+            sheet.write(i, j, value, style)
     return start + len(frame) + 1
-
-
-def _widths(sheet: Worksheet, skip_rows: int = 0) -> None:
-    from openpyxl.utils import get_column_letter
-
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=skip_rows + 1):
-        for cell in row:
-            if cell.value is None:
-                continue
-            text = (
-                cell.value.strftime("%d/%m/%Y")
-                if isinstance(cell.value, dt.date)
-                else str(cell.value)
-            )
-            widths[cell.column] = max(widths.get(cell.column, 0), len(text))
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(_MAX_WIDTH, width + 2)
 
 
 def _ordered(frame: pd.DataFrame, id_column: str, strata: Sequence[str]) -> pd.DataFrame:
@@ -291,62 +322,71 @@ def write_fieldwork(
     Path
         The file written.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from xlsxwriter import Workbook
+    from xlsxwriter.image import Image
 
-    book = Workbook()
+    target = Path(path)
+    # Nothing is guessed from text: no formulas, numbers or links (XLSX_OPTIONS; the cells below
+    # are written by type in any case). The small workbook is assembled in memory.
+    book = Workbook(os.fspath(target), {**XLSX_OPTIONS, "in_memory": True})
     id_column, strata = result.id_column, list(result.strata)
-    sample = book.active
-    assert sample is not None  # a new workbook has one sheet
-    sample.title = SHEETS[0]
-    _table(sample, _ordered(result.sample, id_column, strata), text_columns=[id_column])
-    sample.freeze_panes = "B2"
-    sample.auto_filter.ref = sample.dimensions
-    _widths(sample)
+    sample = _Sheet(book, SHEETS[0])
+    ordered = _ordered(result.sample, id_column, strata)
+    last = _table(sample, ordered, text_columns=[id_column])
+    sample.sheet.freeze_panes(1, 1)  # B2
+    sample.sheet.autofilter(0, 0, last - 2, max(0, len(ordered.columns) - 1))
+    sample.size_columns()
 
-    reserves = book.create_sheet(SHEETS[1])
+    reserves = _Sheet(book, SHEETS[1])
     rule = RESERVE_RULE.format(strata=", ".join(strata))
-    reserves.cell(row=1, column=1, value=rule).alignment = Alignment(wrap_text=True, vertical="top")
+    wrapped = reserves.format(text_wrap=True, valign="top")
     width = max(4, len(result.reserves.columns))
-    reserves.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    reserves.row_dimensions[1].height = 75
+    reserves.sheet.merge_range(0, 0, 0, width - 1, "", wrapped)
+    reserves.sheet.write_string(0, 0, rule, wrapped)
+    reserves.sheet.set_row(0, 75)
     ordered = _ordered(result.reserves, id_column, strata)
     if "cell" in ordered.columns and "reserve_order" in ordered.columns:
         ordered = ordered.sort_values(["cell", "reserve_order"], kind="stable")
     _table(reserves, ordered, start=3, text_columns=[id_column])
-    reserves.freeze_panes = "B4"
-    _widths(reserves, skip_rows=2)
+    reserves.sheet.freeze_panes(3, 1)  # B4
+    reserves.size_columns()
 
-    sheet = book.create_sheet(SHEETS[2])
-    sheet.cell(row=1, column=1, value=balance.summary()).font = Font(bold=True)
+    sheet = _Sheet(book, SHEETS[2])
+    bold = sheet.format(bold=True)
+    sheet.sheet.write_string(0, 0, balance.summary(), bold)
     after = _table(sheet, balance.table, start=3, formats=_BALANCE_FORMATS)
     _table(sheet, balance.tests, start=after + 1, formats={"statistic": "0.000", "pvalue": "0.000"})
     if chart is not None and Path(chart).is_file():
-        from openpyxl.drawing.image import Image
-
         picture = Image(os.fspath(chart))
-        picture.width, picture.height = picture.width // 2, picture.height // 2  # 150 dpi
-        sheet.add_image(picture, f"{get_column_letter(len(balance.table.columns) + 2)}3")
-    sheet.freeze_panes = "A4"
-    _widths(sheet, skip_rows=2)
+        # shown at half its pixel size (the PNG is drawn at 150 dpi); XlsxWriter also scales by
+        # 96 / the PNG's dpi, which is undone here. Anchored at its top-left cell, moving with
+        # the cells but keeping its size when columns are resized
+        x_scale = (picture.width // 2) / picture.width * picture.x_dpi / 96
+        y_scale = (picture.height // 2) / picture.height * picture.y_dpi / 96
+        sheet.sheet.insert_image(
+            2,
+            len(balance.table.columns) + 1,
+            picture,
+            {"x_scale": x_scale, "y_scale": y_scale, "object_position": 2},
+        )
+    sheet.sheet.freeze_panes(3, 0)  # A4
+    sheet.size_columns()
 
-    sheet = book.create_sheet(SHEETS[3])
-    sheet.cell(row=1, column=1, value=result.allocation.summary()).font = Font(bold=True)
+    sheet = _Sheet(book, SHEETS[3])
+    sheet.sheet.write_string(0, 0, result.allocation.summary(), sheet.format(bold=True))
     after = _table(sheet, result.allocation.cells, start=3, formats={"quota": "0.00"})
     _table(sheet, result.allocation.margins, start=after + 1)
-    sheet.freeze_panes = "A4"
-    _widths(sheet, skip_rows=2)
+    sheet.sheet.freeze_panes(3, 0)  # A4
+    sheet.size_columns()
 
-    sheet = book.create_sheet(SHEETS[4])
-    sheet.cell(row=1, column=1, value="How this sample was drawn").font = Font(bold=True, size=13)
-    for i, (item, detail) in enumerate(_record_rows(result, manifest, case_list), start=3):
-        sheet.cell(row=i, column=1, value=item).font = Font(bold=True)
-        cell = sheet.cell(row=i, column=2, value=detail)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.cell(row=i, column=1).alignment = Alignment(vertical="top")
-    sheet.column_dimensions["A"].width = 22
-    sheet.column_dimensions["B"].width = 110
-    target = Path(path)
-    book.save(target)
+    sheet = _Sheet(book, SHEETS[4])
+    sheet.sheet.write_string(0, 0, "How this sample was drawn", sheet.format(bold=True, size=13))
+    item_style = sheet.format(bold=True, valign="top")
+    detail_style = sheet.format(text_wrap=True, valign="top")
+    for i, (item, detail) in enumerate(_record_rows(result, manifest, case_list), start=2):
+        sheet.sheet.write_string(i, 0, item, item_style)
+        sheet.sheet.write_string(i, 1, detail, detail_style)
+    sheet.sheet.set_column(0, 0, 22)
+    sheet.sheet.set_column(1, 1, 110)
+    book.close()
     return target

@@ -165,7 +165,8 @@ def write_draw(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             balance = balance_report(result.allocation, result.sample)
-    from ._plot import chart_problem, plot_balance
+    from ._chart_process import begin_balance_chart
+    from ._plot import chart_data, chart_problem
 
     read_sha256 = None if case_list is None else case_list.input_sha256
     if read_sha256 is not None and file_sha256(input_path) != read_sha256:
@@ -188,15 +189,22 @@ def write_draw(
     report = balance
 
     def fill(tmp: Path) -> None:
-        result.sample.to_csv(tmp / "sample.csv", index=False)
-        result.reserves.to_csv(tmp / "reserves.csv", index=False)
-        report.table.to_csv(tmp / "balance.csv", index=False)
-        if skipped is None:
-            plot_balance(report, tmp / "balance.png")
-        with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, indent=2)
-            fh.write("\n")
-        (tmp / "balance.txt").write_text(balance.report() + "\n", encoding="utf-8")
+        # The chart first: a helper process may draw it while the other files are written.
+        pending = None if skipped else begin_balance_chart(chart_data(report), tmp / "balance.png")
+        try:
+            result.sample.to_csv(tmp / "sample.csv", index=False)
+            result.reserves.to_csv(tmp / "reserves.csv", index=False)
+            report.table.to_csv(tmp / "balance.csv", index=False)
+            with open(tmp / "manifest.json", "w", encoding="utf-8") as fh:
+                json.dump(manifest, fh, indent=2)
+                fh.write("\n")
+            (tmp / "balance.txt").write_text(balance.report() + "\n", encoding="utf-8")
+            if pending is not None:
+                pending.finish()  # the workbook shows the chart
+        except BaseException:
+            if pending is not None:
+                pending.cancel()  # nothing written into the folder once it is removed
+            raise
         chart = tmp / "balance.png" if skipped is None else None
         write_fieldwork(tmp / "fieldwork.xlsx", result, balance, manifest, case_list,
                         chart=chart)  # fmt: skip

@@ -12,7 +12,9 @@ from ._balance import Balance
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["MAX_LEVELS", "chart_problem", "plot_balance"]
+    from ._chart import ChartData
+
+__all__ = ["MAX_LEVELS", "chart_data", "chart_problem", "plot_balance"]
 
 MAX_LEVELS = 40
 """Most levels of one variable the balance chart shows; beyond that it is not drawn."""
@@ -42,11 +44,6 @@ def chart_problem(balance: Balance) -> str | None:
     if crowded:
         return f"{', '.join(crowded)}; the chart shows at most {MAX_LEVELS} per variable"
     return None
-
-
-def _plain(text: object) -> str:
-    """A label as matplotlib shows it literally: ``$`` would start mathtext."""
-    return str(text).replace("$", r"\$")
 
 
 def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -> Figure:
@@ -86,46 +83,31 @@ def plot_balance(balance: Balance, path: str | os.PathLike[str] | None = None) -
     >>> len(figure.axes)
     3
     """
-    from ._figure import new_figure
+    from ._chart import draw_chart, save_chart
 
     if not isinstance(balance, Balance):
         raise ParameterTypeError("balance", f"must be a Balance; got {type(balance).__name__}")
     problem = chart_problem(balance)
     if problem is not None:
         raise ParameterError("balance", f"is too large to chart legibly: {problem}")
+    data = chart_data(balance)
+    return draw_chart(data) if path is None else save_chart(data, path)
+
+
+def chart_data(balance: Balance) -> ChartData:
+    """The numbers the balance chart shows: each variable's levels and their two shares."""
+    from ._chart import ChartData, Panel
+
     table = balance.table[balance.table["variable"] != "all"]
-    variables = list(dict.fromkeys(table["variable"]))
-    heights = [max(1.2, 0.45 * (table["variable"] == v).sum() + 0.6) for v in variables]
-    figure = new_figure(figsize=(7.5, sum(heights) + 0.9))
-    axes = figure.subplots(len(variables), 1, squeeze=False, height_ratios=heights)[:, 0]
-    for ax, variable in zip(axes, variables, strict=True):
-        rows = table[table["variable"] == variable].iloc[::-1]
-        y = range(len(rows))
-        pop = 100 * rows["population_share"].to_numpy()
-        got = 100 * rows["sample_share"].to_numpy()
-        ax.barh([i + 0.2 for i in y], pop, height=0.38, color="#9aa5b1", label="population")
-        ax.barh([i - 0.2 for i in y], got, height=0.38, color="#1f5a96", label="sample")
-        ax.set_yticks(list(y), [_plain(v) for v in rows["level"]])
-        ax.set_title(_plain(variable), loc="left", fontsize=10)
-        right = 1.6 * float(max(pop.max(), got.max()))  # room for the labels beside the bars
-        ax.set_xlim(0, right)
-        ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= min(100.0, right)])  # no 120%
-        ax.xaxis.set_major_formatter("{x:.0f}%")
-        ax.spines[["top", "right"]].set_visible(False)
-        for i, (p_share, s_share) in enumerate(zip(pop, got, strict=True)):
-            ax.text(max(p_share, s_share) + 0.5, i, f"{s_share:.1f}% (population {p_share:.1f}%)",
-                    va="center", fontsize=7)  # fmt: skip
-    handles, labels = axes[0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper right", bbox_to_anchor=(0.97, 1.0), fontsize=8,
-                  frameon=False, ncols=2)  # fmt: skip
-    figure.suptitle(
-        f"Shares: sample ({balance.n}) vs eligible population ({balance.population_size})",
-        fontsize=11,
-        x=0.02,
-        ha="left",
-    )
-    figure.subplots_adjust(left=0.3, right=0.97, top=1 - 0.55 / figure.get_figheight(),
-                           bottom=0.35 / figure.get_figheight(), hspace=0.55)  # fmt: skip
-    if path is not None:
-        figure.savefig(os.fspath(path), dpi=150, format="png")
-    return figure
+    panels = []
+    for variable in dict.fromkeys(table["variable"]):
+        rows = table[table["variable"] == variable]
+        panels.append(
+            Panel(
+                str(variable),
+                tuple(str(v) for v in rows["level"]),
+                tuple(float(v) for v in rows["population_share"]),
+                tuple(float(v) for v in rows["sample_share"]),
+            )
+        )
+    return ChartData(int(balance.n), int(balance.population_size), tuple(panels))

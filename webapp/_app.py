@@ -29,7 +29,8 @@ HEAVY = (
     "scipy.stats",
     "matplotlib.figure",
     "matplotlib.backends.backend_agg",
-    "openpyxl",
+    "openpyxl",  # reads uploaded workbooks
+    "xlsxwriter",  # writes the fieldwork pack and the report workbooks
     "significance.report",
 )
 _warm: list[threading.Thread] = []

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from inspection_core.errors import ParameterError
-from inspection_core.files import atomic_write
+from inspection_core.files import XLSX_OPTIONS, atomic_write
 from inspection_core.result import Result
 from inspection_core.tables import format_pvalue, text_table
 
@@ -358,7 +358,9 @@ class CaseFindings(Result):
             if suffix == ".csv":
                 self.key_questions.to_csv(temp, index=False)
             elif suffix == ".xlsx":
-                with pd.ExcelWriter(temp, engine="openpyxl") as book:
+                with pd.ExcelWriter(
+                    temp, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}
+                ) as book:
                     self.key_questions.to_excel(book, sheet_name="key_questions", index=False)
                     self.subgroups.to_excel(book, sheet_name="subgroups", index=False)
                     self.subgroup_tests.to_excel(book, sheet_name="subgroup_tests", index=False)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from inspection_core.checks import format_value
 from inspection_core.errors import ParameterError
-from inspection_core.files import atomic_write
+from inspection_core.files import XLSX_OPTIONS, atomic_write
 from inspection_core.result import to_builtin
 from inspection_core.tables import format_pvalue, text_table
 
@@ -275,7 +275,7 @@ def _about(report: RoundComparison) -> pd.DataFrame:
 
 
 def _write_excel(report: RoundComparison, temp: Path) -> None:
-    with pd.ExcelWriter(temp, engine="openpyxl") as book:
+    with pd.ExcelWriter(temp, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as book:
         report.table.to_excel(book, sheet_name="report", index=False)
         report.standards.to_excel(book, sheet_name="standards", index=False)
         if report.sensitivity is not None:

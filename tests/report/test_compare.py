@@ -590,6 +590,23 @@ def test_table_without_standards(tmp_path: Path) -> None:
     assert "## Standards" not in result.write(tmp_path / "r.md").read_text()
 
 
+def test_workbook_text_that_looks_like_a_formula_or_link_stays_text(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    names = ["=1+1", "@x", "https://example.org/q", "0012"]
+    table = pd.DataFrame(
+        {"key_question": names, "previous_x": [10, 20, 5, 8], "previous_n": [40] * 4,
+         "current_x": [30, 21, 6, 9], "current_n": [40] * 4}
+    )  # fmt: skip
+    book = load_workbook(compare_rounds(table).write(tmp_path / "r.xlsx"))
+    sheet = book["report"]
+    column = [c.value for c in sheet[1]].index("key_question")
+    cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+    assert [c.value for c in cells] == names  # as given, in order
+    assert all(c.data_type == "s" and c.hyperlink is None for c in cells)  # not formulas, links
+    assert all(c.data_type != "f" for sheet in book for row in sheet.iter_rows() for c in row)
+
+
 # ---------------------------------------------------------------- the round-test seam
 
 

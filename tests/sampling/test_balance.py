@@ -137,12 +137,12 @@ def test_write_draw_is_all_or_nothing(
     with pytest.raises(ValueError, match="already holds files"):
         write_draw(result, out, input_path=EXAMPLE)
 
-    import sampling._plot
+    import sampling._chart
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(sampling._plot, "plot_balance", broken)
+    monkeypatch.setattr(sampling._chart, "save_chart", broken)  # the chart, drawn here
     with pytest.raises(ValueError, match="out_dir cannot be written: disk full"):
         write_draw(result, tmp_path / "other", input_path=EXAMPLE)
     with pytest.raises(ValueError, match="out_dir cannot be written: disk full"):

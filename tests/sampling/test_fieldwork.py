@@ -13,10 +13,12 @@ import datetime as dt
 import json
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from sampling import draw, read_case_list, reproduce_draw, write_draw
 from sampling._case_table import DifferentFileWarning
@@ -245,3 +247,140 @@ def test_allocate_reads_the_messy_workbook_and_says_what_it_read(
     assert code == 0 and err == ""
     assert out.startswith("107 of 300 cases over 24 cells (gender x disposal x risk)")
     assert out.rstrip().splitlines()[-1].startswith("Read 300 cases from sheet 'Cases' of ")
+
+
+# The layout of the pack, as openpyxl reads it back (XlsxWriter writes it: docs/case-lists.md).
+# A width w is stored as w or, by XlsxWriter, as w plus its 5 pixels of cell padding at 7 pixels a
+# character (what Excel stores for a width of w typed in by hand): in [w, w + 1) either way.
+
+
+def _widths(sheet: Any) -> dict[int, float]:
+    """Each column's stored width, by column number from 1 (ranges of equal widths unpacked)."""
+    widths: dict[int, float] = {}
+    for dimension in sheet.column_dimensions.values():
+        if dimension.customWidth:
+            for column in range(dimension.min, dimension.max + 1):
+                widths[column] = dimension.width
+    return widths
+
+
+def test_the_pack_keeps_its_formats_panes_filter_and_widths(drawn: Path) -> None:
+    book = load_workbook(drawn / "fieldwork.xlsx")
+    sample = book["Sample"]
+    header = [c.value for c in sample[1]]
+    rows = len(pd.read_csv(drawn / "sample.csv", dtype=str))
+    # bold headers on the header fill (_BOLD_FILL, DDE4EE), IDs stored as text (format "@"),
+    # dates as date cells in day/month/year
+    first = sample["A1"]
+    assert first.font.b and first.fill.fill_type == "solid"
+    assert str(first.fill.fgColor.rgb).endswith("DDE4EE")
+    assert sample["A2"].number_format == "@" and sample["A2"].data_type == "s"
+    date = sample.cell(row=2, column=header.index("start_date") + 1)
+    assert isinstance(date.value, dt.datetime) and date.number_format == "dd/mm/yyyy"
+    # the autofilter covers the header and every sampled case; panes frozen at B2
+    last = sample.cell(row=rows + 1, column=len(header)).coordinate
+    assert sample.auto_filter.ref == f"A1:{last}" and sample.freeze_panes == "B2"
+    # widths: the longest text in the column, or the header, plus 2 (at most 60)
+    ids = pd.read_csv(drawn / "sample.csv", dtype=str, keep_default_na=False)["case_id"]
+    widths = _widths(sample)
+    wide = max(len("case_id"), ids.str.len().max()) + 2
+    assert wide <= widths[1] < wide + 1
+    at = header.index("start_date") + 1
+    assert len("start_date") + 2 <= widths[at] < len("start_date") + 3  # longer than dd/mm/yyyy
+
+    reserves = book["Reserves"]
+    # the rule merged across the reserves' columns (reserves.csv's header), wrapped, 75 points high
+    across = len(pd.read_csv(drawn / "reserves.csv", nrows=0).columns)
+    assert [str(r) for r in reserves.merged_cells.ranges] == [f"A1:{get_column_letter(across)}1"]
+    assert reserves["A1"].alignment.wrap_text and reserves["A1"].alignment.vertical == "top"
+    assert reserves.row_dimensions[1].height == 75
+    assert reserves["A4"].number_format == "@"
+
+    balance = book["Balance"]
+    assert balance["A1"].font.b and balance.freeze_panes == "A4"
+    columns = [c.value for c in balance[3]]
+    formats = {
+        name: balance.cell(row=4, column=columns.index(name) + 1).number_format
+        for name in ("population_share", "sample_share", "share_difference", "margin_of_error")
+    }
+    assert formats == {
+        "population_share": "0.0%",
+        "sample_share": "0.0%",
+        "share_difference": "+0.0;-0.0;0.0",
+        "margin_of_error": "0.00%",
+    }
+    tests_header = next(
+        r
+        for r in range(5, balance.max_row + 1)
+        if balance.cell(row=r, column=1).value == "variable"
+        and balance.cell(row=r, column=2).value != "level"
+    )
+    names = [c.value for c in balance[tests_header]]
+    assert balance.cell(row=tests_header + 1, column=names.index("pvalue") + 1).number_format == (
+        "0.000"
+    )
+    allocation = book["Allocation"]
+    names = [c.value for c in allocation[3]]
+    assert allocation.cell(row=4, column=names.index("quota") + 1).number_format == "0.00"
+    assert allocation.freeze_panes == "A4"
+
+    record = book["How this sample was drawn"]
+    assert record["A1"].font.b and record["A1"].font.sz == 13
+    assert record["B3"].alignment.wrap_text and record["A3"].font.b
+    widths = _widths(record)
+    assert sorted(widths) == [1, 2] and 22 <= widths[1] < 23 and 110 <= widths[2] < 111
+
+
+def test_the_balance_chart_is_on_the_balance_sheet_at_half_size(drawn: Path) -> None:
+    from PIL import Image
+
+    balance = load_workbook(drawn / "fieldwork.xlsx")["Balance"]
+    width, height = Image.open(drawn / "balance.png").size
+    (picture,) = balance._images  # type: ignore[attr-defined]  # openpyxl keeps images there
+    columns = len([c for c in balance[3] if c.value is not None])
+    # top-left at row 3, one empty column right of the balance table (0-based in the anchor)
+    assert (picture.anchor._from.col, picture.anchor._from.row) == (columns + 1, 2)
+    # shown at half the PNG's pixel size: 9525 EMU to a pixel
+    # (a one-cell anchor holds the size itself; a two-cell anchor's picture holds it)
+    extent = getattr(picture.anchor, "ext", None) or picture.anchor.pic.spPr.xfrm.ext
+    assert (extent.cx, extent.cy) == (width // 2 * 9525, height // 2 * 9525)
+
+
+def test_text_that_looks_like_a_formula_number_or_link_stays_text(tmp_path: Path) -> None:
+    # IDs and labels a spreadsheet would otherwise turn into a formula ("=1+1", "@x", "+44"), a
+    # number ("0012", "1e5") or a link; a missing value of any kind is an empty cell
+    ids = ["=1+1", "@x", "+44", "0012", "1e5", "-3", "https://example.org/c", "C8"]
+    cases = pd.DataFrame(
+        {
+            "case_id": ids,
+            "team": ["=SUM(A1:A9)", "=SUM(A1:A9)", "@north", "@north"] * 2,
+            "note": pd.array(["www.example.org", None, "=A1", "12.5"] * 2, dtype="string"),
+            "score": [1.5, float("nan"), None, 2.0] * 2,
+        }
+    )
+    cases.to_csv(tmp_path / "cases.csv", index=False)
+    result = draw(cases, 6, seed=3, strata=["team"], reserves=1)  # 6 sampled and 2 reserves
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # small expected counts in the balance tests
+        write_draw(result, tmp_path / "d", input_path=tmp_path / "cases.csv")
+    book = load_workbook(tmp_path / "d" / "fieldwork.xlsx")
+    notes = dict(zip(ids, ["www.example.org", None, "=A1", "12.5"] * 2, strict=True))
+    scores = dict(zip(ids, [1.5, None, None, 2.0] * 2, strict=True))
+    seen = []
+    for name, first in (("Sample", 1), ("Reserves", 3)):
+        header = [c.value for c in book[name][first]]
+        for row in book[name].iter_rows(min_row=first + 1):
+            case = row[0]
+            assert case.data_type == "s" and case.hyperlink is None, case.value  # not a formula
+            seen.append(str(case.value))
+            team = row[header.index("team")]
+            assert team.data_type == "s" and team.value in {"=SUM(A1:A9)", "@north"}
+            note, score = row[header.index("note")], row[header.index("score")]
+            assert note.value == notes[str(case.value)] and note.hyperlink is None, case.value
+            assert note.value is None or note.data_type == "s"
+            assert score.value == scores[str(case.value)], case.value
+    assert sorted(seen) == sorted(ids)  # every case, sampled or reserve, read back as written
+    # the level labels on the other sheets too
+    levels = [c.value for c in book["Balance"]["B"] if c.value in {"=SUM(A1:A9)", "@north"}]
+    assert sorted(levels) == ["=SUM(A1:A9)", "@north"]
+    assert all(c.data_type != "f" for sheet in book for row in sheet.iter_rows() for c in row)

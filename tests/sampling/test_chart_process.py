@@ -1,0 +1,158 @@
+"""The balance chart drawn by a helper process is the chart drawn here, byte for byte.
+
+The ``draw`` command starts :mod:`sampling._chart_process`'s helper so that matplotlib's import
+overlaps the reading and the allocation; whatever happens to the helper, ``balance.png`` must be
+the file :func:`sampling.plot_balance` writes in this process, and a helper is never left
+running.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from importlib.resources import files
+from pathlib import Path
+
+import pytest
+
+from sampling import _chart_process, balance_report, draw, plot_balance, read_cases
+from sampling._chart import ChartData, Panel
+from sampling._plot import chart_data
+
+EXAMPLE = Path(str(files("sampling") / "data/example_population.csv"))
+
+
+@pytest.fixture(scope="module")
+def example_chart(tmp_path_factory: pytest.TempPathFactory) -> tuple[ChartData, bytes]:
+    """The example draw's chart data and the PNG drawn in this process."""
+    result = draw(read_cases(EXAMPLE), "auto", seed=2026)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 'very high' has an expected count below 5
+        report = balance_report(result.allocation, result.sample)
+    path = tmp_path_factory.mktemp("here") / "balance.png"
+    plot_balance(report, path)
+    return chart_data(report), path.read_bytes()
+
+
+@pytest.fixture
+def helper_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let :func:`started` start a helper although this test process has matplotlib loaded."""
+    monkeypatch.setattr(_chart_process, "_matplotlib_loaded", lambda: False)
+    monkeypatch.setattr(_chart_process, "_cores", lambda: 2)
+
+
+def test_chart_data_round_trips_through_json(example_chart: tuple[ChartData, bytes]) -> None:
+    data, _ = example_chart
+    assert ChartData.from_json(data.to_json()) == data
+    # Shares that need all 17 digits survive (JSON writes repr, the shortest exact form).
+    awkward = ChartData(3, 7, (Panel("a$b", ("x", "y"), (1 / 7, 6 / 7), (1 / 3, 2 / 3)),))
+    assert ChartData.from_json(awkward.to_json()) == awkward
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_helper_draws_the_same_png(example_chart: tuple[ChartData, bytes], tmp_path: Path) -> None:
+    data, here = example_chart
+    with _chart_process.started():
+        assert len(_chart_process._HELPERS) == 1
+        helper = _chart_process._HELPERS[0]
+        _chart_process.save_balance_chart(data, tmp_path / "balance.png")
+        assert helper.returncode == 0  # it drew the chart, not the fallback
+        assert not _chart_process._HELPERS  # used once
+    assert (tmp_path / "balance.png").read_bytes() == here
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_a_killed_helper_falls_back_to_drawing_here(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    data, here = example_chart
+    with _chart_process.started():
+        helper = _chart_process._HELPERS[0]
+        helper.kill()
+        helper.wait()
+        _chart_process.save_balance_chart(data, tmp_path / "balance.png")
+    assert (tmp_path / "balance.png").read_bytes() == here
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_a_failing_helper_falls_back(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, here = example_chart
+    with _chart_process.started():
+        helper = _chart_process._HELPERS[0]
+        # The helper gets numbers it cannot parse, fails (exit status 1, a traceback on its
+        # stderr that nobody sees) and the chart is drawn here.
+        monkeypatch.setattr(ChartData, "to_json", lambda self: "not json")
+        _chart_process.save_balance_chart(data, tmp_path / "balance.png")
+        assert helper.returncode == 1
+    monkeypatch.undo()
+    assert (tmp_path / "balance.png").read_bytes() == here
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_an_unused_helper_is_stopped() -> None:
+    with _chart_process.started():
+        helper = _chart_process._HELPERS[0]
+        assert helper.poll() is None  # waiting for numbers
+    assert helper.returncode is not None
+    assert not _chart_process._HELPERS
+    seen: list[subprocess.Popen[bytes]] = []
+
+    def failing_command() -> None:
+        with _chart_process.started():
+            seen.append(_chart_process._HELPERS[0])
+            raise RuntimeError("the command failed")
+
+    with pytest.raises(RuntimeError, match="the command failed"):
+        failing_command()
+    assert seen[0].returncode is not None
+
+
+def test_no_helper_on_one_core_or_with_matplotlib_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import matplotlib.figure  # noqa: F401  # loaded: nothing left for a helper to import
+
+    assert _chart_process._matplotlib_loaded()
+    monkeypatch.setattr(_chart_process, "_cores", lambda: 2)
+    with _chart_process.started():
+        assert not _chart_process._HELPERS
+    monkeypatch.setattr(_chart_process, "_matplotlib_loaded", lambda: False)
+    monkeypatch.setattr(_chart_process, "_cores", lambda: 1)
+    with _chart_process.started():
+        assert not _chart_process._HELPERS
+
+
+def test_the_draw_command_writes_the_same_png(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    """End to end: the command (which starts the helper on this 2-core machine) and here."""
+    _, here = example_chart
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "sampling", "draw", str(EXAMPLE), "--id", "case_id",
+               "--strata", "gender,disposal,risk", "--n", "auto", "--seed", "2026",
+               "--out", str(out)]  # fmt: skip
+    subprocess.run(command, check=True, capture_output=True)
+    assert (out / "balance.png").read_bytes() == here
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_cancel_stops_the_helper_before_the_folder_goes(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    data, _ = example_chart
+    with _chart_process.started():
+        helper = _chart_process._HELPERS[0]
+        pending = _chart_process.begin_balance_chart(data, tmp_path / "balance.png")
+        pending.cancel()
+        assert helper.returncode is not None  # it can write nothing more
+        pending.cancel()  # twice is harmless
+
+
+def test_without_a_helper_the_chart_is_drawn_here(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    data, here = example_chart
+    assert not _chart_process._HELPERS
+    _chart_process.save_balance_chart(data, tmp_path / "balance.png")
+    assert (tmp_path / "balance.png").read_bytes() == here
