@@ -429,6 +429,13 @@ def sample_size_per_group(
     n_unrounded: Any = n0 if big is None else stages["n_unrounded"].reshape(shape)
     achieved: Any
     if later:
+        # Built when read, from the result's own arrays: read-only, so what is built is what
+        # the call computed (the result's copies; the caller's arrays are untouched).
+        if big is not None and np.shares_memory(big, population_size):
+            big = np.array(big)  # the caller's array: the result keeps its own copy
+        for array in (p1_out, p2_out, n0, big):
+            if array is not None:
+                array.flags.writeable = False
         if big is None:
             n_unrounded = Later(np.copy, n0)
         achieved = Later(_achieved_power, p1_out, p2_out, big, options)

@@ -221,3 +221,25 @@ def test_blocked_rounding_guard_is_ceil_guarded_to_the_bit(at_least_one: bool) -
     plain = np.linspace(1.25, 900.75, 5000)
     fast = _ceil_guarded_into(plain, _Scratch(plain.size), at_least_one=at_least_one)
     assert fast.tobytes() == ceil_guarded(plain).tobytes()
+
+
+def test_fields_built_when_read_are_those_of_the_call() -> None:
+    """achieved_power and n_unrounded are built on first read from the result's own arrays:
+    those arrays are read-only copies, so the values cannot change between call and read."""
+    p1, p2 = np.array([0.74, 0.8, 0.9]), np.array([0.65, 0.7, 0.85])
+    population = np.array([254.0, 1000.0, 5000.0])
+    eager = sample_size_per_group(p1, p2, population_size=population, strict=True)
+    result = sample_size_per_group(p1, p2, population_size=population)
+    for name in ("p1", "p2", "n0", "population_size"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(result, name)[0] = 0.5
+    population[0] = 10.0  # the caller's array stays the caller's, writable
+    p1[0] = 0.5
+    # strict=True computes achieved_power at once (a bisection to the exact n): compare the
+    # lazily built field with the closed form's own power at the same n, from a fresh call.
+    fresh = sample_size_per_group(
+        np.array([0.74, 0.8, 0.9]), p2, population_size=np.array([254.0, 1000.0, 5000.0])
+    )
+    np.testing.assert_array_equal(result.achieved_power, fresh.achieved_power)
+    np.testing.assert_array_equal(result.n_unrounded, fresh.n_unrounded)
+    assert np.all(eager.achieved_power >= 0.8)
