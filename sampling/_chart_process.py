@@ -156,9 +156,13 @@ def save_balance_chart(data: ChartData, path: Path) -> None:
 
 def serve() -> None:  # pragma: no cover  # runs in the helper process (tested through it)
     """The helper's side: import matplotlib, read the path and the numbers, write the PNG."""
+    import gc
     import signal
 
+    from inspection_core.cli import GC_THRESHOLDS
+
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C on the command ends this quietly
+    gc.set_threshold(*GC_THRESHOLDS)  # matplotlib's import, tuned as the command's own are
     from ._chart import ChartData, save_chart
     from ._figure import new_figure
 
@@ -167,4 +171,5 @@ def serve() -> None:  # pragma: no cover  # runs in the helper process (tested t
     if not raw:
         return  # the command ended without a chart
     target, _, text = raw.partition("\n")
-    save_chart(ChartData.from_json(text), target)
+    save_chart(ChartData.from_json(text), target)  # the PNG written and closed
+    os._exit(0)  # at once: the interpreter's teardown of matplotlib would keep the command waiting

@@ -16,7 +16,7 @@ import math
 import os
 import platform
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -299,6 +299,7 @@ def write_fieldwork(
     manifest: dict[str, Any],
     case_list: CaseList | None = None,
     chart: str | os.PathLike[str] | None = None,
+    chart_ready: Callable[[], object] | None = None,
 ) -> Path:
     """Write the fieldwork workbook for a draw (internal; :func:`sampling.write_draw` calls it).
 
@@ -316,6 +317,9 @@ def write_fieldwork(
         How the input was read (sheet, drops, recodings), when known.
     chart : str or path-like, optional
         The balance chart (PNG) to show on the Balance sheet.
+    chart_ready : callable, optional
+        Called once the rest of the workbook is built, before the chart is read: it waits for
+        a chart drawn meanwhile by another process.
 
     Returns
     -------
@@ -356,21 +360,9 @@ def write_fieldwork(
     sheet.sheet.write_string(0, 0, balance.summary(), bold)
     after = _table(sheet, balance.table, start=3, formats=_BALANCE_FORMATS)
     _table(sheet, balance.tests, start=after + 1, formats={"statistic": "0.000", "pvalue": "0.000"})
-    if chart is not None and Path(chart).is_file():
-        picture = Image(os.fspath(chart))
-        # shown at half its pixel size (the PNG is drawn at 150 dpi); XlsxWriter also scales by
-        # 96 / the PNG's dpi, which is undone here. Anchored at its top-left cell, moving with
-        # the cells but keeping its size when columns are resized
-        x_scale = (picture.width // 2) / picture.width * picture.x_dpi / 96
-        y_scale = (picture.height // 2) / picture.height * picture.y_dpi / 96
-        sheet.sheet.insert_image(
-            2,
-            len(balance.table.columns) + 1,
-            picture,
-            {"x_scale": x_scale, "y_scale": y_scale, "object_position": 2},
-        )
     sheet.sheet.freeze_panes(3, 0)  # A4
     sheet.size_columns()
+    balance_sheet = sheet
 
     sheet = _Sheet(book, SHEETS[3])
     sheet.sheet.write_string(0, 0, result.allocation.summary(), sheet.format(bold=True))
@@ -388,5 +380,20 @@ def write_fieldwork(
         sheet.sheet.write_string(i, 1, detail, detail_style)
     sheet.sheet.set_column(0, 0, 22)
     sheet.sheet.set_column(1, 1, 110)
+    if chart_ready is not None:
+        chart_ready()  # the chart may still be being drawn: the rest of the book is ready
+    if chart is not None and Path(chart).is_file():
+        picture = Image(os.fspath(chart))
+        # shown at half its pixel size (the PNG is drawn at 150 dpi); XlsxWriter also scales by
+        # 96 / the PNG's dpi, which is undone here. Anchored at its top-left cell, moving with
+        # the cells but keeping its size when columns are resized
+        x_scale = (picture.width // 2) / picture.width * picture.x_dpi / 96
+        y_scale = (picture.height // 2) / picture.height * picture.y_dpi / 96
+        balance_sheet.sheet.insert_image(
+            2,
+            len(balance.table.columns) + 1,
+            picture,
+            {"x_scale": x_scale, "y_scale": y_scale, "object_position": 2},
+        )
     book.close()
     return target

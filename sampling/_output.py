@@ -190,7 +190,8 @@ def write_draw(
 
     def fill(tmp: Path) -> None:
         # The chart first: a helper process may draw it while the other files are written.
-        pending = None if skipped else begin_balance_chart(chart_data(report), tmp / "balance.png")
+        chart = None if skipped else tmp / "balance.png"
+        pending = None if chart is None else begin_balance_chart(chart_data(report), chart)
         try:
             result.sample.to_csv(tmp / "sample.csv", index=False)
             result.reserves.to_csv(tmp / "reserves.csv", index=False)
@@ -199,15 +200,13 @@ def write_draw(
                 json.dump(manifest, fh, indent=2)
                 fh.write("\n")
             (tmp / "balance.txt").write_text(balance.report() + "\n", encoding="utf-8")
-            if pending is not None:
-                pending.finish()  # the workbook shows the chart
+            ready = None if pending is None else pending.finish  # waited for at the end
+            write_fieldwork(tmp / "fieldwork.xlsx", result, balance, manifest, case_list,
+                            chart=chart, chart_ready=ready)  # fmt: skip
         except BaseException:
             if pending is not None:
                 pending.cancel()  # nothing written into the folder once it is removed
             raise
-        chart = tmp / "balance.png" if skipped is None else None
-        write_fieldwork(tmp / "fieldwork.xlsx", result, balance, manifest, case_list,
-                        chart=chart)  # fmt: skip
 
     write_folder(out, fill, force=force, inputs=[input_path], parameter="out_dir")
     names = [n for n in OUTPUT_FILES if skipped is None or n != "balance.png"]
