@@ -71,6 +71,8 @@ def started() -> Iterator[None]:
     root = str(Path(__file__).resolve().parents[1])  # the sampling package this process runs
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[name] = "1"  # a chart needs no BLAS threads; idle ones would take the command's core
     try:
         helper = subprocess.Popen(
             [sys.executable, "-c", "from sampling._chart_process import serve; serve()"],
