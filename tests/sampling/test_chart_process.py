@@ -156,3 +156,18 @@ def test_without_a_helper_the_chart_is_drawn_here(
     assert not _chart_process._HELPERS
     _chart_process.save_balance_chart(data, tmp_path / "balance.png")
     assert (tmp_path / "balance.png").read_bytes() == here
+
+
+def test_the_draw_command_leaves_matplotlib_and_openpyxl_to_others(tmp_path: Path) -> None:
+    """The command's own process imports neither: matplotlib is the helper's (on two cores or
+    more) and the workbook is written by XlsxWriter (issue 16: ``-X importtime``)."""
+    command = [sys.executable, "-X", "importtime", "-m", "sampling", "draw", str(EXAMPLE),
+               "--id", "case_id", "--strata", "gender,disposal,risk", "--n", "auto",
+               "--seed", "2026", "--out", str(tmp_path / "out")]  # fmt: skip
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "pandas" in imported and "xlsxwriter" in imported  # the lines are read
+    assert "openpyxl" not in imported
+    if _chart_process._cores() >= 2:
+        assert "matplotlib" not in imported
+    assert (tmp_path / "out" / "balance.png").read_bytes()[1:4] == b"PNG"
