@@ -20,6 +20,7 @@ left waiting by a parent killed outright reads the end of its input and exits.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -140,7 +141,8 @@ def begin_balance_chart(data: ChartData, path: Path) -> PendingChart:
     helper = _HELPERS.pop() if _HELPERS else None  # used once, whatever happens
     if helper is not None and helper.stdin is not None and helper.poll() is None:
         try:
-            helper.stdin.write(f"{os.fspath(path)}\n{data.to_json()}".encode())
+            # One JSON document, ASCII: any path (a newline, undecodable bytes) crosses intact.
+            helper.stdin.write(json.dumps([os.fspath(path), data.to_json()]).encode("ascii"))
             helper.stdin.close()
         except OSError:
             _stop(helper)
@@ -169,9 +171,9 @@ def serve() -> None:  # pragma: no cover  # runs in the helper process (tested t
     from ._figure import new_figure
 
     new_figure()  # the imports (matplotlib, its Agg canvas and fonts) before the data arrives
-    raw = sys.stdin.buffer.read().decode()
+    raw = sys.stdin.buffer.read().decode("ascii")
     if not raw:
         return  # the command ended without a chart
-    target, _, text = raw.partition("\n")
+    target, text = json.loads(raw)
     save_chart(ChartData.from_json(text), target)  # the PNG written and closed
     os._exit(0)  # at once: the interpreter's teardown of matplotlib would keep the command waiting

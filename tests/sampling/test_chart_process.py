@@ -8,6 +8,7 @@ running.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import warnings
@@ -171,3 +172,19 @@ def test_the_draw_command_leaves_matplotlib_and_openpyxl_to_others(tmp_path: Pat
     if _chart_process._cores() >= 2:
         assert "matplotlib" not in imported
     assert (tmp_path / "out" / "balance.png").read_bytes()[1:4] == b"PNG"
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_the_helper_writes_to_any_path(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    """A folder name with a newline or bytes that are not UTF-8 crosses to the helper intact."""
+    data, here = example_chart
+    folder = tmp_path / ("line\nbreak " + os.fsdecode(b"\xff"))
+    folder.mkdir()
+    with _chart_process.started():
+        helper = _chart_process._HELPERS[0]
+        _chart_process.save_balance_chart(data, folder / "balance.png")
+        assert helper.returncode == 0  # the helper drew it, not the fallback
+    assert (folder / "balance.png").read_bytes() == here
+    assert sorted(p.name for p in folder.iterdir()) == ["balance.png"]
