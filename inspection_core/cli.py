@@ -450,6 +450,10 @@ def run_main(load: Callable[[], Callable[[], int]]) -> NoReturn:
         with contextlib.suppress(BrokenPipeError):
             print(_interrupted(), file=sys.stderr)
         exit_process(130)
+    with contextlib.suppress(ValueError):  # not the main thread: leave the handler alone
+        # The command has finished (its files are in place, its report printed): a Ctrl-C now,
+        # during the interpreter's shutdown, would only end the process as killed (-2).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.freeze()  # the last collection would walk every object the libraries left
     exit_process(status)
 

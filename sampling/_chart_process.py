@@ -24,11 +24,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ._chart import ChartData
 
 __all__ = [
@@ -43,7 +45,8 @@ __all__ = [
 TIMEOUT = 60.0
 """Seconds to wait for the helper's chart before drawing it here instead."""
 
-_HELPERS: list[subprocess.Popen[bytes]] = []
+_HELPERS: dict[int, subprocess.Popen[bytes]] = {}
+"""The running helper of each thread that called :func:`started` (the command's: one)."""
 
 
 def _cores() -> int:
@@ -57,6 +60,18 @@ def _matplotlib_loaded() -> bool:
     return "matplotlib.figure" in sys.modules
 
 
+def _helper_command() -> list[str]:
+    """The helper's command line: Python isolated, on this process's own module path.
+
+    ``-I`` leaves out the working folder, the ``PYTHON*`` variables and the user's site, and
+    ``sys.path`` is this process's: the helper imports exactly the modules this process would,
+    so its PNG is the one drawn here.
+    """
+    path = json.dumps(sys.path)  # ASCII: any folder name survives the command line
+    code = f"import sys; sys.path[:] = {path}; from sampling._chart_process import serve; serve()"
+    return [sys.executable, "-I", "-c", code]
+
+
 @contextlib.contextmanager
 def started() -> Iterator[None]:
     """Start the chart helper for the block (when it can help) and stop it after.
@@ -66,17 +81,22 @@ def started() -> Iterator[None]:
     >>> with started():
     ...     pass  # the command's work; save_balance_chart uses the helper if it is running
     """
-    if _HELPERS or _cores() < 2 or _matplotlib_loaded():
-        yield  # one at a time; no second core to use; or nothing left to import
+    me = threading.get_ident()
+    if (
+        me in _HELPERS
+        or _cores() < 2
+        or _matplotlib_loaded()
+        or getattr(sys, "frozen", False)
+        or not sys.executable
+    ):
+        yield  # one at a time; no second core; nothing left to import; or no Python to start
         return
-    root = str(Path(__file__).resolve().parents[1])  # the sampling package this process runs
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[name] = "1"  # a chart needs no BLAS threads; idle ones would take the command's core
     try:
         helper = subprocess.Popen(
-            [sys.executable, "-c", "from sampling._chart_process import serve; serve()"],
+            _helper_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,  # nothing to read: a failure means drawing it here
@@ -85,12 +105,12 @@ def started() -> Iterator[None]:
     except OSError:
         yield  # cannot start one (no processes left, say): draw here
         return
-    _HELPERS.append(helper)
+    _HELPERS[me] = helper
     try:
         yield
     finally:
-        if helper in _HELPERS:
-            _HELPERS.remove(helper)
+        if _HELPERS.get(me) is helper:
+            del _HELPERS[me]
         _stop(helper)
 
 
@@ -104,22 +124,55 @@ def _stop(helper: subprocess.Popen[bytes]) -> None:
 
 
 class PendingChart:
-    """A chart handed to the helper (or to be drawn here): :meth:`finish` or :meth:`cancel`."""
+    """A chart to write, by this thread's helper if there is one, else here.
 
-    def __init__(self, data: ChartData, path: Path, helper: subprocess.Popen[bytes] | None):
-        self.data, self.path, self._helper = data, path, helper
+    :meth:`start` hands it to the helper; :meth:`finish` waits for it (or draws it here);
+    :meth:`cancel` stops the helper.
+
+    Make it before :meth:`start` is called inside the ``try`` whose ``except`` cancels, so an
+    interrupt at any point leaves no helper writing into a folder that is being removed.
+    """
+
+    def __init__(self, data: ChartData, path: Path) -> None:
+        self.data, self.path = data, path
+        self._helper: subprocess.Popen[bytes] | None = None
+        self._sending: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Send the path and the numbers to the helper.
+
+        From a thread: a payload larger than the pipe's buffer would otherwise wait for the
+        helper's imports.
+        """
+        self._helper = helper = _HELPERS.pop(threading.get_ident(), None)  # used once
+        if helper is None or helper.stdin is None or helper.poll() is not None:
+            self.cancel()
+            return
+        # One JSON document, ASCII: any path (a newline, undecodable bytes) crosses intact.
+        payload = json.dumps([os.fspath(self.path), self.data.to_json()]).encode("ascii")
+        stdin = helper.stdin
+
+        def send() -> None:
+            with contextlib.suppress(OSError, ValueError):  # a helper gone: drawn here then
+                stdin.write(payload)
+                stdin.close()
+
+        self._sending = threading.Thread(target=send, name="chart-payload", daemon=True)
+        self._sending.start()
 
     def finish(self) -> None:
         """Wait for the helper's PNG; draw it here if the helper failed or there is none."""
         helper, self._helper = self._helper, None
         if helper is not None:
             try:
+                if self._sending is not None:
+                    self._sending.join(TIMEOUT)
                 if helper.wait(timeout=TIMEOUT) == 0 and self.path.is_file():
                     return
             except subprocess.TimeoutExpired:
                 pass
             finally:
-                _stop(helper)
+                _stop(helper)  # killed and reaped: it writes nothing more
             with contextlib.suppress(OSError):
                 self.path.unlink()  # a partial file from a helper that failed half-way
         from ._chart import save_chart
@@ -130,31 +183,22 @@ class PendingChart:
         """Stop the helper (and wait for it) so it writes nothing more: the folder is going."""
         helper, self._helper = self._helper, None
         if helper is not None:
-            _stop(helper)
+            _stop(helper)  # closing its input also ends a sending thread's write
 
 
 def begin_balance_chart(data: ChartData, path: Path) -> PendingChart:
-    """Hand the chart to the running helper; the caller writes its other files meanwhile.
-
-    Without a helper (or when it has gone), :meth:`PendingChart.finish` draws the chart here.
-    """
-    helper = _HELPERS.pop() if _HELPERS else None  # used once, whatever happens
-    if helper is not None and helper.stdin is not None and helper.poll() is None:
-        try:
-            # One JSON document, ASCII: any path (a newline, undecodable bytes) crosses intact.
-            helper.stdin.write(json.dumps([os.fspath(path), data.to_json()]).encode("ascii"))
-            helper.stdin.close()
-        except OSError:
-            _stop(helper)
-            helper = None
-    elif helper is not None:
-        _stop(helper)
-        helper = None
-    return PendingChart(data, path, helper)
+    """A :class:`PendingChart`, started: the caller writes its other files meanwhile."""
+    pending = PendingChart(data, path)
+    try:
+        pending.start()
+    except BaseException:
+        pending.cancel()
+        raise
+    return pending
 
 
 def save_balance_chart(data: ChartData, path: Path) -> None:
-    """Write the chart to ``path``: by the running helper, else (or if it fails) here."""
+    """Write the chart to ``path``: by this thread's running helper, else (or if it fails) here."""
     begin_balance_chart(data, path).finish()
 
 

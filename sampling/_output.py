@@ -165,7 +165,7 @@ def write_draw(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             balance = balance_report(result.allocation, result.sample)
-    from ._chart_process import begin_balance_chart
+    from ._chart_process import PendingChart
     from ._plot import chart_data, chart_problem
 
     read_sha256 = None if case_list is None else case_list.input_sha256
@@ -191,8 +191,10 @@ def write_draw(
     def fill(tmp: Path) -> None:
         # The chart first: a helper process may draw it while the other files are written.
         chart = None if skipped else tmp / "balance.png"
-        pending = None if chart is None else begin_balance_chart(chart_data(report), chart)
+        pending = None if chart is None else PendingChart(chart_data(report), chart)
         try:
+            if pending is not None:
+                pending.start()  # inside the try: an interrupt from here on stops the helper
             result.sample.to_csv(tmp / "sample.csv", index=False)
             result.reserves.to_csv(tmp / "reserves.csv", index=False)
             report.table.to_csv(tmp / "balance.csv", index=False)

@@ -9,8 +9,10 @@ running.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import warnings
 from importlib.resources import files
 from pathlib import Path
@@ -36,6 +38,11 @@ def example_chart(tmp_path_factory: pytest.TempPathFactory) -> tuple[ChartData, 
     return chart_data(report), path.read_bytes()
 
 
+def _mine() -> subprocess.Popen[bytes]:
+    """This thread's running helper."""
+    return _chart_process._HELPERS[threading.get_ident()]
+
+
 @pytest.fixture
 def helper_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let :func:`started` start a helper although this test process has matplotlib loaded."""
@@ -56,7 +63,7 @@ def test_helper_draws_the_same_png(example_chart: tuple[ChartData, bytes], tmp_p
     data, here = example_chart
     with _chart_process.started():
         assert len(_chart_process._HELPERS) == 1
-        helper = _chart_process._HELPERS[0]
+        helper = _mine()
         _chart_process.save_balance_chart(data, tmp_path / "balance.png")
         assert helper.returncode == 0  # it drew the chart, not the fallback
         assert not _chart_process._HELPERS  # used once
@@ -69,7 +76,7 @@ def test_a_killed_helper_falls_back_to_drawing_here(
 ) -> None:
     data, here = example_chart
     with _chart_process.started():
-        helper = _chart_process._HELPERS[0]
+        helper = _mine()
         helper.kill()
         helper.wait()
         _chart_process.save_balance_chart(data, tmp_path / "balance.png")
@@ -82,7 +89,7 @@ def test_a_failing_helper_falls_back(
 ) -> None:
     data, here = example_chart
     with _chart_process.started():
-        helper = _chart_process._HELPERS[0]
+        helper = _mine()
         # The helper gets numbers it cannot parse, fails (exit status 1, a traceback on its
         # stderr that nobody sees) and the chart is drawn here.
         monkeypatch.setattr(ChartData, "to_json", lambda self: "not json")
@@ -95,7 +102,7 @@ def test_a_failing_helper_falls_back(
 @pytest.mark.usefixtures("helper_allowed")
 def test_an_unused_helper_is_stopped() -> None:
     with _chart_process.started():
-        helper = _chart_process._HELPERS[0]
+        helper = _mine()
         assert helper.poll() is None  # waiting for numbers
     assert helper.returncode is not None
     assert not _chart_process._HELPERS
@@ -103,7 +110,7 @@ def test_an_unused_helper_is_stopped() -> None:
 
     def failing_command() -> None:
         with _chart_process.started():
-            seen.append(_chart_process._HELPERS[0])
+            seen.append(_mine())
             raise RuntimeError("the command failed")
 
     with pytest.raises(RuntimeError, match="the command failed"):
@@ -143,7 +150,7 @@ def test_cancel_stops_the_helper_before_the_folder_goes(
 ) -> None:
     data, _ = example_chart
     with _chart_process.started():
-        helper = _chart_process._HELPERS[0]
+        helper = _mine()
         pending = _chart_process.begin_balance_chart(data, tmp_path / "balance.png")
         pending.cancel()
         assert helper.returncode is not None  # it can write nothing more
@@ -183,8 +190,75 @@ def test_the_helper_writes_to_any_path(
     folder = tmp_path / ("line\nbreak " + os.fsdecode(b"\xff"))
     folder.mkdir()
     with _chart_process.started():
-        helper = _chart_process._HELPERS[0]
+        helper = _mine()
         _chart_process.save_balance_chart(data, folder / "balance.png")
         assert helper.returncode == 0  # the helper drew it, not the fallback
     assert (folder / "balance.png").read_bytes() == here
     assert sorted(p.name for p in folder.iterdir()) == ["balance.png"]
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_the_helper_ignores_the_working_folder(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Modules in the working folder (or PYTHONPATH) that this process would not import are not
+    the helper's either: it runs isolated, on this process's module path."""
+    data, here = example_chart
+    spy = tmp_path / "spy"
+    spy.mkdir()
+    for name in ("matplotlib.py", "sampling.py"):
+        (spy / name).write_text(f"open({str(spy / 'imported')!r}, 'a').write({name!r})\n")
+    monkeypatch.chdir(spy)
+    monkeypatch.setenv("PYTHONPATH", str(spy))
+    with _chart_process.started():
+        helper = _mine()
+        _chart_process.save_balance_chart(data, tmp_path / "balance.png")
+        assert helper.returncode == 0
+    assert not (spy / "imported").exists()
+    assert (tmp_path / "balance.png").read_bytes() == here
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_a_large_chart_is_sent_without_waiting_for_the_helper(tmp_path: Path) -> None:
+    """A payload beyond the pipe's buffer goes from a thread: start() returns while a stopped
+    helper reads nothing, and cancel() ends both."""
+    levels = tuple(f"level {i} " + "x" * 200 for i in range(40))
+    shares = tuple(1 / 40 for _ in levels)
+    data = ChartData(400, 4000, tuple(Panel(f"v{k}", levels, shares, shares) for k in range(10)))
+    assert len(data.to_json()) > 2**16
+    with _chart_process.started():
+        helper = _mine()
+        helper.send_signal(signal.SIGSTOP)  # reads nothing until continued
+        pending = _chart_process.PendingChart(data, tmp_path / "balance.png")
+        pending.start()
+        sending = pending._sending
+        assert sending is not None and sending.is_alive()  # the write waits in its thread
+        pending.cancel()
+        sending.join(10)
+        assert not sending.is_alive()
+        assert helper.returncode is not None
+    assert not (tmp_path / "balance.png").exists()
+
+
+@pytest.mark.usefixtures("helper_allowed")
+def test_a_helper_belongs_to_the_thread_that_started_it(
+    example_chart: tuple[ChartData, bytes], tmp_path: Path
+) -> None:
+    data, here = example_chart
+    with _chart_process.started():
+        helper = _mine()
+        other = threading.Thread(
+            target=_chart_process.save_balance_chart, args=(data, tmp_path / "other.png")
+        )
+        other.start()
+        other.join(60)
+        assert _mine() is helper and helper.poll() is None  # still this thread's, still waiting
+    assert (tmp_path / "other.png").read_bytes() == here  # the other thread drew its own
+
+
+def test_no_helper_for_a_frozen_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_chart_process, "_matplotlib_loaded", lambda: False)
+    monkeypatch.setattr(_chart_process, "_cores", lambda: 2)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # PyInstaller: no Python to start
+    with _chart_process.started():
+        assert not _chart_process._HELPERS
