@@ -29,6 +29,7 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 
+from ._interrupts import Interrupts
 from .errors import render_error
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -383,14 +384,8 @@ def _interrupted() -> str:
     return f"interrupted after writing {', '.join(map(str, done))}; nothing else was written"
 
 
-class _Interrupts:
-    """Whether a Ctrl-C has arrived since :func:`watch_interrupts` (one per process)."""
-
-    seen = False
-
-
 def _on_interrupt(signum: int, frame: Any) -> None:
-    _Interrupts.seen = True
+    Interrupts.seen = True
     raise KeyboardInterrupt
 
 
@@ -407,7 +402,7 @@ def watch_interrupts() -> None:
 
 def interrupted() -> bool:
     """Whether a Ctrl-C has arrived while :func:`watch_interrupts` was watching."""
-    return _Interrupts.seen
+    return Interrupts.seen
 
 
 def exit_process(status: int) -> NoReturn:

@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ._interrupts import Interrupts
 from .errors import ParameterError
 
 __all__ = [
@@ -550,6 +551,8 @@ def write_folder(
                 _marker(new, "complete")
                 _sync_folder(new)
                 with _no_interrupt():
+                    if Interrupts.seen:  # a Ctrl-C that a library caught: still an interrupt
+                        raise KeyboardInterrupt
                     old = _put_in_place(new, out)
                     _written.append(out)
             except BaseException:

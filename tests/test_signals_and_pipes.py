@@ -211,3 +211,24 @@ def test_a_ctrl_c_a_library_turns_into_its_own_error_is_still_an_interrupt(
         "",
         "interrupted; nothing was written\n",
     )
+
+
+def test_a_swallowed_interrupt_still_keeps_the_folder_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C that a library caught (seen, but no KeyboardInterrupt reached the command) stops
+    write_folder before the rename: the results are not put in place, nothing is left."""
+    from inspection_core import _interrupts
+    from inspection_core.files import write_folder
+
+    monkeypatch.setattr(_interrupts.Interrupts, "seen", True)
+
+    def fill(folder: Path) -> None:
+        (folder / "a.txt").write_text("x", encoding="utf-8")
+
+    with pytest.raises(KeyboardInterrupt):
+        write_folder(tmp_path / "out", fill)
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(_interrupts.Interrupts, "seen", False)
+    write_folder(tmp_path / "out", fill)
+    assert (tmp_path / "out" / "a.txt").read_text(encoding="utf-8") == "x"
