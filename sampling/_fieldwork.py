@@ -89,14 +89,16 @@ class _Sheet:
     back; rows above a sheet's tables (titles, the reserve rule) are written without counting.
     """
 
-    def __init__(self, book: Workbook, name: str) -> None:
+    def __init__(
+        self, book: Workbook, name: str, formats: dict[tuple[tuple[str, Any], ...], Format]
+    ) -> None:
         self.book = book
         self.sheet: Worksheet = book.add_worksheet(name)
         self.widths: dict[int, int] = {}
-        self.formats: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self.formats = formats  # the workbook's, shared by its sheets
 
     def format(self, **properties: Any) -> Format:
-        """One format per set of properties (XlsxWriter formats belong to the workbook)."""
+        """One format per set of properties in the workbook (XlsxWriter formats belong to it)."""
         key = tuple(sorted(properties.items()))
         if key not in self.formats:
             self.formats[key] = self.book.add_format(properties)
@@ -333,15 +335,16 @@ def write_fieldwork(
     # Nothing is guessed from text: no formulas, numbers or links (XLSX_OPTIONS; the cells below
     # are written by type in any case). The small workbook is assembled in memory.
     book = Workbook(os.fspath(target), {**XLSX_OPTIONS, "in_memory": True})
+    formats: dict[tuple[tuple[str, Any], ...], Format] = {}
     id_column, strata = result.id_column, list(result.strata)
-    sample = _Sheet(book, SHEETS[0])
+    sample = _Sheet(book, SHEETS[0], formats)
     ordered = _ordered(result.sample, id_column, strata)
     last = _table(sample, ordered, text_columns=[id_column])
     sample.sheet.freeze_panes(1, 1)  # B2
     sample.sheet.autofilter(0, 0, last - 2, max(0, len(ordered.columns) - 1))
     sample.size_columns()
 
-    reserves = _Sheet(book, SHEETS[1])
+    reserves = _Sheet(book, SHEETS[1], formats)
     rule = RESERVE_RULE.format(strata=", ".join(strata))
     wrapped = reserves.format(text_wrap=True, valign="top")
     width = max(4, len(result.reserves.columns))
@@ -355,7 +358,7 @@ def write_fieldwork(
     reserves.sheet.freeze_panes(3, 1)  # B4
     reserves.size_columns()
 
-    sheet = _Sheet(book, SHEETS[2])
+    sheet = _Sheet(book, SHEETS[2], formats)
     bold = sheet.format(bold=True)
     sheet.sheet.write_string(0, 0, balance.summary(), bold)
     after = _table(sheet, balance.table, start=3, formats=_BALANCE_FORMATS)
@@ -364,14 +367,14 @@ def write_fieldwork(
     sheet.size_columns()
     balance_sheet = sheet
 
-    sheet = _Sheet(book, SHEETS[3])
+    sheet = _Sheet(book, SHEETS[3], formats)
     sheet.sheet.write_string(0, 0, result.allocation.summary(), sheet.format(bold=True))
     after = _table(sheet, result.allocation.cells, start=3, formats={"quota": "0.00"})
     _table(sheet, result.allocation.margins, start=after + 1)
     sheet.sheet.freeze_panes(3, 0)  # A4
     sheet.size_columns()
 
-    sheet = _Sheet(book, SHEETS[4])
+    sheet = _Sheet(book, SHEETS[4], formats)
     sheet.sheet.write_string(0, 0, "How this sample was drawn", sheet.format(bold=True, size=13))
     item_style = sheet.format(bold=True, valign="top")
     detail_style = sheet.format(text_wrap=True, valign="top")

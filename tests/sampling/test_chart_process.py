@@ -38,6 +38,13 @@ def example_chart(tmp_path_factory: pytest.TempPathFactory) -> tuple[ChartData, 
     return chart_data(report), path.read_bytes()
 
 
+def _draw_command(out: Path, *python_flags: str) -> list[str]:
+    """The ``draw`` command on the example, writing to ``out``."""
+    return [sys.executable, *python_flags, "-m", "sampling", "draw", str(EXAMPLE),
+            "--id", "case_id", "--strata", "gender,disposal,risk", "--n", "auto",
+            "--seed", "2026", "--out", str(out)]  # fmt: skip
+
+
 def _mine() -> subprocess.Popen[bytes]:
     """This thread's running helper."""
     return _chart_process._HELPERS[threading.get_ident()]
@@ -137,10 +144,7 @@ def test_the_draw_command_writes_the_same_png(
     """End to end: the command (which starts the helper on this 2-core machine) and here."""
     _, here = example_chart
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "sampling", "draw", str(EXAMPLE), "--id", "case_id",
-               "--strata", "gender,disposal,risk", "--n", "auto", "--seed", "2026",
-               "--out", str(out)]  # fmt: skip
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(_draw_command(out), check=True, capture_output=True)
     assert (out / "balance.png").read_bytes() == here
 
 
@@ -169,9 +173,7 @@ def test_without_a_helper_the_chart_is_drawn_here(
 def test_the_draw_command_leaves_matplotlib_and_openpyxl_to_others(tmp_path: Path) -> None:
     """The command's own process imports neither: matplotlib is the helper's (on two cores or
     more) and the workbook is written by XlsxWriter (issue 16: ``-X importtime``)."""
-    command = [sys.executable, "-X", "importtime", "-m", "sampling", "draw", str(EXAMPLE),
-               "--id", "case_id", "--strata", "gender,disposal,risk", "--n", "auto",
-               "--seed", "2026", "--out", str(tmp_path / "out")]  # fmt: skip
+    command = _draw_command(tmp_path / "out", "-X", "importtime")
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     assert "pandas" in imported and "xlsxwriter" in imported  # the lines are read
